@@ -1,0 +1,29 @@
+"""symgrad: symbolic automatic differentiation of tensor graphs on MLIR.
+
+    import symgrad as sg
+    m = sg.trace(lambda x, w: sg.tanh(x @ w).sum(), x, w)
+    print(m)                       # the `graph` IR
+    sg.interpret(m, None, x, w)    # the reference interpreter
+"""
+from symgrad.dialects.graph.emit import Tensor
+from symgrad.dialects.graph.types import DTypeError, ShapeError, TensorType
+
+from .composites import COMPOSITES
+from .frontend import FUNCTIONS
+from .interpret import InterpreterError, interpret
+from .module import IRError, Module, parse, parse_file
+from .trace import TensorSpec, trace
+
+globals().update(FUNCTIONS)
+globals().update(COMPOSITES)
+
+
+def verify(module: Module) -> Module:
+    """Raises IRError listing every diagnostic; returns the module when it is valid."""
+    return module.verify()
+
+
+__version__ = "0.1.0"
+__all__ = ["Tensor", "TensorSpec", "TensorType", "Module", "IRError", "ShapeError", "DTypeError",
+           "InterpreterError", "trace", "parse", "parse_file", "interpret", "verify",
+           *sorted(FUNCTIONS), *sorted(COMPOSITES)]

@@ -1,0 +1,35 @@
+"""Composite functions, built from `graph` ops at trace time rather than defined as ops.
+
+Being compositions, they need no gradient rule or lowering of their own: the
+rules of their parts apply, and upstream fusion merges the parts again.
+"""
+from __future__ import annotations
+
+import math
+
+from symgrad.dialects.graph.emit import api_call
+
+
+def softmax(x, axis=-1):
+    """exp(x - logsumexp(x)): stable, and its gradient needs no special rule."""
+    return api_call("exp", x - api_call("logsumexp", x, axis, True))
+
+
+def log_softmax(x, axis=-1):
+    return x - api_call("logsumexp", x, axis, True)
+
+
+def gelu(x):
+    """GELU, tanh approximation: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))."""
+    inner = math.sqrt(2.0 / math.pi) * (x + 0.044715 * (x * x * x))
+    return 0.5 * x * (1.0 + api_call("tanh", inner))
+
+
+def layer_norm(x, axis=-1, eps=1e-5):
+    """Normalizes over `axis` to zero mean and unit variance (no affine parameters)."""
+    centered = x - api_call("mean", x, axis, True)
+    var = api_call("mean", centered * centered, axis, True)
+    return centered * api_call("rsqrt", var + eps)
+
+
+COMPOSITES = {"softmax": softmax, "log_softmax": log_softmax, "gelu": gelu, "layer_norm": layer_norm}

@@ -1,0 +1,79 @@
+"""Attribute kinds used by `graph` ops: how each is declared in IRDL and converted.
+
+An op's registry entry names its attributes with one of these kinds; the IRDL
+definition, the verifier, the builder and the docs all read the kind, so an
+attribute's encoding is decided once, here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+import mlir.ir as ir
+
+from .types import ShapeError, dtype_of, element_type, TensorType
+
+
+@dataclass(frozen=True)
+class AttrKind:
+    name: str  # how docs call it
+    irdl_base: str  # the IRDL constraint (`irdl.any` if None)
+    to_py: Callable[[ir.Attribute], Any]
+    to_mlir: Callable[[Any], ir.Attribute]
+    example: str
+
+
+def _ints_to_py(a):
+    if not isinstance(a, ir.DenseI64ArrayAttr):
+        raise ShapeError(f"expected array<i64: ...>, got {a}")
+    return tuple(int(v) for v in a)
+
+
+def _int_to_py(a):
+    if isinstance(a, ir.BoolAttr) or not isinstance(a, ir.IntegerAttr):
+        raise ShapeError(f"expected an integer attribute such as `1 : i64`, got {a}")
+    return int(a.value)
+
+
+def _bool_to_py(a):
+    if not isinstance(a, ir.BoolAttr):
+        raise ShapeError(f"expected `true` or `false`, got {a}")
+    return bool(a.value)
+
+
+def _dtype_to_py(a):
+    if not isinstance(a, ir.TypeAttr):
+        raise ShapeError(f"expected an element type such as `f32`, got {a}")
+    return dtype_of(a.value)
+
+
+def _tensor_to_py(a):
+    if not isinstance(a, (ir.DenseFPElementsAttr, ir.DenseIntElementsAttr)):
+        raise ShapeError(f"expected dense elements such as `dense<1.0> : tensor<2xf32>`, got {a}")
+    t = TensorType.from_mlir(a.type)
+    if a.is_splat:
+        return np.full(t.shape, np.array(a.get_splat_value().value, dtype=t.np_dtype), dtype=t.np_dtype)
+    return np.array(a, dtype=t.np_dtype).reshape(t.shape)
+
+
+def _tensor_to_mlir(value):
+    value = np.asarray(value)
+    t = TensorType.of_array(value)
+    mt = t.to_mlir()
+    if value.size > 0 and np.all(value == value.flat[0]) and not np.isnan(value.flat[0]):
+        scalar = value.flat[0]
+        if t.dtype == "i1":
+            return ir.DenseElementsAttr.get_splat(mt, ir.BoolAttr.get(bool(scalar)))
+        return ir.DenseElementsAttr.get_splat(mt, ir.FloatAttr.get(element_type(t.dtype), float(scalar)))
+    return ir.DenseElementsAttr.get(np.ascontiguousarray(value), type=mt)
+
+
+INTS = AttrKind("i64 array", "#builtin.dense_array", _ints_to_py,
+                lambda v: ir.DenseI64ArrayAttr.get([int(x) for x in v]), "array<i64: 0, 1>")
+INT = AttrKind("i64", "#builtin.integer", _int_to_py,
+               lambda v: ir.IntegerAttr.get(ir.IntegerType.get_signless(64), int(v)), "1 : i64")
+BOOL = AttrKind("bool", "#builtin.integer", _bool_to_py, lambda v: ir.BoolAttr.get(bool(v)), "false")
+DTYPE = AttrKind("element type", "#builtin.type", _dtype_to_py,
+                 lambda v: ir.TypeAttr.get(element_type(v)), "f64")
+TENSOR = AttrKind("dense elements", None, _tensor_to_py, _tensor_to_mlir, "dense<1.0> : tensor<2xf32>")

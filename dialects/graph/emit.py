@@ -1,0 +1,237 @@
+"""Building `graph` ops from Python: the symbolic `Tensor` and `emit`.
+
+The front-end traces user functions with `Tensor`, and gradient rules are
+written with the very same `Tensor`, so a rule reads like numpy code and the
+adjoint it builds is an ordinary `graph` function.
+
+Ops are created at the current MLIR insertion point. Their location comes from
+the active location hook (the tracer points it at the user's source line) or,
+when no hook is set, from the current `ir.Location` (the gradient pass uses
+the location of the op being differentiated).
+"""
+from __future__ import annotations
+
+import threading
+from typing import Callable, Optional
+
+import numpy as np
+import mlir.ir as ir
+
+from .registry import OPS, OpDef
+from .types import DTypeError, ShapeError, TensorType, dtype_from_numpy, numpy_dtype
+
+_local = threading.local()
+
+
+def location_hook() -> Optional[Callable[[], ir.Location]]:
+    return getattr(_local, "hook", None)
+
+
+class use_location_hook:
+    """Within the block, ops get the location the hook returns (the user's source line)."""
+
+    def __init__(self, hook):
+        self.hook = hook
+
+    def __enter__(self):
+        self.saved = location_hook()
+        _local.hook = self.hook
+
+    def __exit__(self, *exc):
+        _local.hook = self.saved
+
+
+def _describe(loc: Optional[ir.Location]) -> str:
+    if loc is None:
+        return ""
+    try:
+        if loc.is_a_file():
+            return f" (at {loc.filename}:{loc.start_line})"
+    except Exception:  # pragma: no cover - defensive: unusual location kinds
+        pass
+    return f" (at {loc})"
+
+
+def emit(name: str, *operands, **attrs) -> "Tensor":
+    """Creates `graph.<name>` on `operands`, inferring its result type from the registry."""
+    opdef: OpDef = OPS[name]
+    values = [t for t in operands]
+    for i, t in enumerate(values):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"graph.{name}: operand #{i} must be a symbolic tensor, got {type(t).__name__}")
+    hook = location_hook()
+    loc = hook() if hook else None
+    missing = [k for k in opdef.attrs if k not in attrs]
+    unknown = [k for k in attrs if k not in opdef.attrs]
+    if missing or unknown:
+        raise TypeError(f"graph.{name}: missing attributes {missing}, unknown attributes {unknown}")
+    try:
+        result = opdef.infer(*[t.type for t in values], **attrs)
+    except DTypeError as e:
+        raise DTypeError(f"graph.{name}: {e}{_describe(loc)}") from None
+    except ShapeError as e:
+        raise ShapeError(f"graph.{name}: {e}{_describe(loc)}") from None
+    mlir_attrs = {k: opdef.attrs[k].to_mlir(v) for k, v in attrs.items()}
+    op = ir.Operation.create(opdef.full_name, results=[result.to_mlir()],
+                             operands=[t.value for t in values], attributes=mlir_attrs, loc=loc)
+    return Tensor(op.result)
+
+
+def constant(value, dtype: Optional[str] = None) -> "Tensor":
+    arr = np.asarray(value)
+    if dtype is not None:
+        arr = arr.astype(numpy_dtype(dtype))
+    elif arr.dtype.kind in "iu":  # integer literals take the default float type
+        arr = arr.astype(np.float32)
+    dtype_from_numpy(arr.dtype)  # rejects unsupported dtypes with a TypeError
+    return emit("constant", value=arr)
+
+
+def coerce(x, like: "Tensor") -> "Tensor":
+    """Turns a Python scalar or numpy array met in an expression into a tensor.
+
+    Python scalars are weakly typed (they take the tensor's dtype, as in JAX);
+    numpy arrays keep their dtype, so mixing float64 data into a float32 graph
+    is an error instead of a silent cast.
+    """
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, bool):
+        raise TypeError("Python bools cannot be used as tensor operands; use a comparison or a float")
+    if isinstance(x, (int, float)):
+        return constant(x, like.type.dtype)
+    if isinstance(x, (np.ndarray, np.generic)):
+        arr = np.asarray(x)
+        if arr.dtype.kind in "iu":
+            arr = arr.astype(like.type.np_dtype)
+        if arr.dtype != like.type.np_dtype and arr.dtype.kind == "f":
+            raise DTypeError(f"cannot mix a numpy {arr.dtype} constant with a {like.type.np_dtype} tensor "
+                             f"(no implicit casts); convert it with .astype(np.{like.type.np_dtype})")
+        return constant(arr)
+    raise TypeError(f"unsupported operand type {type(x).__name__}; expected a tensor, a number or a numpy array")
+
+
+def api_call(name: str, *args, **kwargs):
+    """Calls the front-end form of `graph.<name>` (numpy-style arguments)."""
+    opdef = OPS[name]
+    if opdef.api is not None:
+        return opdef.api(*args, **kwargs)
+    like = next((a for a in args if isinstance(a, Tensor)), None)
+    if like is None:
+        raise TypeError(f"symgrad.{opdef.api_name or name}: expected at least one symbolic tensor argument, "
+                        f"got {', '.join(type(a).__name__ for a in args) or 'none'}")
+    return emit(name, *[coerce(a, like) for a in args], **kwargs)
+
+
+def _binary(name, reverse=False):
+    def method(self, other):
+        other = coerce(other, self)
+        return api_call(name, other, self) if reverse else api_call(name, self, other)
+    method.__name__ = f"__{'r' if reverse else ''}{name}__"
+    return method
+
+
+class Tensor:
+    """A symbolic tensor: an SSA value of a `graph` function under construction."""
+
+    __array_ufunc__ = None  # make numpy defer to our reflected operators
+    __hash__ = object.__hash__
+
+    def __init__(self, value: ir.Value):
+        self.value = value
+
+    @property
+    def type(self) -> TensorType:
+        return TensorType.from_mlir(self.value.type)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.type.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.type.rank
+
+    @property
+    def size(self) -> int:
+        return self.type.size
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.type.np_dtype
+
+    def __repr__(self) -> str:
+        return f"Tensor({self.type})"
+
+    def __bool__(self):
+        raise TypeError("a symbolic tensor has no truth value while tracing; use symgrad.where for data-dependent choices")
+
+    __add__, __radd__ = _binary("add"), _binary("add", True)
+    __sub__, __rsub__ = _binary("sub"), _binary("sub", True)
+    __mul__, __rmul__ = _binary("mul"), _binary("mul", True)
+    __truediv__, __rtruediv__ = _binary("div"), _binary("div", True)
+    __pow__, __rpow__ = _binary("pow"), _binary("pow", True)
+    __matmul__, __rmatmul__ = _binary("matmul"), _binary("matmul", True)
+    __gt__, __ge__ = _binary("gt"), _binary("ge")
+    __lt__, __le__ = _binary("lt"), _binary("le")
+    __eq__, __ne__ = _binary("eq"), _binary("ne")
+
+    def __neg__(self):
+        return emit("neg", self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return emit("abs", self)
+
+    @property
+    def T(self):
+        return api_call("transpose", self)
+
+    def sum(self, axis=None, keepdims=False):
+        return api_call("sum", self, axis, keepdims)
+
+    def mean(self, axis=None, keepdims=False):
+        return api_call("mean", self, axis, keepdims)
+
+    def max(self, axis=None, keepdims=False):
+        return api_call("max", self, axis, keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        return api_call("min", self, axis, keepdims)
+
+    def reshape(self, *shape):
+        return api_call("reshape", self, shape[0] if len(shape) == 1 else shape)
+
+    def transpose(self, *axes):
+        return api_call("transpose", self, (axes[0] if len(axes) == 1 else axes) or None)
+
+    def astype(self, dtype):
+        return api_call("cast", self, dtype)
+
+    def __getitem__(self, index):
+        return api_call("slice", self, index)
+
+
+class _Ops:
+    """`G.<op>(*operands, **attrs)` emits `graph.<op>` with IR-level attributes."""
+
+    def __getattr__(self, name):
+        if name not in OPS:
+            raise AttributeError(f"no op graph.{name}")
+        return lambda *operands, **attrs: emit(name, *operands, **attrs)
+
+
+G = _Ops()
+
+
+def scalar(value: float, like: Tensor) -> Tensor:
+    """A rank-0 constant of `like`'s dtype; broadcasting gives it any shape it meets."""
+    return constant(value, like.type.dtype)
+
+
+def unbroadcast(ct: Tensor, shape) -> Tensor:
+    """Sums a cotangent back to the shape of an operand that was broadcast (numpy rules)."""
+    shape = tuple(shape)
+    return ct if ct.shape == shape else emit("sum_to_size", ct, shape=shape)

@@ -1,0 +1,61 @@
+"""The IRDL definition of the `graph` dialect, generated from the registry.
+
+IRDL checks what it can express (operand and result counts, that values are
+tensors, attribute kinds); shapes and element types are left to the Python
+verifier, which reads the same registry.
+"""
+from __future__ import annotations
+
+import threading
+
+import mlir.ir as ir
+from mlir.dialects import irdl
+
+from . import ops as _ops  # noqa: F401  (registers the ops)
+from .registry import OPS, OpDef
+
+
+def _op_text(op: OpDef) -> str:
+    lines = [f"  irdl.operation @{op.name} {{"]
+    lines.append('    %out = irdl.base "!builtin.tensor"')
+    attr_vars = {}
+    for i, (name, kind) in enumerate(op.attrs.items()):
+        rhs = f'irdl.base "{kind.irdl_base}"' if kind.irdl_base else "irdl.any"
+        lines.append(f"    %a{i} = {rhs}")
+        attr_vars[name] = f"%a{i}"
+    if op.operands:
+        # One constraint variable per operand would force equal types; IRDL variables
+        # unify, so each operand gets its own `irdl.base`.
+        decls = []
+        for i, name in enumerate(op.operands):
+            lines.append(f'    %in{i} = irdl.base "!builtin.tensor"')
+            decls.append(f"{name}: {'variadic ' if op.variadic else ''}%in{i}")
+        lines.append(f"    irdl.operands({', '.join(decls)})")
+    lines.append("    irdl.results(output: %out)")
+    if attr_vars:
+        lines.append("    irdl.attributes { " + ", ".join(f'"{k}" = {v}' for k, v in attr_vars.items()) + " }")
+    lines.append("  }")
+    return "\n".join(lines)
+
+
+def dialect_text() -> str:
+    """The IRDL module text (handy to read and to diff when ops change)."""
+    return "irdl.dialect @graph {\n" + "\n".join(_op_text(op) for op in OPS.values()) + "\n}\n"
+
+
+_lock = threading.Lock()
+
+
+def load(ctx: ir.Context | None = None) -> ir.Context:
+    """Registers the `graph` dialect in `ctx` (the current context by default), once.
+
+    Loading twice into one context aborts inside MLIR, so this is the only place
+    that loads it and it checks first.
+    """
+    ctx = ctx or ir.Context.current
+    with _lock:
+        if ctx.is_registered_operation("graph.add"):
+            return ctx
+        with ctx, ir.Location.unknown():
+            irdl.load_dialects(ir.Module.parse(dialect_text()))
+    return ctx

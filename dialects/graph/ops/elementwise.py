@@ -1,0 +1,171 @@
+"""Elementwise ops: unary math, binary arithmetic with numpy broadcasting,
+comparisons and select.
+
+Each table row is one op: its numpy reference, its gradient written with
+`graph` ops on symbolic tensors, and where its test inputs are drawn.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..emit import G, scalar, unbroadcast
+from ..registry import OpDef, Sample, register
+from ..rules import broadcast_shapes, require_float, same_float_dtype
+from ..types import DTypeError, TensorType
+
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+
+
+def np_erf(x):
+    return _erf(x).astype(x.dtype)
+
+
+def _same(f):
+    """Wraps a numpy function so the result keeps the operand dtype (numpy may upcast scalars)."""
+    return lambda *xs: np.asarray(f(*xs)).astype(xs[0].dtype)
+
+
+# ---------------------------------------------------------------- unary ------
+def _infer_unary(x):
+    require_float("input", x)
+    return x
+
+
+UNARY_SAMPLES = (Sample((TensorType((3, 4), "f32"),)), Sample((TensorType((), "f64"),)),
+                 Sample((TensorType((1, 5), "f64"),)))
+POSITIVE = (0.2, 3.0)
+
+
+def unary(name, summary, ref, vjp, vjp_doc, domain=(-2.0, 2.0)):
+    register(OpDef(
+        name=name, summary=summary, operands=("input",), infer=_infer_unary, ref=_same(ref),
+        shape_rule="result type = operand type (f32 or f64)", vjp=vjp, vjp_doc=vjp_doc,
+        api_name=name, samples=UNARY_SAMPLES, domain=domain))
+
+
+def _sign_mask(x, g):
+    return G.select(x > 0, g, G.select(x < 0, -g, scalar(0.0, g)))
+
+
+unary("neg", "Negation, -x.", np.negative, lambda g, y, x: (-g,), "-g")
+unary("exp", "Exponential, e**x.", np.exp, lambda g, y, x: (g * y,), "g * y")
+unary("log", "Natural logarithm.", np.log, lambda g, y, x: (g / x,), "g / x", POSITIVE)
+unary("tanh", "Hyperbolic tangent.", np.tanh, lambda g, y, x: (g * (1.0 - y * y),), "g * (1 - y^2)")
+unary("sigmoid", "Logistic function 1 / (1 + e**-x).", lambda x: 1 / (1 + np.exp(-x)),
+      lambda g, y, x: (g * y * (1.0 - y),), "g * y * (1 - y)")
+unary("relu", "max(x, 0).", lambda x: np.maximum(x, 0),
+      lambda g, y, x: (G.select(x > 0, g, scalar(0.0, g)),), "g where x > 0, else 0 (0 at x = 0)")
+unary("sqrt", "Square root.", np.sqrt, lambda g, y, x: (g * 0.5 / y,), "g / (2 y)", POSITIVE)
+unary("rsqrt", "Reciprocal square root, 1 / sqrt(x).", lambda x: 1 / np.sqrt(x),
+      lambda g, y, x: (g * -0.5 * y * y * y,), "-g y^3 / 2", POSITIVE)
+unary("abs", "Absolute value.", np.abs, lambda g, y, x: (_sign_mask(x, g),), "g * sign(x) (0 at x = 0)")
+unary("sin", "Sine.", np.sin, lambda g, y, x: (g * G.cos(x),), "g * cos(x)")
+unary("cos", "Cosine.", np.cos, lambda g, y, x: (-g * G.sin(x),), "-g * sin(x)")
+unary("erf", "Gauss error function.", np_erf,
+      lambda g, y, x: (g * (2.0 / math.sqrt(math.pi)) * G.exp(-(x * x)),), "g * 2/sqrt(pi) * exp(-x^2)")
+unary("log1p", "log(1 + x), accurate near 0.", np.log1p, lambda g, y, x: (g / (x + 1.0),), "g / (1 + x)",
+      (-0.5, 2.0))
+unary("expm1", "e**x - 1, accurate near 0.", np.expm1, lambda g, y, x: (g * (y + 1.0),), "g * (y + 1)")
+unary("reciprocal", "1 / x.", np.reciprocal, lambda g, y, x: (-g * y * y,), "-g * y^2", POSITIVE)
+
+
+# ---------------------------------------------------------------- binary -----
+BINARY_NAMES = ("lhs", "rhs")
+BINARY_SAMPLES = (
+    Sample((TensorType((3, 4), "f32"), TensorType((3, 4), "f32"))),
+    Sample((TensorType((3, 4), "f64"), TensorType((4,), "f64"))),
+    Sample((TensorType((2, 1, 3), "f64"), TensorType((4, 1), "f64"))),
+    Sample((TensorType((), "f32"), TensorType((2, 3), "f32"))),
+)
+
+
+def _infer_binary(a, b):
+    dtype = same_float_dtype(BINARY_NAMES, (a, b))
+    return TensorType(broadcast_shapes(BINARY_NAMES, (a, b)), dtype)
+
+
+def _infer_compare(a, b):
+    return _infer_binary(a, b).with_dtype("i1")
+
+
+def binary(name, summary, ref, vjp, vjp_doc, domain=(-2.0, 2.0)):
+    def reduced_vjp(g, y, a, b):
+        da, db = vjp(g, y, a, b)
+        return (unbroadcast(da, a.shape) if da is not None else None,
+                unbroadcast(db, b.shape) if db is not None else None)
+    register(OpDef(
+        name=name, summary=summary, operands=BINARY_NAMES, infer=_infer_binary, ref=_same(ref),
+        shape_rule="numpy broadcast of both shapes; both operands share one float element type",
+        vjp=reduced_vjp, vjp_doc=vjp_doc + "; each summed back to its operand's shape (graph.sum_to_size)",
+        api_name=name, samples=BINARY_SAMPLES, domain=domain))
+
+
+def _pow_vjp(g, y, a, b):
+    a_is_zero = a == 0.0
+    safe_log = G.log(G.select(a_is_zero, scalar(1.0, a), a))
+    return g * b * a ** (b - 1.0), g * y * G.select(a_is_zero, scalar(0.0, a), safe_log)
+
+
+def _tie_weight(a, b, strict):
+    """1 where `a` wins, 1/2 on ties (as JAX and PyTorch split them), 0 where it loses."""
+    one, half, zero = scalar(1.0, a), scalar(0.5, a), scalar(0.0, a)
+    return G.select(strict, one, G.select(a == b, half, zero))
+
+
+binary("add", "Sum, numpy broadcasting.", np.add, lambda g, y, a, b: (g, g), "(g, g)")
+binary("sub", "Difference, numpy broadcasting.", np.subtract, lambda g, y, a, b: (g, -g), "(g, -g)")
+binary("mul", "Product, numpy broadcasting.", np.multiply, lambda g, y, a, b: (g * b, g * a), "(g b, g a)")
+binary("div", "Quotient, numpy broadcasting.", np.divide, lambda g, y, a, b: (g / b, -g * y / b),
+       "(g / b, -g y / b)", (0.5, 2.0))
+binary("pow", "a ** b, numpy broadcasting.", np.power, _pow_vjp,
+       "(g b a^(b-1), g y log(a)), with the b-gradient 0 where a = 0", (0.5, 2.0))
+binary("maximum", "Elementwise maximum.", np.maximum,
+       lambda g, y, a, b: (lambda w: (g * w, g * (1.0 - w)))(_tie_weight(a, b, a > b)),
+       "g to the larger operand, split in halves on ties")
+binary("minimum", "Elementwise minimum.", np.minimum,
+       lambda g, y, a, b: (lambda w: (g * w, g * (1.0 - w)))(_tie_weight(a, b, a < b)),
+       "g to the smaller operand, split in halves on ties")
+
+
+def compare(name, summary, ref):
+    register(OpDef(
+        name=name, summary=summary, operands=BINARY_NAMES, infer=_infer_compare, ref=ref,
+        shape_rule="numpy broadcast of both shapes; float operands of one type; i1 result",
+        nondiff="a comparison has a boolean (i1) result, which carries no gradient",
+        api_name=name, samples=BINARY_SAMPLES))
+
+
+compare("gt", "a > b (i1 result).", np.greater)
+compare("ge", "a >= b (i1 result).", np.greater_equal)
+compare("lt", "a < b (i1 result).", np.less)
+compare("le", "a <= b (i1 result).", np.less_equal)
+compare("eq", "a == b (i1 result).", np.equal)
+compare("ne", "a != b (i1 result).", np.not_equal)
+
+
+# ---------------------------------------------------------------- select -----
+SELECT_NAMES = ("condition", "on_true", "on_false")
+
+
+def _infer_select(c, a, b):
+    if c.dtype != "i1":
+        raise DTypeError(f"operand 'condition' must have element type i1, got {c}")
+    dtype = same_float_dtype(SELECT_NAMES[1:], (a, b))
+    return TensorType(broadcast_shapes(SELECT_NAMES, (c, a, b)), dtype)
+
+
+def _select_vjp(g, y, c, a, b):
+    zero = scalar(0.0, g)
+    return None, unbroadcast(G.select(c, g, zero), a.shape), unbroadcast(G.select(c, zero, g), b.shape)
+
+
+register(OpDef(
+    name="select", summary="numpy.where(condition, on_true, on_false).", operands=SELECT_NAMES,
+    infer=_infer_select, ref=lambda c, a, b: np.where(c, a, b),
+    shape_rule="numpy broadcast of the three shapes; i1 condition; float branches of one type",
+    vjp=_select_vjp, vjp_doc="(none, g where condition, g where not condition), summed to operand shapes",
+    api_name="where",
+    samples=(Sample((TensorType((3, 4), "i1"), TensorType((3, 4), "f32"), TensorType((3, 4), "f32"))),
+             Sample((TensorType((3, 1), "i1"), TensorType((4,), "f64"), TensorType((), "f64"))))))

@@ -1,0 +1,326 @@
+"""Linear algebra, data movement and constants: matmul, transpose, reshape,
+broadcast_to, sum_to_size, concat, slice, pad, constant, cast."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..attrs import DTYPE, INT, INTS, TENSOR
+from ..emit import G, Tensor, coerce, constant, emit, unbroadcast
+from ..registry import OpDef, Sample, register
+from ..rules import broadcast_shapes, can_broadcast, check_shape_attr, normalize_axes, require_float, \
+    same_float_dtype
+from ..types import DTypeError, ShapeError, TensorType, dtype_from_numpy, shape_str
+
+
+def _t(*shape, dtype="f32"):
+    return TensorType(tuple(shape), dtype)
+
+
+# ---------------------------------------------------------------- matmul -----
+def _infer_matmul(a, b):
+    dtype = same_float_dtype(("lhs", "rhs"), (a, b))
+    for n, t in (("lhs", a), ("rhs", b)):
+        if t.rank < 2:
+            raise ShapeError(f"operand '{n}' of shape {shape_str(t.shape)} must have rank >= 2 "
+                             f"(reshape a vector to a 1xN or Nx1 matrix)")
+    if a.shape[-1] != b.shape[-2]:
+        raise ShapeError(f"contraction dimensions differ: operand 'lhs' of shape {shape_str(a.shape)} has "
+                         f"{a.shape[-1]} columns but operand 'rhs' of shape {shape_str(b.shape)} has "
+                         f"{b.shape[-2]} rows")
+    batch = broadcast_shapes(("lhs batch dims", "rhs batch dims"),
+                             (a.with_shape(a.shape[:-2]), b.with_shape(b.shape[:-2])))
+    return TensorType(batch + (a.shape[-2], b.shape[-1]), dtype)
+
+
+def _swap_last(x: Tensor) -> Tensor:
+    perm = tuple(range(x.ndim - 2)) + (x.ndim - 1, x.ndim - 2)
+    return G.transpose(x, perm=perm)
+
+
+def _matmul_api(a, b):
+    if not isinstance(a, Tensor):
+        a = coerce(a, b)
+    return emit("matmul", a, coerce(b, a))
+
+
+register(OpDef(
+    name="matmul", summary="Matrix product with numpy.matmul semantics for rank >= 2 (batch dims broadcast).",
+    operands=("lhs", "rhs"), infer=_infer_matmul, ref=np.matmul,
+    shape_rule="[..., M, K] x [..., K, N] -> [broadcast(...), M, N]",
+    vjp=lambda g, y, a, b: (unbroadcast(G.matmul(g, _swap_last(b)), a.shape),
+                            unbroadcast(G.matmul(_swap_last(a), g), b.shape)),
+    vjp_doc="(g @ b^T, a^T @ g), batch dims summed back to each operand's shape",
+    api_name="matmul", api=_matmul_api,
+    samples=(Sample((_t(3, 4), _t(4, 5))), Sample((_t(2, 3, 4, dtype="f64"), _t(4, 2, dtype="f64"))),
+             Sample((_t(2, 1, 3, 4), _t(5, 4, 2))))))
+
+
+# ---------------------------------------------------------------- transpose --
+def _infer_transpose(x, perm):
+    if sorted(perm) != list(range(x.rank)):
+        raise ShapeError(f"perm {tuple(perm)} is not a permutation of the {x.rank} dims of shape "
+                         f"{shape_str(x.shape)}")
+    return x.with_shape(tuple(x.shape[p] for p in perm))
+
+
+def _transpose_api(x, axes=None):
+    perm = tuple(reversed(range(x.ndim))) if axes is None else tuple(a % x.ndim if -x.ndim <= a < x.ndim else a
+                                                                    for a in axes)
+    return emit("transpose", x, perm=perm)
+
+
+register(OpDef(
+    name="transpose", summary="Permutes dimensions: result dim i is operand dim perm[i].",
+    operands=("input",), attrs={"perm": INTS}, infer=_infer_transpose,
+    ref=lambda x, perm: np.transpose(x, perm), shape_rule="result shape[i] = operand shape[perm[i]]",
+    vjp=lambda g, y, x, perm: (G.transpose(g, perm=tuple(np.argsort(perm).tolist())),),
+    vjp_doc="g transposed by the inverse permutation", api_name="transpose", api=_transpose_api,
+    samples=(Sample((_t(3, 4),), {"perm": (1, 0)}), Sample((_t(2, 3, 4, dtype="f64"),), {"perm": (2, 0, 1)}))))
+
+
+# ---------------------------------------------------------------- reshape ----
+def _infer_reshape(x, shape):
+    shape = check_shape_attr(shape)
+    if int(np.prod(shape, dtype=np.int64)) != x.size:
+        raise ShapeError(f"cannot reshape operand 'input' of shape {shape_str(x.shape)} ({x.size} elements) "
+                         f"to {shape_str(shape)} ({int(np.prod(shape, dtype=np.int64))} elements)")
+    return x.with_shape(shape)
+
+
+def _reshape_api(x, shape):
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    if shape.count(-1) > 1:
+        raise ValueError("symgrad.reshape: only one dimension can be -1")
+    if -1 in shape:
+        known = int(np.prod([d for d in shape if d != -1], dtype=np.int64))
+        if known == 0 or x.size % known:
+            raise ValueError(f"symgrad.reshape: cannot reshape shape {shape_str(x.shape)} to {shape}")
+        shape = tuple(x.size // known if d == -1 else d for d in shape)
+    return emit("reshape", x, shape=shape)
+
+
+register(OpDef(
+    name="reshape", summary="Same elements in row-major order, new shape.", operands=("input",),
+    attrs={"shape": INTS}, infer=_infer_reshape, ref=lambda x, shape: np.reshape(x, shape),
+    shape_rule="`shape`, which must have as many elements as the operand",
+    vjp=lambda g, y, x, shape: (G.reshape(g, shape=x.shape),), vjp_doc="g reshaped to the operand's shape",
+    api_name="reshape", api=_reshape_api,
+    samples=(Sample((_t(3, 4),), {"shape": (2, 6)}), Sample((_t(2, 3, 4, dtype="f64"),), {"shape": (24,)}),
+             Sample((_t(6),), {"shape": (1, 6, 1)}))))
+
+
+# ---------------------------------------------------------------- broadcast --
+def _infer_broadcast_to(x, shape):
+    shape = check_shape_attr(shape)
+    if not can_broadcast(x.shape, shape):
+        raise ShapeError(f"operand 'input' of shape {shape_str(x.shape)} cannot be broadcast to "
+                         f"{shape_str(shape)}")
+    return x.with_shape(shape)
+
+
+def _infer_sum_to_size(x, shape):
+    shape = check_shape_attr(shape)
+    if not can_broadcast(shape, x.shape):
+        raise ShapeError(f"shape {shape_str(shape)} does not broadcast to the shape {shape_str(x.shape)} of "
+                         f"operand 'input', so the operand cannot be summed to it")
+    return x.with_shape(shape)
+
+
+def sum_to_size_ref(x, shape):
+    lead = x.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(lead + i for i, d in enumerate(shape) if d == 1 and x.shape[lead + i] != 1)
+    return np.sum(x, axis=axes, keepdims=True).reshape(shape) if axes else x.reshape(shape)
+
+
+register(OpDef(
+    name="broadcast_to", summary="numpy.broadcast_to: repeats size-1 and missing leading dims.",
+    operands=("input",), attrs={"shape": INTS}, infer=_infer_broadcast_to,
+    ref=lambda x, shape: np.broadcast_to(x, shape).copy(),
+    shape_rule="`shape`, to which the operand must broadcast",
+    vjp=lambda g, y, x, shape: (G.sum_to_size(g, shape=x.shape),), vjp_doc="sum_to_size(g, operand shape)",
+    api_name="broadcast_to", api=lambda x, shape: emit("broadcast_to", x, shape=tuple(shape)),
+    samples=(Sample((_t(4),), {"shape": (3, 4)}), Sample((_t(2, 1, dtype="f64"),), {"shape": (3, 2, 5)}))))
+
+register(OpDef(
+    name="sum_to_size", summary="Sums a broadcast result back to `shape` (the adjoint of broadcast_to).",
+    operands=("input",), attrs={"shape": INTS}, infer=_infer_sum_to_size, ref=sum_to_size_ref,
+    shape_rule="`shape`, which must broadcast to the operand's shape",
+    vjp=lambda g, y, x, shape: (G.broadcast_to(g, shape=x.shape),), vjp_doc="broadcast_to(g, operand shape)",
+    api_name="sum_to_size", api=lambda x, shape: emit("sum_to_size", x, shape=tuple(shape)),
+    samples=(Sample((_t(3, 4),), {"shape": (4,)}), Sample((_t(3, 2, 5, dtype="f64"),), {"shape": (2, 1)}),
+             Sample((_t(2, 3),), {"shape": (2, 3)}))))
+
+
+# ---------------------------------------------------------------- concat -----
+def _infer_concat(*xs, axis):
+    if not xs:
+        raise ShapeError("needs at least one operand")
+    dtype = same_float_dtype(tuple(f"inputs#{i}" for i in range(len(xs))), xs)
+    first = xs[0]
+    if not 0 <= axis < first.rank:
+        raise ShapeError(f"axis {axis} out of range for rank-{first.rank} operands (use 0..{first.rank - 1})")
+    for i, t in enumerate(xs[1:], 1):
+        if t.rank != first.rank or any(a != b for d, (a, b) in enumerate(zip(t.shape, first.shape)) if d != axis):
+            raise ShapeError(f"operand 'inputs#{i}' of shape {shape_str(t.shape)} does not match operand "
+                             f"'inputs#0' of shape {shape_str(first.shape)} outside axis {axis}")
+    shape = list(first.shape)
+    shape[axis] = sum(t.shape[axis] for t in xs)
+    return TensorType(tuple(shape), dtype)
+
+
+def _concat_vjp(g, y, *xs, axis):
+    out, offset = [], 0
+    for x in xs:
+        start = [0] * x.ndim
+        stop = list(g.shape)
+        start[axis], stop[axis] = offset, offset + x.shape[axis]
+        out.append(G.slice(g, start=start, stop=stop, step=[1] * x.ndim))
+        offset += x.shape[axis]
+    return tuple(out)
+
+
+def _concat_api(xs, axis=0):
+    xs = list(xs)
+    if not xs or not all(isinstance(x, Tensor) for x in xs):
+        raise TypeError("symgrad.concatenate: expected a non-empty sequence of symbolic tensors")
+    return emit("concat", *xs, axis=axis % xs[0].ndim if xs[0].ndim else axis)
+
+
+register(OpDef(
+    name="concat", summary="Joins tensors along `axis` (numpy.concatenate).", operands=("inputs",),
+    variadic=True, attrs={"axis": INT}, infer=_infer_concat, ref=lambda *xs, axis: np.concatenate(xs, axis),
+    shape_rule="operands agree outside `axis`; result dim `axis` is the sum of theirs",
+    vjp=_concat_vjp, vjp_doc="the slice of g that each operand occupies", api_name="concatenate",
+    api=_concat_api,
+    samples=(Sample((_t(2, 3), _t(4, 3)), {"axis": 0}),
+             Sample((_t(2, 3, dtype="f64"), _t(2, 1, dtype="f64"), _t(2, 2, dtype="f64")), {"axis": 1}))))
+
+
+# ---------------------------------------------------------------- slice / pad -
+def _check_lengths(x, **lists):
+    for name, v in lists.items():
+        if len(v) != x.rank:
+            raise ShapeError(f"`{name}` has {len(v)} entries but operand 'input' of shape {shape_str(x.shape)} "
+                             f"has rank {x.rank}")
+
+
+def _infer_slice(x, start, stop, step):
+    _check_lengths(x, start=start, stop=stop, step=step)
+    shape = []
+    for d, (a, b, s, n) in enumerate(zip(start, stop, step, x.shape)):
+        if s < 1:
+            raise ShapeError(f"step {s} in dim {d} must be >= 1")
+        if not 0 <= a <= b <= n:
+            raise ShapeError(f"bounds {a}:{b} in dim {d} are outside 0 <= start <= stop <= {n} for operand "
+                             f"'input' of shape {shape_str(x.shape)}")
+        shape.append(-(-(b - a) // s))
+    return x.with_shape(shape)
+
+
+def _infer_pad(x, shape, start, step):
+    _check_lengths(x, shape=shape, start=start, step=step)
+    for d, (n, a, s, m) in enumerate(zip(x.shape, start, step, shape)):
+        if s < 1 or a < 0:
+            raise ShapeError(f"start {a} and step {s} in dim {d} must be >= 0 and >= 1")
+        if n and a + (n - 1) * s >= m:
+            raise ShapeError(f"operand 'input' of shape {shape_str(x.shape)} placed at start {a} with step {s} "
+                             f"overruns dim {d} of size {m} in result shape {shape_str(shape)}")
+    return x.with_shape(check_shape_attr(shape))
+
+
+def _pad_ref(x, shape, start, step):
+    out = np.zeros(shape, x.dtype)
+    out[tuple(slice(a, None, s) for a, s in zip(start, step))][tuple(slice(0, n) for n in x.shape)] = x
+    return out
+
+
+def _slice_api(x, index):
+    """numpy basic indexing: ints, slices with step >= 1, Ellipsis and None."""
+    index = index if isinstance(index, tuple) else (index,)
+    if sum(i is Ellipsis for i in index) > 1:
+        raise IndexError("an index can only have a single ellipsis ('...')")
+    used = sum(1 for i in index if i is not None and i is not Ellipsis)
+    if used > x.ndim:
+        raise IndexError(f"too many indices for a tensor of rank {x.ndim}")
+    if Ellipsis in index:
+        at = index.index(Ellipsis)
+        index = index[:at] + (slice(None),) * (x.ndim - used) + index[at + 1:]
+    index = index + (slice(None),) * (x.ndim - used)
+    start, stop, step, out_shape, d = [], [], [], [], 0
+    for i in index:
+        if i is None:
+            out_shape.append(1)
+            continue
+        n = x.shape[d]
+        if isinstance(i, (int, np.integer)) and not isinstance(i, bool):
+            if not -n <= i < n:
+                raise IndexError(f"index {i} is out of bounds for axis {d} with size {n}")
+            i = int(i) % n
+            start.append(i), stop.append(i + 1), step.append(1)
+        elif isinstance(i, slice):
+            a, b, s = i.indices(n)
+            if s < 1:
+                raise IndexError("negative slice steps are not supported by graph.slice")
+            b = max(a, b)
+            start.append(a), stop.append(b), step.append(s)
+            out_shape.append(-(-(b - a) // s))
+        else:
+            raise IndexError(f"unsupported index {i!r}: use ints, slices, ... or None")
+        d += 1
+    y = emit("slice", x, start=start, stop=stop, step=step)
+    return y if tuple(out_shape) == y.shape else emit("reshape", y, shape=tuple(out_shape))
+
+
+register(OpDef(
+    name="slice", summary="Strided window x[start:stop:step] in every dim (steps >= 1).", operands=("input",),
+    attrs={"start": INTS, "stop": INTS, "step": INTS}, infer=_infer_slice,
+    ref=lambda x, start, stop, step: x[tuple(slice(a, b, s) for a, b, s in zip(start, stop, step))].copy(),
+    shape_rule="dim d has ceil((stop[d] - start[d]) / step[d]) elements; 0 <= start <= stop <= size",
+    vjp=lambda g, y, x, start, stop, step: (G.pad(g, shape=x.shape, start=start, step=step),),
+    vjp_doc="graph.pad of g into zeros of the operand's shape", api_name="slice", api=_slice_api,
+    samples=(Sample((_t(5, 6),), {"start": (1, 0), "stop": (4, 6), "step": (1, 2)}),
+             Sample((_t(4, 3, dtype="f64"),), {"start": (0, 2), "stop": (4, 3), "step": (3, 1)}))))
+
+register(OpDef(
+    name="pad", summary="Places the operand into zeros of `shape` at start + i * step (the adjoint of slice).",
+    operands=("input",), attrs={"shape": INTS, "start": INTS, "step": INTS}, infer=_infer_pad, ref=_pad_ref,
+    shape_rule="`shape`; the operand's elements must land inside it",
+    vjp=lambda g, y, x, shape, start, step: (
+        G.slice(g, start=start, stop=[a + (n - 1) * s + 1 if n else a for a, s, n in zip(start, step, x.shape)],
+                step=step),),
+    vjp_doc="the slice of g the operand was placed at", api_name="pad",
+    api=lambda x, shape, start, step: emit("pad", x, shape=tuple(shape), start=tuple(start), step=tuple(step)),
+    samples=(Sample((_t(2, 3),), {"shape": (5, 7), "start": (1, 0), "step": (2, 3)}),
+             Sample((_t(3, dtype="f64"),), {"shape": (4,), "start": (1,), "step": (1,)}))))
+
+
+# ---------------------------------------------------------------- constant ---
+def _infer_constant(value):
+    return TensorType.of_array(value)
+
+
+register(OpDef(
+    name="constant", summary="A dense constant (splat or explicit elements).", operands=(),
+    attrs={"value": TENSOR}, infer=_infer_constant, ref=lambda value: value.copy(),
+    shape_rule="the type of `value`", vjp=lambda g, y: (), vjp_doc="no operands, nothing to propagate",
+    api_name="constant", api=lambda value, dtype=None: constant(
+        value, None if dtype is None else dtype_from_numpy(dtype)),
+    samples=(Sample((), {"value": np.arange(6, dtype=np.float32).reshape(2, 3)}),
+             Sample((), {"value": np.full((3,), 2.5)}))))
+
+
+# ---------------------------------------------------------------- cast -------
+def _infer_cast(x, to):
+    require_float("input", x)
+    if to not in ("f32", "f64"):
+        raise DTypeError(f"can only cast to f32 or f64, not {to}")
+    return x.with_dtype(to)
+
+
+register(OpDef(
+    name="cast", summary="Converts between f32 and f64 (round to nearest).", operands=("input",),
+    attrs={"to": DTYPE}, infer=_infer_cast, ref=lambda x, to: x.astype(TensorType((), to).np_dtype),
+    shape_rule="operand shape, element type `to`",
+    vjp=lambda g, y, x, to: (G.cast(g, to=x.type.dtype),), vjp_doc="g cast back to the operand's type",
+    api_name="cast", api=lambda x, dtype: emit("cast", x, to=dtype_from_numpy(dtype)),
+    samples=(Sample((_t(3, 4),), {"to": "f64"}), Sample((_t(2, dtype="f64"),), {"to": "f32"}))))

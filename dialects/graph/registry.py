@@ -1,0 +1,77 @@
+"""The op registry: one `OpDef` per `graph` op, and the table that holds them.
+
+Everything that knows about individual ops reads this table: the IRDL
+definition, the verifier, the reference interpreter, the front-end functions,
+the gradient pass, the lowering, the generated docs and the parametrized tests.
+Adding an op therefore means adding one `OpDef` in one family file under
+`ops/` and nothing else.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+from .attrs import AttrKind
+from .types import TensorType
+
+
+@dataclass(frozen=True)
+class Sample:
+    """Operand types and attributes that exercise an op in the parametrized tests."""
+    operands: tuple[TensorType, ...]
+    attrs: dict = field(default_factory=dict)
+
+
+@dataclass
+class OpDef:
+    name: str
+    summary: str
+    operands: tuple[str, ...]
+    # Result type from operand types and attribute values; raises ShapeError.
+    # Every verifier check of the op lives here.
+    infer: Callable[..., TensorType]
+    # numpy reference: ref(*arrays, **attrs) -> array. The interpreter runs it.
+    ref: Callable[..., Any]
+    attrs: dict[str, AttrKind] = field(default_factory=dict)
+    variadic: bool = False  # the op takes any number (>= 1) of its single operand
+    shape_rule: str = ""  # the infer rule in words, for docs/ops.md
+    # Gradient: vjp(ct, out, *operands, **attrs) -> one cotangent (or None) per operand,
+    # all written with `graph` ops on symbolic tensors. None means not differentiable.
+    vjp: Optional[Callable[..., Any]] = None
+    vjp_doc: str = ""
+    nondiff: str = ""  # why the op has no vjp (shown in diagnostics and docs)
+    # Lowering to linalg/tensor/arith/math on tensors, filled by the native-code work.
+    lower: Optional[Callable[..., Any]] = None
+    # Front-end: the function `symgrad.<api_name>`. `api` takes numpy-style arguments
+    # and emits the op (see emit.py); without it the op is called with its operands.
+    api_name: Optional[str] = None
+    api: Optional[Callable[..., Any]] = None
+    samples: tuple[Sample, ...] = ()
+    domain: tuple[float, float] = (-2.0, 2.0)  # where random test inputs are drawn
+
+    @property
+    def full_name(self) -> str:
+        return f"graph.{self.name}"
+
+    @property
+    def differentiable(self) -> bool:
+        return self.vjp is not None
+
+
+OPS: dict[str, OpDef] = {}
+
+
+def register(op: OpDef) -> OpDef:
+    if op.name in OPS:
+        raise ValueError(f"graph.{op.name} is registered twice")
+    if not op.vjp and not op.nondiff:
+        raise ValueError(f"graph.{op.name}: give a vjp rule or say why there is none (nondiff=...)")
+    OPS[op.name] = op
+    return op
+
+
+def lookup(full_name: str) -> Optional[OpDef]:
+    """The OpDef of `graph.<name>`, or None for ops of other dialects."""
+    if not full_name.startswith("graph."):
+        return None
+    return OPS.get(full_name[len("graph."):])

@@ -1,0 +1,76 @@
+"""Shape and dtype rules shared by several op families.
+
+Each helper raises `ShapeError` (or `DTypeError`) with a message that names the
+offending operand and the shapes involved; the verifier prefixes the op name
+and attaches the op's location.
+"""
+from __future__ import annotations
+
+from .types import DTypeError, ShapeError, TensorType, shape_str
+
+
+def require_float(name: str, t: TensorType) -> None:
+    if not t.is_float:
+        raise DTypeError(f"operand '{name}' must have a float element type (f32 or f64), got {t}")
+
+
+def same_float_dtype(names, types) -> str:
+    for n, t in zip(names, types):
+        require_float(n, t)
+    first = types[0]
+    for n, t in zip(names[1:], types[1:]):
+        if t.dtype != first.dtype:
+            raise DTypeError(f"operand '{n}' has element type {t.dtype} but operand '{names[0]}' has "
+                             f"{first.dtype} ({t} vs {first}); insert graph.cast to mix precisions")
+    return first.dtype
+
+
+def broadcast_shapes(names, types) -> tuple[int, ...]:
+    """numpy broadcasting of all operand shapes, naming the first pair that clashes."""
+    rank = max(t.rank for t in types)
+    out = [1] * rank
+    owner = [None] * rank
+    for n, t in zip(names, types):
+        for i, d in enumerate(t.shape):
+            j = rank - t.rank + i
+            if d == out[j] or d == 1:
+                continue
+            if out[j] == 1:
+                out[j], owner[j] = d, (n, t)
+                continue
+            other_name, other = owner[j]
+            raise ShapeError(f"operand '{n}' of shape {shape_str(t.shape)} is not broadcast-compatible with "
+                             f"operand '{other_name}' of shape {shape_str(other.shape)}")
+    return tuple(out)
+
+
+def normalize_axes(axes, rank: int, what: str = "axes") -> tuple[int, ...]:
+    """Axes in [-rank, rank) to sorted non-negative axes, rejecting repeats."""
+    out = []
+    for a in axes:
+        if not -rank <= a < rank:
+            raise ShapeError(f"{what} {tuple(axes)} out of range for a rank-{rank} operand")
+        out.append(a % rank)
+    if len(set(out)) != len(out):
+        raise ShapeError(f"{what} {tuple(axes)} repeats an axis")
+    return tuple(sorted(out))
+
+
+def reduced_shape(shape, axes, keepdims: bool) -> tuple[int, ...]:
+    if keepdims:
+        return tuple(1 if i in axes else d for i, d in enumerate(shape))
+    return tuple(d for i, d in enumerate(shape) if i not in axes)
+
+
+def check_shape_attr(shape, what: str = "shape") -> tuple[int, ...]:
+    shape = tuple(shape)
+    if any(d < 0 for d in shape):
+        raise ShapeError(f"{what} {shape} has a negative dimension")
+    return shape
+
+
+def can_broadcast(src, dst) -> bool:
+    """True when numpy broadcasting takes shape `src` to exactly `dst`."""
+    if len(src) > len(dst):
+        return False
+    return all(s == d or s == 1 for s, d in zip(src, dst[len(dst) - len(src):]))

@@ -1,0 +1,87 @@
+"""The Python verifier of `graph` ops: what IRDL cannot say.
+
+IRDL has already checked operand counts, tensor-ness and attribute kinds when
+the IR was parsed. Here every op's registry entry checks element types and
+shapes, and the declared result type is compared with the inferred one.
+Problems come back as (location, message) pairs so callers can either emit
+them as MLIR diagnostics (the pass) or raise them (`sg.verify`).
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import mlir.ir as ir
+
+from .registry import OpDef, lookup
+from .types import ShapeError, TensorType
+
+
+class Diagnostic(NamedTuple):
+    location: ir.Location
+    message: str
+
+
+def op_attributes(op: ir.Operation, opdef: OpDef) -> dict:
+    """The op's registry attributes as Python values; raises ShapeError naming a bad one."""
+    present = {n: op.attributes[n] for n in op.attributes}
+    out = {}
+    for name, kind in opdef.attrs.items():
+        if name not in present:
+            raise ShapeError(f"attribute '{name}' is missing (expected {kind.name}, e.g. {kind.example})")
+        try:
+            out[name] = kind.to_py(present[name])
+        except ShapeError as e:
+            raise ShapeError(f"attribute '{name}': {e}") from None
+    for name in present:
+        if name not in opdef.attrs and "." not in name:
+            raise ShapeError(f"unknown attribute '{name}' (expected {', '.join(opdef.attrs) or 'none'})")
+    return out
+
+
+def operand_types(op: ir.Operation, opdef: OpDef) -> list[TensorType]:
+    types = []
+    for i, v in enumerate(op.operands):
+        name = opdef.operands[0] if opdef.variadic else opdef.operands[i]
+        try:
+            types.append(TensorType.from_mlir(v.type))
+        except ShapeError as e:
+            raise ShapeError(f"operand #{i} ('{name}'): {e}") from None
+    return types
+
+
+def verify_op(op: ir.Operation) -> str | None:
+    """The first problem with one `graph` op, as an MLIR-style message, or None."""
+    opdef = lookup(op.name)
+    if opdef is None:
+        return None
+    try:
+        attrs = op_attributes(op, opdef)
+        types = operand_types(op, opdef)
+        if len(op.results) != 1:
+            raise ShapeError(f"expects exactly one result, has {len(op.results)}")
+        inferred = opdef.infer(*types, **attrs)
+        try:
+            declared = TensorType.from_mlir(op.results[0].type)
+        except ShapeError as e:
+            raise ShapeError(f"result: {e}") from None
+        if declared != inferred:
+            operands = ", ".join(str(t) for t in types) or "no operands"
+            raise ShapeError(f"result type {declared} does not match the type {inferred} inferred from "
+                             f"{operands}")
+    except ShapeError as e:
+        return f"'{op.name}' op {e}"
+    return None
+
+
+def verify(root: ir.Operation) -> list[Diagnostic]:
+    """Every problem found in `graph` ops under `root`, in walk order."""
+    found: list[Diagnostic] = []
+
+    def visit(op):
+        msg = verify_op(op)
+        if msg:
+            found.append(Diagnostic(op.location, msg))
+        return ir.WalkResult.ADVANCE
+
+    root.walk(visit, ir.WalkOrder.PRE_ORDER)
+    return found
