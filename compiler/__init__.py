@@ -10,6 +10,7 @@ from symgrad.dialects.graph.types import DTypeError, ShapeError, TensorType
 
 from .composites import COMPOSITES
 from .frontend import FUNCTIONS
+from .gradient import Gradient, differentiate, is_differentiable
 from .interpret import InterpreterError, interpret
 from .module import IRError, Module, parse, parse_file
 from .trace import TensorSpec, trace
@@ -25,5 +26,5 @@ def verify(module: Module) -> Module:
 
 __version__ = "0.1.0"
 __all__ = ["Tensor", "TensorSpec", "TensorType", "Module", "IRError", "ShapeError", "DTypeError",
-           "InterpreterError", "trace", "parse", "parse_file", "interpret", "verify",
+           "InterpreterError", "Gradient", "differentiate", "is_differentiable", "trace", "parse", "parse_file", "interpret", "verify",
            *sorted(FUNCTIONS), *sorted(COMPOSITES)]

@@ -67,7 +67,16 @@ def _run(module: Module, fop: func_d.FuncOp, arrays) -> tuple:
     raise InterpreterError(f"@{fname} has no func.return")
 
 
-def interpret(module: Module, func_name: str | None = None, *arrays) -> tuple:
-    """Runs `func_name` (the only function if None) on numpy arrays; returns a tuple of arrays."""
+def interpret(module: Module, func_name: str | None = None, *arrays, vjps=None) -> tuple:
+    """Runs `func_name` (the only function if None) on numpy arrays; returns a tuple of arrays.
+
+    Given a `Gradient` instead of a module, runs the seed's protocol with the
+    interpreter: `interpret(gradient, *inputs, vjps=[...])` returns
+    (real outputs, gradients), one gradient per entry of df_output_vjps.
+    """
+    if hasattr(module, "forward") and hasattr(module, "backward"):
+        inputs = (func_name,) + arrays if func_name is not None else arrays
+        outputs, saved = module.forward(*inputs)
+        return outputs, module.backward(saved, *(vjps if vjps is not None else [None] * len(outputs)))
     with module.context:
         return _run(module, module.function(func_name), arrays)

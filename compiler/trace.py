@@ -17,9 +17,10 @@ from mlir.dialects import func as func_d
 from symgrad.dialects.graph.emit import Tensor, use_location_hook
 from symgrad.dialects.graph.types import TensorType, dtype_from_numpy
 
+from symgrad.passes.differentiate import REQUIRES_GRAD
+
 from .module import Module, new_context
 
-REQUIRES_GRAD = "graph.requires_grad"
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,8 @@ def _definition_location(fn) -> ir.Location:
         return ir.Location.unknown()
 
 
-def _requires_grad_mask(requires_grad, n: int) -> list[bool]:
+def requires_grad_flags(requires_grad, n: int) -> list[bool]:
+    """One bool per argument from True, or a sequence of indices, or a sequence of bools."""
     if requires_grad is None:
         return [False] * n
     if requires_grad is True:
@@ -103,13 +105,6 @@ def set_requires_grad(fop: func_d.FuncOp, mask: Sequence[bool]) -> None:
     fop.arg_attrs = ir.ArrayAttr.get(dicts)
 
 
-def requires_grad_mask(fop: func_d.FuncOp) -> list[bool]:
-    n = len(fop.type.inputs)
-    if "arg_attrs" not in fop.attributes:
-        return [False] * n
-    return [REQUIRES_GRAD in fop.arg_attrs[i] for i in range(n)]
-
-
 def trace(fn, *example_args, requires_grad=None, name: Optional[str] = None) -> Module:
     """Records `fn` as a `graph` function named after it.
 
@@ -118,7 +113,7 @@ def trace(fn, *example_args, requires_grad=None, name: Optional[str] = None) -> 
     sequence of indices or of bools.
     """
     types = [spec_of(a, i) for i, a in enumerate(example_args)]
-    mask = _requires_grad_mask(requires_grad, len(types))
+    mask = requires_grad_flags(requires_grad, len(types))
     fname = name or getattr(fn, "__name__", "f")
     if not fname.isidentifier():
         fname = "f"

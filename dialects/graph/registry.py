@@ -40,6 +40,8 @@ class OpDef:
     vjp: Optional[Callable[..., Any]] = None
     vjp_doc: str = ""
     nondiff: str = ""  # why the op has no vjp (shown in diagnostics and docs)
+    # Cheap enough to recompute in the adjoint instead of saving it (recompute=elementwise).
+    rematerializable: bool = False
     # Lowering to linalg/tensor/arith/math on tensors, filled by the native-code work.
     lower: Optional[Callable[..., Any]] = None
     # Front-end: the function `symgrad.<api_name>`. `api` takes numpy-style arguments

@@ -42,7 +42,7 @@ def unary(name, summary, ref, vjp, vjp_doc, domain=(-2.0, 2.0)):
     register(OpDef(
         name=name, summary=summary, operands=("input",), infer=_infer_unary, ref=_same(ref),
         shape_rule="result type = operand type (f32 or f64)", vjp=vjp, vjp_doc=vjp_doc,
-        api_name=name, samples=UNARY_SAMPLES, domain=domain))
+        api_name=name, samples=UNARY_SAMPLES, domain=domain, rematerializable=True))
 
 
 def _sign_mask(x, g):
@@ -99,7 +99,7 @@ def binary(name, summary, ref, vjp, vjp_doc, domain=(-2.0, 2.0)):
         name=name, summary=summary, operands=BINARY_NAMES, infer=_infer_binary, ref=_same(ref),
         shape_rule="numpy broadcast of both shapes; both operands share one float element type",
         vjp=reduced_vjp, vjp_doc=vjp_doc + "; each summed back to its operand's shape (graph.sum_to_size)",
-        api_name=name, samples=BINARY_SAMPLES, domain=domain))
+        api_name=name, samples=BINARY_SAMPLES, domain=domain, rematerializable=True))
 
 
 def _pow_vjp(g, y, a, b):
@@ -134,7 +134,7 @@ def compare(name, summary, ref):
         name=name, summary=summary, operands=BINARY_NAMES, infer=_infer_compare, ref=ref,
         shape_rule="numpy broadcast of both shapes; float operands of one type; i1 result",
         nondiff="a comparison has a boolean (i1) result, which carries no gradient",
-        api_name=name, samples=BINARY_SAMPLES))
+        api_name=name, samples=BINARY_SAMPLES, rematerializable=True))
 
 
 compare("gt", "a > b (i1 result).", np.greater)
@@ -166,6 +166,6 @@ register(OpDef(
     infer=_infer_select, ref=lambda c, a, b: np.where(c, a, b),
     shape_rule="numpy broadcast of the three shapes; i1 condition; float branches of one type",
     vjp=_select_vjp, vjp_doc="(none, g where condition, g where not condition), summed to operand shapes",
-    api_name="where",
+    api_name="where", rematerializable=True,
     samples=(Sample((TensorType((3, 4), "i1"), TensorType((3, 4), "f32"), TensorType((3, 4), "f32"))),
              Sample((TensorType((3, 1), "i1"), TensorType((4,), "f64"), TensorType((), "f64"))))))

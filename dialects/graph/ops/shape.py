@@ -104,7 +104,7 @@ register(OpDef(
     attrs={"shape": INTS}, infer=_infer_reshape, ref=lambda x, shape: np.reshape(x, shape),
     shape_rule="`shape`, which must have as many elements as the operand",
     vjp=lambda g, y, x, shape: (G.reshape(g, shape=x.shape),), vjp_doc="g reshaped to the operand's shape",
-    api_name="reshape", api=_reshape_api,
+    rematerializable=True, api_name="reshape", api=_reshape_api,
     samples=(Sample((_t(3, 4),), {"shape": (2, 6)}), Sample((_t(2, 3, 4, dtype="f64"),), {"shape": (24,)}),
              Sample((_t(6),), {"shape": (1, 6, 1)}))))
 
@@ -138,7 +138,7 @@ register(OpDef(
     ref=lambda x, shape: np.broadcast_to(x, shape).copy(),
     shape_rule="`shape`, to which the operand must broadcast",
     vjp=lambda g, y, x, shape: (G.sum_to_size(g, shape=x.shape),), vjp_doc="sum_to_size(g, operand shape)",
-    api_name="broadcast_to", api=lambda x, shape: emit("broadcast_to", x, shape=tuple(shape)),
+    rematerializable=True, api_name="broadcast_to", api=lambda x, shape: emit("broadcast_to", x, shape=tuple(shape)),
     samples=(Sample((_t(4),), {"shape": (3, 4)}), Sample((_t(2, 1, dtype="f64"),), {"shape": (3, 2, 5)}))))
 
 register(OpDef(
@@ -303,7 +303,7 @@ register(OpDef(
     name="constant", summary="A dense constant (splat or explicit elements).", operands=(),
     attrs={"value": TENSOR}, infer=_infer_constant, ref=lambda value: value.copy(),
     shape_rule="the type of `value`", vjp=lambda g, y: (), vjp_doc="no operands, nothing to propagate",
-    api_name="constant", api=lambda value, dtype=None: constant(
+    rematerializable=True, api_name="constant", api=lambda value, dtype=None: constant(
         value, None if dtype is None else dtype_from_numpy(dtype)),
     samples=(Sample((), {"value": np.arange(6, dtype=np.float32).reshape(2, 3)}),
              Sample((), {"value": np.full((3,), 2.5)}))))
@@ -322,5 +322,5 @@ register(OpDef(
     attrs={"to": DTYPE}, infer=_infer_cast, ref=lambda x, to: x.astype(TensorType((), to).np_dtype),
     shape_rule="operand shape, element type `to`",
     vjp=lambda g, y, x, to: (G.cast(g, to=x.type.dtype),), vjp_doc="g cast back to the operand's type",
-    api_name="cast", api=lambda x, dtype: emit("cast", x, to=dtype_from_numpy(dtype)),
+    rematerializable=True, api_name="cast", api=lambda x, dtype: emit("cast", x, to=dtype_from_numpy(dtype)),
     samples=(Sample((_t(3, 4),), {"to": "f64"}), Sample((_t(2, dtype="f64"),), {"to": "f32"}))))

@@ -1,0 +1,158 @@
+"""`sg.differentiate` and `sg.Gradient`, the seed's Gradient struct for `graph` functions.
+
+A `Gradient` holds the module with the rewritten primal `f` and its adjoint
+`df`, plus the integer fields that connect them. `forward`/`backward`
+implement the seed's "how to use gradient" protocol on top of any function
+runner: the reference interpreter by default, native kernels in the runtime.
+
+Absent vjps: `backward` accepts None for any vjp and means zero by it. The
+adjoint is exact for all-zero vjps, so None is filled with zeros here; the
+native runtime may instead ask `specialize(present)` for an adjoint variant
+built without the absent seeds, so no work is spent on zeros.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Optional, Sequence
+
+import numpy as np
+import mlir.ir as ir
+
+from symgrad.dialects.graph.types import TensorType
+from symgrad.passes.differentiate import (RECOMPUTE_POLICIES, GradientInfo, differentiate_function,
+                                          non_differentiable_reason, propagate_requires_grad, read_gradient_info,
+                                          requires_grad_mask)
+from symgrad.passes.registry import PassError
+
+from .interpret import interpret
+from .module import IRError, Module, format_location
+from .trace import requires_grad_flags, set_requires_grad
+
+Runner = Callable[..., tuple]  # runner(func_name, *arrays) -> tuple of arrays
+
+
+@dataclass
+class Saved:
+    """What `forward` keeps for `backward`: captures by reference, in adjoint order."""
+    captures: tuple
+
+
+class Gradient:
+    """The primal `f`, the adjoint `df` and the offsets that connect them (see the seed)."""
+
+    def __init__(self, module: Module, func_name: str):
+        self.module = module
+        self.f = module.function(func_name)
+        self.df = module.function(self.f.attributes["graph.adjoint"].value)
+        info: GradientInfo = read_gradient_info(self.f)
+        self.f_real_outputs = info.f_real_outputs
+        self.df_input_vjps = info.df_input_vjps
+        self.df_input_captured_inputs = info.df_input_captured_inputs
+        self.df_input_captured_outputs = info.df_input_captured_outputs
+        self.df_output_vjps = info.df_output_vjps
+
+    @property
+    def f_name(self) -> str:
+        return self.f.sym_name.value
+
+    @property
+    def df_name(self) -> str:
+        return self.df.sym_name.value
+
+    def __repr__(self) -> str:
+        return (f"Gradient(f=@{self.f_name}, df=@{self.df_name}, f_real_outputs={self.f_real_outputs}, "
+                f"df_input_vjps={list(self.df_input_vjps)}, "
+                f"df_input_captured_inputs={list(self.df_input_captured_inputs)}, "
+                f"df_input_captured_outputs={list(self.df_input_captured_outputs)}, "
+                f"df_output_vjps={list(self.df_output_vjps)})")
+
+    # -- the run-time protocol ------------------------------------------------
+    def _runner(self, runner: Optional[Runner]) -> Runner:
+        return runner or (lambda name, *arrays: interpret(self.module, name, *arrays))
+
+    def forward(self, *inputs, runner: Optional[Runner] = None):
+        """Runs f; returns (the real outputs, what backward needs)."""
+        outputs = self._runner(runner)(self.f_name, *inputs)
+        captures = tuple(inputs[i] for i in self.df_input_captured_inputs) + \
+            tuple(outputs[i] for i in self.df_input_captured_outputs)
+        return tuple(outputs[:self.f_real_outputs]), Saved(captures)
+
+    def vjp_types(self) -> list[TensorType]:
+        return [TensorType.from_mlir(self.f.type.results[i]) for i in self.df_input_vjps]
+
+    def backward(self, saved: Saved, *vjps, runner: Optional[Runner] = None) -> tuple:
+        """One gradient per entry of df_output_vjps. Give one vjp per df_input_vjps entry, or
+        only the vjps of the real outputs (temporaries' vjps are then absent). None means zero."""
+        types = self.vjp_types()
+        n_real = sum(1 for i in self.df_input_vjps if i < self.f_real_outputs)
+        if len(vjps) == n_real:
+            vjps = tuple(vjps) + (None,) * (len(types) - n_real)
+        if len(vjps) != len(types):
+            raise TypeError(f"@{self.df_name} takes {n_real} vjps for the real outputs (or {len(types)} "
+                            f"including captured temporaries), got {len(vjps)}")
+        filled = [np.zeros(t.shape, t.np_dtype) if v is None else v for v, t in zip(vjps, types)]
+        return self._runner(runner)(self.df_name, *filled, *saved.captures)
+
+    def captured_bytes(self) -> dict:
+        """Bytes saved between forward and backward, split by where they come from."""
+        res = self.f.type.results
+        ins = self.f.type.inputs
+        size = lambda t: TensorType.from_mlir(t).size * TensorType.from_mlir(t).np_dtype.itemsize  # noqa: E731
+        temps = [i for i in self.df_input_captured_outputs if i >= self.f_real_outputs]
+        real = [i for i in self.df_input_captured_outputs if i < self.f_real_outputs]
+        return {"inputs": sum(size(ins[i]) for i in self.df_input_captured_inputs),
+                "outputs": sum(size(res[i]) for i in real),
+                "temporaries": sum(size(res[i]) for i in temps)}
+
+
+def differentiate(module: Module, func_name: Optional[str] = None, requires_grad=None,
+                  recompute: str = "none") -> Gradient:
+    """Differentiates `func_name` in a copy of `module` and returns its Gradient.
+
+    `requires_grad` (argument indices or one bool per argument) overrides the
+    `{graph.requires_grad}` marks. `recompute` is the rematerialization policy:
+    'none' (capture everything, TorchScript's default), 'elementwise' or 'all'.
+    """
+    if recompute not in RECOMPUTE_POLICIES:
+        raise ValueError(f"recompute must be one of {RECOMPUTE_POLICIES}, got {recompute!r}")
+    copy = module.clone()
+    copy.meta = dict(module.meta)
+    fop = copy.function(func_name)
+    name = fop.sym_name.value
+    with copy.context:
+        if requires_grad is not None:
+            set_requires_grad(fop, requires_grad_flags(requires_grad, len(fop.type.inputs)))
+        if not any(requires_grad_mask(fop)):
+            raise ValueError(f"@{name}: no argument requires grad; mark some with requires_grad=[...] "
+                             f"or {{graph.requires_grad}}")
+        try:
+            differentiate_function(fop, recompute=recompute)
+        except PassError as e:
+            raise IRError(f"cannot differentiate @{name}",
+                          [(format_location(loc), msg) for loc, msg in e.diagnostics]) from None
+    copy.verify()
+    return Gradient(copy, name)
+
+
+def is_differentiable(target, requires_grad=None) -> bool:
+    """For an op (or op name): whether it has a gradient rule. For a function (a FuncOp, or a
+    Module with one function): whether every op on its requires-grad path has one."""
+    if isinstance(target, str):
+        from symgrad.dialects.graph.registry import lookup
+        opdef = lookup(target if "." in target else f"graph.{target}")
+        return opdef is not None and opdef.vjp is not None
+    if isinstance(target, Module):
+        with target.context:
+            return is_differentiable(target.function(), requires_grad)
+    op = target.operation if hasattr(target, "operation") else target
+    if op.name != "func.func":
+        return non_differentiable_reason(op) is None
+    fop = op.opview
+    mask = requires_grad_mask(fop) if requires_grad is None else requires_grad_flags(requires_grad, len(fop.type.inputs))
+    if not any(mask):
+        mask = [True] * len(fop.type.inputs)
+    try:
+        propagate_requires_grad(fop, mask)
+    except PassError:
+        return False
+    return True
