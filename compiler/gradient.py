@@ -85,7 +85,9 @@ class Gradient:
         only the vjps of the real outputs (temporaries' vjps are then absent). None means zero."""
         types = self.vjp_types()
         n_real = sum(1 for i in self.df_input_vjps if i < self.f_real_outputs)
-        if len(vjps) == n_real:
+        if not vjps:
+            vjps = (None,) * len(types)
+        elif len(vjps) == n_real:
             vjps = tuple(vjps) + (None,) * (len(types) - n_real)
         if len(vjps) != len(types):
             raise TypeError(f"@{self.df_name} takes {n_real} vjps for the real outputs (or {len(types)} "

@@ -77,6 +77,6 @@ def interpret(module: Module, func_name: str | None = None, *arrays, vjps=None) 
     if hasattr(module, "forward") and hasattr(module, "backward"):
         inputs = (func_name,) + arrays if func_name is not None else arrays
         outputs, saved = module.forward(*inputs)
-        return outputs, module.backward(saved, *(vjps if vjps is not None else [None] * len(outputs)))
+        return outputs, module.backward(saved, *(vjps or ()))
     with module.context:
         return _run(module, module.function(func_name), arrays)

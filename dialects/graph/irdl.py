@@ -24,12 +24,12 @@ def _op_text(op: OpDef) -> str:
         lines.append(f"    %a{i} = {rhs}")
         attr_vars[name] = f"%a{i}"
     if op.operands:
-        # One constraint variable per operand would force equal types; IRDL variables
-        # unify, so each operand gets its own `irdl.base`.
+        # IRDL constraint variables unify (a variable used twice forces equal types, and
+        # so would a variadic operand), so every operand gets its own variable.
         decls = []
         for i, name in enumerate(op.operands):
             lines.append(f'    %in{i} = irdl.base "!builtin.tensor"')
-            decls.append(f"{name}: {'variadic ' if op.variadic else ''}%in{i}")
+            decls.append(f"{name}: %in{i}")
         lines.append(f"    irdl.operands({', '.join(decls)})")
     lines.append("    irdl.results(output: %out)")
     if attr_vars:

@@ -33,7 +33,6 @@ class OpDef:
     # numpy reference: ref(*arrays, **attrs) -> array. The interpreter runs it.
     ref: Callable[..., Any]
     attrs: dict[str, AttrKind] = field(default_factory=dict)
-    variadic: bool = False  # the op takes any number (>= 1) of its single operand
     shape_rule: str = ""  # the infer rule in words, for docs/ops.md
     # Gradient: vjp(ct, out, *operands, **attrs) -> one cotangent (or None) per operand,
     # all written with `graph` ops on symbolic tensors. None means not differentiable.

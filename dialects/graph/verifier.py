@@ -41,7 +41,7 @@ def op_attributes(op: ir.Operation, opdef: OpDef) -> dict:
 def operand_types(op: ir.Operation, opdef: OpDef) -> list[TensorType]:
     types = []
     for i, v in enumerate(op.operands):
-        name = opdef.operands[0] if opdef.variadic else opdef.operands[i]
+        name = opdef.operands[i]
         try:
             types.append(TensorType.from_mlir(v.type))
         except ShapeError as e:

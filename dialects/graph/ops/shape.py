@@ -152,48 +152,50 @@ register(OpDef(
 
 
 # ---------------------------------------------------------------- concat -----
-def _infer_concat(*xs, axis):
-    if not xs:
-        raise ShapeError("needs at least one operand")
-    dtype = same_float_dtype(tuple(f"inputs#{i}" for i in range(len(xs))), xs)
-    first = xs[0]
-    if not 0 <= axis < first.rank:
-        raise ShapeError(f"axis {axis} out of range for rank-{first.rank} operands (use 0..{first.rank - 1})")
-    for i, t in enumerate(xs[1:], 1):
-        if t.rank != first.rank or any(a != b for d, (a, b) in enumerate(zip(t.shape, first.shape)) if d != axis):
-            raise ShapeError(f"operand 'inputs#{i}' of shape {shape_str(t.shape)} does not match operand "
-                             f"'inputs#0' of shape {shape_str(first.shape)} outside axis {axis}")
-    shape = list(first.shape)
-    shape[axis] = sum(t.shape[axis] for t in xs)
+def _infer_concat(lhs, rhs, axis):
+    dtype = same_float_dtype(("lhs", "rhs"), (lhs, rhs))
+    if not 0 <= axis < lhs.rank:
+        raise ShapeError(f"axis {axis} out of range for rank-{lhs.rank} operands (use 0..{lhs.rank - 1})")
+    if rhs.rank != lhs.rank or any(a != b for d, (a, b) in enumerate(zip(rhs.shape, lhs.shape)) if d != axis):
+        raise ShapeError(f"operand 'rhs' of shape {shape_str(rhs.shape)} does not match operand 'lhs' of shape "
+                         f"{shape_str(lhs.shape)} outside axis {axis}")
+    shape = list(lhs.shape)
+    shape[axis] += rhs.shape[axis]
     return TensorType(tuple(shape), dtype)
 
 
-def _concat_vjp(g, y, *xs, axis):
-    out, offset = [], 0
-    for x in xs:
-        start = [0] * x.ndim
-        stop = list(g.shape)
-        start[axis], stop[axis] = offset, offset + x.shape[axis]
-        out.append(G.slice(g, start=start, stop=stop, step=[1] * x.ndim))
-        offset += x.shape[axis]
-    return tuple(out)
+def _concat_vjp(g, y, lhs, rhs, axis):
+    def part(begin, end):
+        start, stop = [0] * g.ndim, list(g.shape)
+        start[axis], stop[axis] = begin, end
+        return G.slice(g, start=start, stop=stop, step=[1] * g.ndim)
+    n = lhs.shape[axis]
+    return part(0, n), part(n, g.shape[axis])
 
 
 def _concat_api(xs, axis=0):
+    """numpy.concatenate of any number of tensors, as a chain of binary graph.concat ops."""
     xs = list(xs)
     if not xs or not all(isinstance(x, Tensor) for x in xs):
         raise TypeError("symgrad.concatenate: expected a non-empty sequence of symbolic tensors")
-    return emit("concat", *xs, axis=axis % xs[0].ndim if xs[0].ndim else axis)
+    if xs[0].ndim == 0:
+        raise ValueError("symgrad.concatenate: zero-dimensional tensors cannot be concatenated")
+    axis = normalize_axes((axis,), xs[0].ndim, "axis")[0]
+    out = xs[0]
+    for x in xs[1:]:
+        out = emit("concat", out, x, axis=axis)
+    return out
 
 
 register(OpDef(
-    name="concat", summary="Joins tensors along `axis` (numpy.concatenate).", operands=("inputs",),
-    variadic=True, attrs={"axis": INT}, infer=_infer_concat, ref=lambda *xs, axis: np.concatenate(xs, axis),
+    name="concat", summary="Joins two tensors along `axis` (numpy.concatenate; the front-end chains more).",
+    operands=("lhs", "rhs"), attrs={"axis": INT}, infer=_infer_concat,
+    ref=lambda a, b, axis: np.concatenate((a, b), axis),
     shape_rule="operands agree outside `axis`; result dim `axis` is the sum of theirs",
     vjp=_concat_vjp, vjp_doc="the slice of g that each operand occupies", api_name="concatenate",
     api=_concat_api,
     samples=(Sample((_t(2, 3), _t(4, 3)), {"axis": 0}),
-             Sample((_t(2, 3, dtype="f64"), _t(2, 1, dtype="f64"), _t(2, 2, dtype="f64")), {"axis": 1}))))
+             Sample((_t(2, 3, dtype="f64"), _t(2, 1, dtype="f64")), {"axis": 1}))))
 
 
 # ---------------------------------------------------------------- slice / pad -
