@@ -141,12 +141,12 @@ class _Sweep:
         return Tensor(self.proxies[v])
 
     def _recomputable(self, v: ir.Value) -> bool:
-        if self.recompute == "none":
-            return False
         opdef = lookup(v.owner.name)
         if opdef is None:
             return False
-        return self.recompute == "all" or opdef.rematerializable
+        if not opdef.operands:
+            return True  # constants cost nothing to re-emit; never capture them
+        return self.recompute == "all" or (self.recompute == "elementwise" and opdef.rematerializable)
 
     def run(self, seeds: list, temp_seeds: dict) -> dict:
         grads: dict = {}
