@@ -1,0 +1,295 @@
+"""Every registry op, driven by the registry: built through the front-end, verified,
+interpreted, and checked against its numpy reference AND an independent table
+of plain-numpy expectations.
+
+Adding an op to `dialects/graph/ops/` adds its cases here with no new test code,
+except two deliberate decisions the tests force by failing until they are made:
+- `FRONTEND`: how to call `sg.<api_name>` from a sample's IR attributes, for ops
+  with attributes (ops without attributes are called with their operands);
+- `NUMPY`: the op's expected value written in plain numpy, so the interpreter's
+  reference is not only compared with itself.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import symgrad as sg
+from symgrad.dialects.graph.registry import OPS, OpDef, Sample
+from symgrad.dialects.graph.types import TensorType
+from symgrad.dialects.graph.verifier import op_attributes, verify as verify_graph
+
+from sgtest import TOL
+
+DTYPES = ("f32", "f64")
+
+
+# --------------------------------------------------------------------------- front-end calls
+# op name -> fn(api, operands, attrs) calling the front-end function `api` (sg.<api_name>)
+# with numpy-style arguments equivalent to the sample's IR attributes.
+def _reduction(api, xs, a):
+    return api(xs[0], axis=a["axes"], keepdims=a["keepdims"])
+
+
+FRONTEND = {
+    **{name: _reduction for name in ("sum", "mean", "max", "min", "logsumexp")},
+    "transpose": lambda api, xs, a: api(xs[0], axes=a["perm"]),
+    "reshape": lambda api, xs, a: api(xs[0], a["shape"]),
+    "broadcast_to": lambda api, xs, a: api(xs[0], a["shape"]),
+    "sum_to_size": lambda api, xs, a: api(xs[0], a["shape"]),
+    "concat": lambda api, xs, a: api(list(xs), axis=a["axis"]),
+    "slice": lambda api, xs, a: api(xs[0], tuple(slice(*t) for t in zip(a["start"], a["stop"], a["step"]))),
+    "pad": lambda api, xs, a: api(xs[0], a["shape"], a["start"], a["step"]),
+    "constant": lambda api, xs, a: api(a["value"]),
+    "cast": lambda api, xs, a: api(xs[0], {"f32": np.float32, "f64": np.float64}[a["to"]]),
+}
+
+
+# --------------------------------------------------------------------------- independent numpy
+def _erf_series(x):
+    """erf by its Maclaurin series in float64 (|x| <= 3), independent of math.erf."""
+    x = x.astype(np.float64)
+    term, total = x.copy(), x.copy()
+    for n in range(1, 80):
+        term = term * (-x * x) / n
+        total = total + term / (2 * n + 1)
+    return 2.0 / math.sqrt(math.pi) * total
+
+
+def _sum_to_size(x, shape):
+    y = x.sum(axis=tuple(range(x.ndim - len(shape))))
+    for i, d in enumerate(shape):
+        if d == 1:
+            y = y.sum(axis=i, keepdims=True)
+    return y
+
+
+def _pad(x, shape, start, step):
+    out = np.zeros(shape)
+    out[tuple(slice(a, a + (n - 1) * s + 1, s) for a, s, n in zip(start, step, x.shape))] = x
+    return out
+
+
+def _matmul(a, b):
+    return (a[..., :, :, None] * b[..., None, :, :]).sum(axis=-2)
+
+
+def _transpose(x, perm):
+    letters = "abcdefgh"[:x.ndim]
+    return np.einsum(f"{letters}->{''.join(letters[p] for p in perm)}", x)
+
+
+def _where(c, a, b):
+    c, a, b = np.broadcast_arrays(c, a, b)
+    out = b.copy()
+    out[c] = a[c]
+    return out
+
+
+# op name -> fn(inputs as float64 (bool for i1), attrs) -> expected value, in plain numpy.
+NUMPY = {
+    "neg": lambda xs, a: 0.0 - xs[0],
+    "exp": lambda xs, a: np.e ** xs[0],
+    "log": lambda xs, a: np.log(xs[0]),
+    "tanh": lambda xs, a: (np.exp(2 * xs[0]) - 1) / (np.exp(2 * xs[0]) + 1),
+    "sigmoid": lambda xs, a: 0.5 * (1 + np.tanh(xs[0] / 2)),
+    "relu": lambda xs, a: np.where(xs[0] > 0, xs[0], 0.0),
+    "sqrt": lambda xs, a: xs[0] ** 0.5,
+    "rsqrt": lambda xs, a: xs[0] ** -0.5,
+    "abs": lambda xs, a: np.where(xs[0] < 0, -xs[0], xs[0]),
+    "sin": lambda xs, a: np.cos(xs[0] - np.pi / 2),
+    "cos": lambda xs, a: np.sin(xs[0] + np.pi / 2),
+    "erf": lambda xs, a: _erf_series(xs[0]),
+    "log1p": lambda xs, a: np.log(1 + xs[0]),
+    "expm1": lambda xs, a: np.exp(xs[0]) - 1,
+    "reciprocal": lambda xs, a: 1 / xs[0],
+    "add": lambda xs, a: xs[0] + xs[1],
+    "sub": lambda xs, a: xs[0] - xs[1],
+    "mul": lambda xs, a: xs[0] * xs[1],
+    "div": lambda xs, a: xs[0] / xs[1],
+    "pow": lambda xs, a: np.exp(xs[1] * np.log(xs[0])),
+    "maximum": lambda xs, a: np.where(xs[0] >= xs[1], xs[0], xs[1]),
+    "minimum": lambda xs, a: np.where(xs[0] <= xs[1], xs[0], xs[1]),
+    "gt": lambda xs, a: xs[0] > xs[1],
+    "ge": lambda xs, a: xs[0] >= xs[1],
+    "lt": lambda xs, a: xs[0] < xs[1],
+    "le": lambda xs, a: xs[0] <= xs[1],
+    "eq": lambda xs, a: xs[0] == xs[1],
+    "ne": lambda xs, a: xs[0] != xs[1],
+    "select": lambda xs, a: _where(*xs),
+    "sum": lambda xs, a: np.sum(xs[0], axis=a["axes"], keepdims=a["keepdims"]),
+    "mean": lambda xs, a: np.sum(xs[0], axis=a["axes"], keepdims=a["keepdims"])
+    / math.prod(xs[0].shape[i] for i in a["axes"]),
+    "max": lambda xs, a: np.amax(xs[0], axis=a["axes"], keepdims=a["keepdims"]),
+    "min": lambda xs, a: np.amin(xs[0], axis=a["axes"], keepdims=a["keepdims"]),
+    "logsumexp": lambda xs, a: np.log(np.sum(np.exp(xs[0]), axis=a["axes"], keepdims=a["keepdims"])),
+    "matmul": lambda xs, a: _matmul(*xs),
+    "transpose": lambda xs, a: _transpose(xs[0], a["perm"]),
+    "reshape": lambda xs, a: xs[0].reshape(a["shape"]),
+    "broadcast_to": lambda xs, a: xs[0] + np.zeros(a["shape"]),
+    "sum_to_size": lambda xs, a: _sum_to_size(xs[0], a["shape"]),
+    "concat": lambda xs, a: np.concatenate(xs, axis=a["axis"]),
+    "slice": lambda xs, a: xs[0][tuple(slice(*t) for t in zip(a["start"], a["stop"], a["step"]))],
+    "pad": lambda xs, a: _pad(xs[0], a["shape"], a["start"], a["step"]),
+    "constant": lambda xs, a: a["value"],
+    "cast": lambda xs, a: xs[0],
+}
+
+# Ops whose tests draw inputs on a coarse grid, so that ties (a == b) occur and the
+# comparisons, maximum and minimum are checked on them too.
+TIES = {"gt", "ge", "lt", "le", "eq", "ne", "maximum", "minimum", "max", "min"}
+
+
+# --------------------------------------------------------------------------- cases
+def _in_dtype(t: TensorType, dtype: str) -> TensorType:
+    return t if t.dtype == "i1" else t.with_dtype(dtype)
+
+
+def _retype(sample: Sample, dtype: str) -> Sample:
+    """The sample with its float operands (and a constant's value) in `dtype`."""
+    attrs = dict(sample.attrs)
+    if isinstance(attrs.get("value"), np.ndarray):
+        attrs["value"] = attrs["value"].astype(TensorType((), dtype).np_dtype)
+    return Sample(tuple(_in_dtype(t, dtype) for t in sample.operands), attrs)
+
+
+def _cases():
+    for op in OPS.values():
+        for i, sample in enumerate(op.samples):
+            for dtype in DTYPES:
+                yield pytest.param(op.name, i, dtype, id=f"{op.name}-{i}-{dtype}")
+
+
+CASES = list(_cases())
+
+
+def _inputs(op: OpDef, sample: Sample, rng) -> list[np.ndarray]:
+    lo, hi = op.domain
+    out = []
+    for t in sample.operands:
+        if t.dtype == "i1":
+            out.append(rng.random(t.shape) < 0.5)
+        elif op.name in TIES:
+            out.append(rng.integers(0, 5, t.shape).astype(t.np_dtype) * ((hi - lo) / 4) + lo)
+        else:
+            out.append(rng.uniform(lo, hi, t.shape).astype(t.np_dtype))
+    return [np.asarray(a, dtype=t.np_dtype) for a, t in zip(out, sample.operands)]
+
+
+def _build(op: OpDef, sample: Sample) -> sg.Module:
+    """Traces the sample through the front-end function sg.<api_name>."""
+    if op.api_name is None:
+        pytest.fail(f"graph.{op.name} has no front-end function (api_name); give it one or decide how "
+                    f"to test it here")
+    api = getattr(sg, op.api_name)
+    if op.name in FRONTEND:
+        call = FRONTEND[op.name]
+    elif not op.attrs:
+        call = lambda api, xs, a: api(*xs)  # noqa: E731
+    else:
+        pytest.fail(f"graph.{op.name} has attributes {sorted(op.attrs)}: add to FRONTEND in {__file__} how "
+                    f"sg.{op.api_name} is called with numpy-style arguments for them")
+    specs = [sg.TensorSpec(t.shape, t.np_dtype) for t in sample.operands]
+
+    def f(*xs):
+        return call(api, xs, sample.attrs)
+    f.__name__ = f"test_{op.name}"
+    return sg.trace(f, *specs)
+
+
+def _the_op(m: sg.Module, name: str):
+    ops = [op.operation for op in m.function().entry_block.operations if op.operation.name == f"graph.{name}"]
+    assert len(ops) == 1, f"expected exactly one graph.{name} in\n{m}"
+    return ops[0]
+
+
+def _same_attrs(got: dict, want: dict):
+    assert got.keys() == want.keys()
+    for k in want:
+        if isinstance(want[k], np.ndarray):
+            assert got[k].dtype == want[k].dtype and got[k].shape == want[k].shape
+            np.testing.assert_array_equal(got[k], want[k])
+        elif isinstance(want[k], (tuple, list)):
+            assert tuple(got[k]) == tuple(want[k]), k
+        else:
+            assert got[k] == want[k], k
+
+
+# --------------------------------------------------------------------------- tests
+@pytest.mark.parametrize("name, index, dtype", CASES)
+def test_op(name, index, dtype, rng):
+    op = OPS[name]
+    sample = _retype(op.samples[index], dtype)
+    m = _build(op, sample)
+
+    # The front-end emitted the op with the sample's attributes, and the result type the rule infers.
+    inferred = op.infer(*sample.operands, **sample.attrs)
+    mop = _the_op(m, name)
+    with m.context:
+        _same_attrs(op_attributes(mop, op), sample.attrs)
+        assert TensorType.from_mlir(mop.results[0].type) == inferred
+        assert [TensorType.from_mlir(t) for t in m.function().type.results] == [inferred]
+        # The verifier accepts it (both through the module and directly).
+        assert verify_graph(m.mlir.operation) == []
+    assert m.verify() is m and sg.verify(m) is m
+
+    # The interpreter matches the registry's reference exactly, with the inferred type.
+    inputs = _inputs(op, sample, rng)
+    (got,) = sg.interpret(m, None, *inputs)
+    want = np.asarray(op.ref(*inputs, **sample.attrs))
+    assert (got.shape, got.dtype) == (inferred.shape, inferred.np_dtype)
+    assert (want.shape, want.dtype) == (inferred.shape, inferred.np_dtype)
+    np.testing.assert_array_equal(got, want)
+
+    # ... and an independent plain-numpy expectation, computed in float64.
+    if name not in NUMPY:
+        pytest.fail(f"graph.{name}: add its plain-numpy expectation to NUMPY in {__file__}")
+    wide = [x if x.dtype == np.bool_ else x.astype(np.float64) for x in inputs]
+    attrs = dict(sample.attrs)
+    if isinstance(attrs.get("value"), np.ndarray):
+        attrs["value"] = attrs["value"].astype(np.float64)
+    expected = np.asarray(NUMPY[name](wide, attrs))
+    assert expected.shape == inferred.shape
+    if inferred.dtype == "i1":
+        assert expected.dtype == np.bool_
+        np.testing.assert_array_equal(got, expected)
+    else:
+        np.testing.assert_allclose(got, expected.astype(inferred.np_dtype), **TOL[inferred.np_dtype])
+
+
+def test_cases_cover_every_op_in_both_dtypes():
+    covered = {(c.values[0], c.values[2]) for c in CASES}
+    assert covered == {(name, d) for name in OPS for d in DTYPES}
+
+
+def test_every_op_has_a_sample_summary_and_shape_rule():
+    for op in OPS.values():
+        assert op.samples, f"graph.{op.name} has no samples"
+        assert op.summary.strip(), f"graph.{op.name} has no summary"
+        assert op.shape_rule.strip(), f"graph.{op.name} has no shape rule"
+        if op.differentiable:
+            assert op.vjp_doc.strip(), f"graph.{op.name} has a vjp rule but no vjp_doc"
+        else:
+            assert op.nondiff.strip(), f"graph.{op.name}: no vjp rule and no nondiff reason"
+        lo, hi = op.domain
+        assert lo < hi, op.name
+
+
+def test_every_sample_is_valid_for_its_op():
+    """Samples are well-typed: the shape rule accepts them (so a bad sample fails here, by name)."""
+    for op in OPS.values():
+        for sample in op.samples:
+            assert getattr(op, "variadic", False) or len(sample.operands) == len(op.operands), op.name
+            assert set(sample.attrs) == set(op.attrs), op.name
+            op.infer(*sample.operands, **sample.attrs)
+
+
+def test_every_op_has_a_front_end_function():
+    for op in OPS.values():
+        assert op.api_name and callable(getattr(sg, op.api_name, None)), f"graph.{op.name}: no sg.{op.api_name}"
+
+
+def test_independent_tables_name_only_registry_ops():
+    assert set(NUMPY) <= set(OPS) and set(FRONTEND) <= set(OPS) and TIES <= set(OPS)
