@@ -6,9 +6,9 @@ implement the seed's "how to use gradient" protocol on top of any function
 runner: the reference interpreter by default, native kernels in the runtime.
 
 Absent vjps: `backward` accepts None for any vjp and means zero by it. The
-adjoint is exact for all-zero vjps, so None is filled with zeros here; the
-native runtime may instead ask `specialize(present)` for an adjoint variant
-built without the absent seeds, so no work is spent on zeros.
+adjoint is exact for all-zero vjps, but rather than feeding it zeros,
+`adjoint_for(present)` builds (once) a variant of it without the absent
+seeds, so no work is spent on zeros; the native runtime uses the same hook.
 """
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ import numpy as np
 import mlir.ir as ir
 
 from symgrad.dialects.graph.types import TensorType
-from symgrad.passes.differentiate import (RECOMPUTE_POLICIES, GradientInfo, differentiate_function,
+from symgrad.passes.differentiate import (RECOMPUTE_POLICIES, GradientInfo, build_adjoint_variant,
+                                          differentiate_function,
                                           non_differentiable_reason, propagate_requires_grad, read_gradient_info,
                                           requires_grad_mask)
 from symgrad.passes.registry import PassError
@@ -50,6 +51,9 @@ class Gradient:
         self.df_input_captured_inputs = info.df_input_captured_inputs
         self.df_input_captured_outputs = info.df_input_captured_outputs
         self.df_output_vjps = info.df_output_vjps
+        self.recompute = self.f.attributes["graph.recompute"].value if "graph.recompute" in self.f.attributes \
+            else "none"
+        self._variants: dict = {}
 
     @property
     def f_name(self) -> str:
@@ -92,8 +96,19 @@ class Gradient:
         if len(vjps) != len(types):
             raise TypeError(f"@{self.df_name} takes {n_real} vjps for the real outputs (or {len(types)} "
                             f"including captured temporaries), got {len(vjps)}")
-        filled = [np.zeros(t.shape, t.np_dtype) if v is None else v for v, t in zip(vjps, types)]
-        return self._runner(runner)(self.df_name, *filled, *saved.captures)
+        present = tuple(v is not None for v in vjps)
+        given = [v for v in vjps if v is not None]
+        return self._runner(runner)(self.adjoint_for(present), *given, *saved.captures)
+
+    def adjoint_for(self, present: tuple) -> str:
+        """The adjoint to call when only the `present` vjps are given: @df itself when all are,
+        else a variant built without the absent (zero) seeds, made once and kept in the module."""
+        if all(present):
+            return self.df_name
+        if present not in self._variants:
+            with self.module.context:
+                self._variants[present] = build_adjoint_variant(self.f, present, self.recompute)
+        return self._variants[present]
 
     def captured_bytes(self) -> dict:
         """Bytes saved between forward and backward, split by where they come from."""

@@ -125,8 +125,15 @@ class _Sweep:
     def vjp_argument(self, v: ir.Value) -> Tensor:
         return Tensor(self.block.add_argument(v.type, v.location))
 
+    def capture(self, v: ir.Value) -> None:
+        """Forces `v` to be a proxy argument (variants keep the full adjoint's captures)."""
+        if v not in self.proxies:
+            self.proxies[v] = self.block.add_argument(v.type, self.fop.location)
+
     def primal(self, v: ir.Value) -> Tensor:
         """The adjoint's handle on primal value `v`."""
+        if v in self.proxies:
+            return Tensor(self.proxies[v])
         if v in self.remat:
             return self.remat[v]
         if v not in self.args and self._recomputable(v):
@@ -136,8 +143,7 @@ class _Sweep:
                 t = emit(opdef.name, *[self.primal(o) for o in op.operands], **op_attributes(op, opdef))
             self.remat[v] = t
             return t
-        if v not in self.proxies:
-            self.proxies[v] = self.block.add_argument(v.type, self.fop.location)
+        self.capture(v)
         return Tensor(self.proxies[v])
 
     def _recomputable(self, v: ir.Value) -> bool:
@@ -187,7 +193,8 @@ def _erase_dead_code(block: ir.Block) -> None:
 
 # ------------------------------------------------------------------ the pass --
 class Differentiator:
-    def __init__(self, fop: func_d.FuncOp, mask: Sequence[bool], recompute: str = "none"):
+    def __init__(self, fop: func_d.FuncOp, mask: Sequence[bool], recompute: str = "none",
+                 n_real_outputs: Optional[int] = None):
         if recompute not in RECOMPUTE_POLICIES:
             raise PassError([(fop.location, f"recompute={recompute!r} is not one of {', '.join(RECOMPUTE_POLICIES)}")])
         self.fop, self.mask, self.recompute = fop, list(mask), recompute
@@ -197,7 +204,8 @@ class Differentiator:
         ret = fop.entry_block.operations[len(fop.entry_block.operations) - 1].operation
         if ret.name != "func.return":
             raise PassError([(fop.location, f"@{self.name} must end in func.return")])
-        self.real_outputs = list(ret.operands)
+        self.outputs = list(ret.operands)
+        self.real_outputs = self.outputs[:n_real_outputs]
         self.position = {op.results[0]: i for i, op in enumerate(_ops(fop)) if len(op.results) == 1}
 
     # The adjoint body is built in a scratch function inserted after f, then moved.
@@ -210,7 +218,7 @@ class Differentiator:
         seeds = [(v, sweep.vjp_argument(v)) for v in vjp_values]
         temp_seeds = {v: sweep.vjp_argument(v) for v in temp_vjp_values}
         for v in forced_captures:
-            sweep.primal(v)
+            sweep.capture(v)
         with ir.InsertionPoint(scratch.entry_block), self.fop.location:
             grads = sweep.run(seeds, temp_seeds)
             results = []
@@ -316,8 +324,35 @@ class Differentiator:
         a = self.fop.attributes
         a["graph.adjoint"] = ir.FlatSymbolRefAttr.get(adjoint.sym_name.value)
         a["graph.f_real_outputs"] = ir.IntegerAttr.get(i64, info.f_real_outputs)
+        if self.recompute != "none":  # variants built later must follow the same policy
+            a["graph.recompute"] = ir.StringAttr.get(self.recompute)
         for key in ("df_input_vjps", "df_input_captured_inputs", "df_input_captured_outputs", "df_output_vjps"):
             a[f"graph.{key}"] = ir.DenseI64ArrayAttr.get(list(getattr(info, key)))
+
+
+def build_adjoint_variant(fop: func_d.FuncOp, present: Sequence[bool], recompute: str = "none") -> str:
+    """An adjoint of an already differentiated `fop` that assumes the vjps not `present` are zero.
+
+    Arguments: the present vjps (in df_input_vjps order), then every capture of
+    the full adjoint. Work that only absent vjps feed is never built, which is
+    how backward skips it rather than multiplying zeros. Returns the new name.
+    """
+    info = read_gradient_info(fop)
+    if len(present) != len(info.df_input_vjps):
+        raise ValueError(f"expected {len(info.df_input_vjps)} presence flags, got {len(present)}")
+    mask = [i in info.df_output_vjps for i in range(len(fop.type.inputs))]
+    d = Differentiator(fop, mask, recompute, n_real_outputs=info.f_real_outputs)
+    seeds = [d.outputs[i] for i, p in zip(info.df_input_vjps, present) if p and i < info.f_real_outputs]
+    temp_seeds = [d.outputs[i] for i, p in zip(info.df_input_vjps, present) if p and i >= info.f_real_outputs]
+    captures = [d.args[i] for i in info.df_input_captured_inputs] + \
+        [d.outputs[i] for i in info.df_input_captured_outputs]
+    scratch, sweep, _, temp_args, _ = d._sweep(seeds, temp_seeds, forced_captures=captures)
+    args = list(scratch.entry_block.arguments)
+    vjp_args = args[:len(seeds)] + [temp_args[t].value for t in temp_seeds]
+    bits = "".join("1" if p else "0" for p in present)
+    adjoint = d._finalize(scratch, vjp_args + [sweep.proxies[v] for v in captures],
+                          f"{fop.attributes['graph.adjoint'].value}_vjps{bits}")
+    return adjoint.sym_name.value
 
 
 def differentiate_function(fop: func_d.FuncOp, mask: Optional[Sequence[bool]] = None,

@@ -58,6 +58,23 @@ def test_seed_example_numbers_and_absent_vjps():
     np.testing.assert_array_equal(zero, np.zeros(3))
 
 
+def test_absent_vjps_use_adjoint_variants_that_skip_their_work():
+    g = sg.differentiate(sg.parse(SEED))
+    x, m = f64(3), f64(3)
+    _, saved = g.forward(x, m)
+    only_dy = g.adjoint_for((True, False))
+    variant = g.module.function(only_dy)
+    assert len(variant.type.inputs) == 4  # dy, then the same captures x, t, y
+    ops = [op.operation.name for op in variant.entry_block.operations]
+    assert ops.count("graph.add") == 1  # no "+ dt" any more, only dx's two contributions
+    assert g.adjoint_for((True, False)) == only_dy  # built once
+    nothing = g.module.function(g.adjoint_for((False, False)))
+    assert [op.operation.name for op in nothing.entry_block.operations] == ["graph.constant", "func.return"]
+    dy = f64(3)
+    np.testing.assert_allclose(g.backward(saved, dy, None)[0], g.backward(saved, dy, np.zeros(3))[0])
+    g.module.verify()
+
+
 def test_product_fan_out_case():
     """a*b*a + b with a, b requiring grad (a TorchScript test case)."""
     def f(a, b):
