@@ -1,0 +1,323 @@
+"""Pass pipelines that mix symgrad's Python passes with upstream MLIR passes.
+
+The bindings cannot name a Python pass inside a textual pipeline, so a
+pipeline string is split here into its top-level entries: runs of upstream
+entries are handed to MLIR's own pipeline parser (`pm.add("a,b,func.func(c)")`)
+and every entry naming a pass of `PASSES` is added as a Python pass in between.
+
+    from symgrad.passes.pipeline import build_pass_manager
+    pm = build_pass_manager("builtin.module(canonicalize,graph-verify,func.func(cse))", ctx)
+    pm.run(module.operation)
+
+Syntax (MLIR's): `builtin.module(entry,entry,...)` or just `entry,entry,...`
+where an entry is `name`, `name{opt=value opt2=value}` or `anchor(entries)`.
+symgrad passes are module passes: they must be top-level entries.
+
+A `PassInfo` may also carry a `pipeline` attribute (a pipeline string); such an
+entry is a named pipeline and is expanded in place (its options, if any, are
+checked against `info.options` and substituted for `{name}` placeholders).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Optional, Union
+
+__all__ = ["PipelineError", "Entry", "split_entries", "parse_entry", "parse_pipeline", "strip_anchor", "flag_to_entry",
+           "add_pipeline", "build_pass_manager", "symgrad_pass_names"]
+
+_OPEN = {"(": ")", "{": "}"}
+_CLOSE = {")": "(", "}": "{"}
+
+
+class PipelineError(ValueError):
+    """A malformed pipeline: `str(e)` is `invalid pass pipeline '<text>': <reason>`."""
+
+    def __init__(self, reason: str, pipeline: Optional[str] = None):
+        self.reason, self.pipeline = reason, pipeline
+        super().__init__(reason if pipeline is None else f"invalid pass pipeline '{pipeline}': {reason}")
+
+    def within(self, pipeline: str) -> "PipelineError":
+        return self if self.pipeline is not None else PipelineError(self.reason, pipeline)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One top-level pipeline entry: `name`, `name{options}` or `name(nested)`."""
+    name: str
+    options: Optional[str] = None  # text between the braces, None when absent
+    nested: Optional[str] = None  # text between the parentheses, None when absent
+    text: str = field(default="", compare=False)  # the entry as written
+
+    @property
+    def is_symgrad(self) -> bool:
+        return self.name in _passes()
+
+
+def _passes():
+    from .registry import PASSES  # late: the table is filled when symgrad.passes is imported
+    return PASSES
+
+
+def symgrad_pass_names() -> list[str]:
+    """The names of every registered symgrad pass (and named pipeline)."""
+    return sorted(_passes())
+
+
+def _check_balanced(text: str) -> None:
+    stack: list[tuple[str, int]] = []
+    quote = False
+    for i, ch in enumerate(text):
+        if ch == '"':
+            quote = not quote
+        elif quote:
+            continue
+        elif ch in _OPEN:
+            stack.append((ch, i))
+        elif ch in _CLOSE:
+            if not stack:
+                raise PipelineError(f"unbalanced '{ch}' at column {i + 1}")
+            opener, at = stack.pop()
+            if opener != _CLOSE[ch]:
+                raise PipelineError(f"'{ch}' at column {i + 1} closes '{opener}' from column {at + 1}")
+    if quote:
+        raise PipelineError("unterminated string")
+    if stack:
+        opener, at = stack[-1]
+        raise PipelineError(f"'{opener}' at column {at + 1} is never closed")
+
+
+def split_entries(text: str) -> list[str]:
+    """Splits a pass list on the commas that are outside (), {} and strings.
+
+    Raises ValueError on unbalanced brackets and on empty entries (`a,,b`, a
+    trailing comma). An empty or all-blank list gives [].
+    """
+    _check_balanced(text)
+    if not text.strip():
+        return []
+    parts, depth, quote, start = [], 0, False, 0
+    for i, ch in enumerate(text):
+        if ch == '"':
+            quote = not quote
+        elif quote:
+            continue
+        elif ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    out = []
+    for n, p in enumerate(parts):
+        if not p.strip():
+            where = "trailing comma" if n == len(parts) - 1 else ("leading comma" if n == 0 else "empty entry")
+            raise PipelineError(f"{where} in '{text}' (an empty pass name)")
+        out.append(p.strip())
+    return out
+
+
+def parse_entry(text: str) -> Entry:
+    """`name`, `name{opts}`, `name(nested)` (anything else raises ValueError)."""
+    text = text.strip()
+    i = 0
+    while i < len(text) and text[i] not in "({":
+        i += 1
+    name = text[:i].strip()
+    if not name or any(c.isspace() for c in name) or any(c in name for c in ")},"):
+        raise PipelineError(f"'{text}' is not a pass: expected `name`, `name{{options}}` or `op-name(passes)`")
+    rest = text[i:]
+    options = nested = None
+    if rest.startswith("{"):
+        end = _matching(rest, 0)
+        options, rest = rest[1:end], rest[end + 1:].strip()
+    if rest.startswith("("):
+        end = _matching(rest, 0)
+        nested, rest = rest[1:end], rest[end + 1:].strip()
+    if rest:
+        raise PipelineError(f"unexpected '{rest}' after '{text[:len(text) - len(rest)].strip()}'")
+    return Entry(name, options, nested, text)
+
+
+def _matching(text: str, start: int) -> int:
+    depth, quote = 0, False
+    for i in range(start, len(text)):
+        ch = text[i]
+        if ch == '"':
+            quote = not quote
+        elif quote:
+            continue
+        elif ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return i
+    raise PipelineError(f"unbalanced brackets in '{text}'")  # pragma: no cover
+
+
+def strip_anchor(pipeline: str) -> str:
+    """`builtin.module(a,b)` -> `a,b`; a bare list is returned unchanged.
+
+    A pipeline anchored on anything other than `builtin.module` is rejected:
+    symgrad always runs on a module.
+    """
+    text = pipeline.strip()
+    _check_balanced(text)
+    entries = split_entries(text)
+    if len(entries) == 1:
+        e = parse_entry(entries[0])
+        if e.name == "builtin.module" and e.nested is not None and e.options is None:
+            return e.nested
+    return text
+
+
+def _symgrad_names_in(text: str) -> list[str]:
+    """symgrad pass names that appear as entries anywhere inside a (nested) pass list."""
+    found = []
+    for item in split_entries(text):
+        e = parse_entry(item)
+        if e.is_symgrad:
+            found.append(e.name)
+        if e.nested is not None:
+            found.extend(_symgrad_names_in(e.nested))
+    return found
+
+
+# A resolved pipeline: ("mlir", "a,b,func.func(c)") or ("symgrad", PassInfo, {options}).
+Step = tuple
+
+
+def parse_pipeline(pipeline: str) -> list[Step]:
+    """Validates a pipeline string and resolves it into steps, without building anything.
+
+    Raises PipelineError (a ValueError) naming the problem: unbalanced brackets,
+    empty entries, a symgrad pass nested under an op anchor or given a nested
+    pipeline, an unknown option of a symgrad pass. Unknown upstream passes and
+    their options are reported by MLIR's parser when the steps are added to a
+    PassManager (`add_pipeline`, `build_pass_manager`).
+    """
+    try:
+        return _resolve(pipeline, ())
+    except PipelineError as e:
+        raise e.within(pipeline) from None
+    except ValueError as e:  # parse_options
+        raise PipelineError(str(e), pipeline) from None
+
+
+def _resolve(pipeline: str, seen: tuple) -> list[Step]:
+    from .registry import parse_options
+
+    steps: list[Step] = []
+    upstream: list[str] = []
+
+    def flush():
+        if upstream:
+            steps.append(("mlir", ",".join(upstream)))
+            upstream.clear()
+
+    for item in split_entries(strip_anchor(pipeline)):
+        e = parse_entry(item)
+        info = _passes().get(e.name)
+        if info is None:
+            if e.nested is not None:
+                if e.name == "builtin.module":
+                    raise PipelineError("'builtin.module(...)' must wrap the whole pipeline")
+                inner = _symgrad_names_in(e.nested)
+                if inner:
+                    raise PipelineError(f"symgrad pass '{inner[0]}' must be a top-level entry of "
+                                        f"builtin.module(...), not nested in '{e.name}(...)': symgrad passes run "
+                                        f"on the whole module")
+            upstream.append(e.text)
+            continue
+        if e.nested is not None:
+            raise PipelineError(f"symgrad pass '{e.name}' takes no nested pipeline (got '{e.text}')")
+        opts = parse_options(info, _option_text(e.options))
+        sub = getattr(info, "pipeline", None)
+        if isinstance(sub, str) and sub:
+            if e.name in seen:
+                raise PipelineError(f"named pipeline '{e.name}' expands to itself")
+            flush()
+            steps.extend(_resolve(sub.format(**opts) if opts else sub, seen + (e.name,)))
+            continue
+        flush()
+        steps.append(("symgrad", info, opts))
+    flush()
+    return steps
+
+
+def _option_text(options: Optional[str]) -> str:
+    return (options or "").strip()
+
+
+def flag_to_entry(name: str, value: Optional[str] = None) -> str:
+    """A pass given as a command-line flag (`--name`, `--name=opts`) as a pipeline entry.
+
+    `value` is MLIR's pass-option text, `opt=v opt2=v`, with or without
+    surrounding braces: `--graph-differentiate='func=f recompute=none'` and
+    `--graph-differentiate='{func=f recompute=none}'` are the same.
+    """
+    if value is None or not value.strip():
+        return name
+    value = value.strip()
+    if value.startswith("{") and value.endswith("}"):
+        value = value[1:-1].strip()
+    return f"{name}{{{value}}}"
+
+
+def add_pipeline(pm, pipeline: Union[str, Iterable[Step]]) -> None:
+    """Appends a pipeline (a string or `parse_pipeline` steps) to an existing module PassManager.
+
+    Raises PipelineError (a ValueError); on error `pm` may hold a prefix of the steps.
+    """
+    from .registry import as_mlir_pass
+
+    text = pipeline if isinstance(pipeline, str) else None
+    steps = parse_pipeline(pipeline) if text is not None else list(pipeline)
+    for step in steps:
+        if step[0] == "mlir":
+            try:
+                pm.add(step[1])
+            except ValueError as e:
+                err = PipelineError(_mlir_reason(str(e)), text if text is not None else step[1])
+                raise err from None
+        else:
+            _, info, opts = step
+            # Never op_name= (cookbook, section 2): the pass runs on the module it is given.
+            pm.add(as_mlir_pass(info, opts), name=info.name, argument=info.name, description=info.summary)
+
+
+def _mlir_reason(msg: str) -> str:
+    """The useful line of a ValueError from MLIR's textual pipeline parser."""
+    lines = [ln.strip() for ln in msg.strip().splitlines() if ln.strip()]
+    if not lines:
+        return "MLIR cannot parse it"
+    head = lines[0]
+    if head.startswith("<Pass-Options-Parser>"):
+        head = head.split(":", 1)[1].strip()
+        if len(lines) > 1:
+            head += f" ({lines[-1].strip()})"
+    elif "error: " in head:
+        head = head.split("error: ", 1)[1]
+    if "does not refer to a registered pass" in head:
+        head += f" (symgrad passes: {', '.join(symgrad_pass_names()) or 'none'}; see symgrad-opt --list-passes)"
+    return head
+
+
+def build_pass_manager(pipeline: Union[str, Iterable[Step]] = "", context=None, *, verify_each: bool = True):
+    """One `builtin.module` PassManager running `pipeline` (MLIR syntax, symgrad passes spliced in).
+
+    `context` defaults to the current `mlir.ir.Context`. Raises ValueError with a
+    readable message for any malformed pipeline; never aborts.
+    """
+    import mlir.ir as ir
+    from mlir.passmanager import PassManager
+
+    if isinstance(pipeline, str):
+        parse_pipeline(pipeline)  # text errors before touching MLIR
+    ctx = context or ir.Context.current
+    pm = PassManager("builtin.module", context=ctx)
+    pm.enable_verifier(verify_each)
+    add_pipeline(pm, pipeline)
+    return pm

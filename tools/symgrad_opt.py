@@ -1,0 +1,412 @@
+"""`symgrad-opt`: an mlir-opt-style driver for IR with `graph` ops.
+
+    symgrad-opt [INPUT|-] [-o OUT] [-p 'builtin.module(...)' | --<pass>[=OPTIONS] ...] [options]
+
+It parses the input (any upstream dialect plus `graph`), verifies it (MLIR's
+structural verifier, then the `graph` shape and dtype rules), runs the pass
+pipeline, verifies again and prints the module. Run `symgrad-opt --help`.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from typing import Optional
+
+PROG = "symgrad-opt"
+SPLIT_MARKER = "// -----"
+_SPLIT_LINE = re.compile(r"^\s*// -----")
+
+DESCRIPTION = f"""\
+An mlir-opt-style driver for symgrad: parses MLIR text with `graph` ops (and any
+upstream dialect), verifies it (MLIR's verifier + the graph shape/dtype rules),
+runs a pass pipeline mixing symgrad's Python passes with any upstream MLIR pass,
+verifies the result again and prints it."""
+
+EPILOG = f"""\
+pass pipelines:
+  -p/--pass-pipeline takes MLIR's textual syntax, e.g.
+      -p 'builtin.module(graph-verify,canonicalize,func.func(cse),symbol-dce)'
+  symgrad passes must be top-level entries of builtin.module(...); upstream
+  passes may be nested under an op anchor as usual. Options use MLIR's syntax:
+      -p 'builtin.module(graph-differentiate{{func=f recompute=none}})'
+  Instead of -p, passes can be given as flags; they run in command-line order:
+      --graph-verify --canonicalize --graph-differentiate='func=f recompute=none'
+  (--<pass>=OPTIONS takes MLIR's space-separated opt=value list, braces optional:
+  --<pass>='{{opt=v opt2=w}}' is the same). Every upstream MLIR pass also works
+  as a flag (--cse, --canonicalize='max-iterations=3'). -p and pass flags cannot
+  be mixed. `{PROG} --list-passes` lists symgrad's passes and their options.
+
+diagnostics:
+  errors are printed as FILE:LINE:COL: error: MESSAGE; the exit status is 1 on
+  any error. With --verify-diagnostics, `// expected-error {{{{msg}}}}` (same line),
+  `// expected-error@+1 {{{{msg}}}}` (@-N, @above, @below, @unknown; also
+  expected-warning/-note/-remark and -re variants) are checked instead: the
+  exit status is 0 exactly when every expected diagnostic is produced on its
+  line (substring match) and nothing else is."""
+
+
+# ------------------------------------------------------------ command line --
+DRIVER_OPTIONS_WITH_VALUE = {"-o", "--output", "-p", "--pass-pipeline"}
+
+
+def build_arg_parser(pass_infos) -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION, epilog=EPILOG, allow_abbrev=False,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("input", nargs="?", default="-", help="input file, or - for stdin (the default)")
+    ap.add_argument("-o", "--output", default="-", metavar="FILE", help="output file (default: stdout)")
+    ap.add_argument("-p", "--pass-pipeline", metavar="PIPELINE",
+                    help="textual pass pipeline, e.g. 'builtin.module(graph-verify,cse)'")
+    ap.add_argument("--split-input-file", action="store_true",
+                    help=f"split the input on lines '{SPLIT_MARKER}' and process each chunk separately "
+                         f"(diagnostics keep the line numbers of the file; outputs are joined by '{SPLIT_MARKER}')")
+    ap.add_argument("--verify-diagnostics", action="store_true",
+                    help="check the diagnostics against // expected-error {{...}} annotations in the input")
+    ap.add_argument("--mlir-print-ir-after-all", action="store_true",
+                    help="print the IR to stderr after every pass")
+    ap.add_argument("--mlir-print-op-generic", action="store_true", help="print every op in generic form")
+    ap.add_argument("--mlir-print-debuginfo", action="store_true", help="print locations (loc(...)) in the output")
+    ap.add_argument("--no-verify", action="store_true",
+                    help="skip the graph shape/dtype verifier before and after the pipeline "
+                         "(MLIR's structural verifier still runs)")
+    ap.add_argument("--list-passes", action="store_true", help="list symgrad's passes with their options")
+    ap.add_argument("--debug", action="store_true", help="show Python tracebacks of internal errors")
+    group = ap.add_argument_group("symgrad passes (as flags, run in command-line order; see above)")
+    for info in pass_infos:
+        metavar = "OPTIONS" if info.options else None
+        if metavar:
+            group.add_argument(f"--{info.name}", metavar=f"'{' '.join(f'{k}=...' for k in info.options)}'",
+                               nargs="?", help=info.summary)
+        else:
+            group.add_argument(f"--{info.name}", action="store_true", help=info.summary)
+    return ap
+
+
+def split_pass_flags(argv: list[str], driver_longs: set[str]) -> tuple[list[str], list[tuple[str, Optional[str], str]]]:
+    """Pulls `--<pass>[=OPTIONS]` out of argv, keeping their order.
+
+    Every `--name` that is not a driver option is taken to be a pass (symgrad's
+    or upstream); upstream names are checked when the pipeline is built.
+    """
+    rest, flags = [], []
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--":
+            rest.extend(argv[i:])
+            break
+        if a in DRIVER_OPTIONS_WITH_VALUE:
+            rest.extend(argv[i:i + 2])
+            i += 2
+            continue
+        if a.startswith("--") and len(a) > 2:
+            name, eq, value = a[2:].partition("=")
+            if "--" + name not in driver_longs:
+                flags.append((name, value if eq else None, a))
+                i += 1
+                continue
+        rest.append(a)
+        i += 1
+    return rest, flags
+
+
+def list_passes(passes, out) -> None:
+    out.write("symgrad passes (use them in -p 'builtin.module(...)' or as --<name>[=OPTIONS] flags):\n")
+    width = max((len(n) for n in passes), default=10) + 2
+    for name in sorted(passes):
+        info = passes[name]
+        out.write(f"  {name:<{width}} {info.summary}\n")
+        for opt, desc in info.options.items():
+            out.write(f"  {'':<{width}}   {opt}=<value>  {desc}\n")
+    out.write("\nAll upstream MLIR passes (canonicalize, cse, symbol-dce, inline, convert-*, ...) are also available,\n"
+              "in -p/--pass-pipeline and as --<name> flags.\n")
+
+
+# ------------------------------------------------------------------- input --
+class InputError(Exception):
+    pass
+
+
+def read_input(path: str) -> tuple[str, str]:
+    """(text, name used in diagnostics)."""
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        name = "<stdin>"
+    else:
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as e:
+            raise InputError(f"cannot open input file '{path}': {e.strerror or e}") from None
+        name = path
+    try:
+        return data.decode("utf-8"), name
+    except UnicodeDecodeError as e:
+        raise InputError(f"input file '{name}' is not UTF-8 text (byte {e.start})") from None
+
+
+def split_chunks(text: str, split: bool) -> list[tuple[int, str]]:
+    """(first line number, chunk text padded with blank lines so line numbers stay those of the file)."""
+    if not split:
+        return [(1, text)]
+    chunks, current, start = [], [], 1
+    for i, line in enumerate(text.splitlines(keepends=True), 1):
+        if _SPLIT_LINE.match(line):
+            chunks.append((start, current))
+            current, start = [], i + 1
+        else:
+            current.append(line)
+    chunks.append((start, current))
+    return [(s, "\n" * (s - 1) + "".join(lines)) for s, lines in chunks]
+
+
+# ---------------------------------------------------------------- locations --
+def relocate(module, name: str) -> None:
+    """Renames the buffer `"-"` that `ir.Module.parse` gives every location to `name`."""
+    import mlir.ir as ir
+
+    cache: dict[str, object] = {}
+
+    def fix(loc):
+        key = str(loc)
+        if '"-"' not in key:
+            return None
+        if key in cache:
+            return cache[key]
+        new = None
+        if loc.is_a_file():
+            if loc.filename == "-":
+                if (loc.end_line, loc.end_col) != (loc.start_line, loc.start_col):
+                    new = ir.Location.file(name, loc.start_line, loc.start_col, loc.end_line, loc.end_col)
+                else:
+                    new = ir.Location.file(name, loc.start_line, loc.start_col)
+        elif loc.is_a_name():
+            child = fix(loc.child_loc)
+            if child is not None:
+                new = ir.Location.name(loc.name_str, child)
+        elif loc.is_a_callsite():
+            callee, caller = fix(loc.callee), fix(loc.caller)
+            if callee is not None or caller is not None:
+                new = ir.Location.callsite(callee or loc.callee, [caller or loc.caller])
+        elif loc.is_a_fused():
+            parts = [fix(p) for p in loc.locations]
+            if any(p is not None for p in parts):
+                new = ir.Location.fused([n or p for n, p in zip(parts, loc.locations)])
+        cache[key] = new
+        return new
+
+    def visit(op):
+        new = fix(op.location)
+        if new is not None:
+            op.location = new
+        for region in op.regions:
+            for block in region.blocks:
+                for arg in block.arguments:
+                    new = fix(arg.location)
+                    if new is not None:
+                        arg.set_location(new)
+        return ir.WalkResult.ADVANCE
+
+    module.operation.walk(visit, ir.WalkOrder.PRE_ORDER)
+
+
+# ----------------------------------------------------------------- running --
+class Driver:
+    def __init__(self, args, pipeline, name: str):
+        import mlir.ir as ir
+        from symgrad.module import new_context
+
+        self.args = args
+        self.name = name
+        self.rename = {"-": name}
+        self.ctx = new_context()
+        self.pending: list = []  # diagnostics that reached the context handler
+        self._handler = self.ctx.attach_diagnostic_handler(self._on_diagnostic)
+        self.pipeline = pipeline
+        self.pm = None
+        self._ir = ir
+
+    def _on_diagnostic(self, d) -> bool:
+        from .diagnostics import from_mlir
+        try:
+            self.pending.append(from_mlir(d, self.rename))
+        except Exception:  # pragma: no cover - never let a handler raise into MLIR
+            pass
+        return True
+
+    def build(self):
+        from symgrad.passes.pipeline import build_pass_manager
+        if self.pm is None:
+            self.pm = build_pass_manager(self.pipeline, self.ctx)
+            if self.args.mlir_print_ir_after_all:
+                self.pm.enable_ir_printing(print_after_all=True, enable_debug_info=self.args.mlir_print_debuginfo,
+                                           print_generic_op_form=self.args.mlir_print_op_generic)
+        return self.pm
+
+    def _mlir_errors(self, e) -> list:
+        from .diagnostics import from_mlir
+        return [from_mlir(d, self.rename, "error") for d in e.error_diagnostics]
+
+    def _graph_verify(self, module) -> list:
+        from symgrad.dialects.graph.verifier import verify as verify_graph
+        from .diagnostics import from_location
+        if self.args.no_verify:
+            return []
+        return [from_location("error", d.message, d.location, self.rename) for d in verify_graph(module.operation)]
+
+    def process(self, text: str) -> tuple[Optional[str], list]:
+        """(printed module or None on failure, diagnostics) for one chunk."""
+        from .diagnostics import Diag
+        ir = self._ir
+        diags: list = []
+        self.pending = []
+        with self.ctx:
+            try:
+                module = ir.Module.parse(text)
+            except ir.MLIRError as e:
+                errs = self._mlir_errors(e)
+                return None, self.pending + (errs or [Diag("error", str(e), self.name, 1, 1)])
+            relocate(module, self.name)
+            errs = self._graph_verify(module)
+            if errs:
+                return None, self.pending + errs
+            if self.pipeline:
+                pm = self.build()
+                sys.stdout.flush()
+                sys.stderr.flush()
+                try:
+                    pm.run(module.operation)
+                except ir.MLIRError as e:
+                    errs = self._mlir_errors(e)
+                    if not errs and not any(d.severity == "error" for d in self.pending):
+                        errs = [Diag("error", "the pass pipeline failed without a diagnostic", self.name, 0, 0)]
+                    return None, self.pending + errs
+                except Exception as e:
+                    if self.args.debug:
+                        raise
+                    loc = Diag("error", f"internal error while running the pass pipeline: "
+                                        f"{type(e).__name__}: {e} (rerun with --debug for a traceback)",
+                                        self.name, 0, 0)
+                    return None, self.pending + [loc]
+                errs = self._graph_verify(module)
+                if errs:
+                    return None, self.pending + errs
+            out = module.operation.get_asm(enable_debug_info=self.args.mlir_print_debuginfo,
+                                           print_generic_op_form=self.args.mlir_print_op_generic,
+                                           assume_verified=True)
+            diags = self.pending
+        return out, diags
+
+
+def run(argv: list[str]) -> int:
+    from symgrad.passes import PASSES
+    from symgrad.passes.pipeline import PipelineError, flag_to_entry, parse_pipeline
+
+    infos = [PASSES[n] for n in sorted(PASSES)]
+    ap = build_arg_parser(infos)
+    driver_longs = {s for a in ap._actions for s in a.option_strings if s.startswith("--")}
+    driver_longs -= {f"--{i.name}" for i in infos}
+    rest, flags = split_pass_flags(argv, driver_longs)
+    args = ap.parse_args(rest)
+
+    if args.list_passes:
+        list_passes(PASSES, sys.stdout)
+        return 0
+    if args.pass_pipeline is not None and flags:
+        ap.error(f"-p/--pass-pipeline cannot be combined with pass flags ({flags[0][2]})")
+    if flags:
+        pipeline = ",".join(flag_to_entry(name, value) for name, value, _ in flags)
+    else:
+        pipeline = args.pass_pipeline or ""
+    try:
+        parse_pipeline(pipeline)
+    except PipelineError as e:
+        if flags and e.pipeline is not None:
+            e = PipelineError(e.reason, " ".join(a for _, _, a in flags))
+        return fail(str(e))
+
+    from .diagnostics import SourceLines, parse_expectations, render, verify
+
+    try:
+        text, name = read_input(args.input)
+    except InputError as e:
+        return fail(str(e))
+    source = SourceLines(name, text)
+
+    try:
+        driver = Driver(args, pipeline, name)
+        if pipeline:
+            driver.build()  # reports unknown upstream passes before any input is processed
+    except PipelineError as e:
+        if flags:
+            names = [n for n, _, _ in flags]
+            bad = next((n for n in names if f"'{n}'" in e.reason), None)
+            if bad is not None and "does not refer to a registered pass" in e.reason:
+                return fail(f"unknown option or pass '--{bad}' (see {PROG} --help and {PROG} --list-passes)")
+        return fail(str(e))
+
+    outputs, ok = [], True
+    for first_line, chunk in split_chunks(text, args.split_input_file):
+        out, diags = driver.process(chunk)
+        if args.verify_diagnostics:
+            # mlir-opt turns MLIR's "see current operation" notes off when verifying diagnostics.
+            for d in diags:
+                d.notes = [n for n in d.notes if not n.message.startswith("see current operation:")]
+            body = "".join(chunk.splitlines(keepends=True)[first_line - 1:])
+            expected, problems = parse_expectations(body, first_line)
+            for p in problems:
+                p.file = name
+            failures = problems + verify(expected, diags, name)
+            for f in failures:
+                sys.stderr.write(render(f, source))
+            ok = ok and not failures
+        else:
+            for d in diags:
+                sys.stderr.write(render(d, source))
+            if any(d.severity == "error" for d in diags) or out is None:
+                ok = False
+        if out is not None:
+            outputs.append(out)
+
+    result = (SPLIT_MARKER + "\n").join(outputs)
+    if args.output == "-":
+        sys.stdout.write(result)
+        sys.stdout.flush()
+    elif ok:
+        try:
+            with open(args.output, "w") as f:
+                f.write(result)
+        except OSError as e:
+            return fail(f"cannot write output file '{args.output}': {e.strerror or e}")
+    return 0 if ok else 1
+
+
+def fail(message: str) -> int:
+    sys.stderr.write(f"{PROG}: error: {message}\n")
+    return 1
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in argv
+    try:
+        return run(argv)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 1
+    except SystemExit:
+        raise
+    except Exception as e:  # an internal error: no traceback unless --debug
+        if debug:
+            raise
+        return fail(f"internal error: {type(e).__name__}: {e} (rerun with --debug for a traceback)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
