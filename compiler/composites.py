@@ -10,13 +10,22 @@ import math
 from symgrad.dialects.graph.emit import api_call
 
 
+def _shifted(x, axis):
+    """x - max(x): exact at the maximum, so logsumexp of it is small and rounds finely
+    (logsumexp(x) itself loses precision when |x| is large)."""
+    return x - api_call("max", x, axis, True)
+
+
 def softmax(x, axis=-1):
-    """exp(x - logsumexp(x)): stable, and its gradient needs no special rule."""
-    return api_call("exp", x - api_call("logsumexp", x, axis, True))
+    """exp(s - logsumexp(s)) with s = x - max(x): stable, and its gradient needs no special rule."""
+    s = _shifted(x, axis)
+    return api_call("exp", s - api_call("logsumexp", s, axis, True))
 
 
 def log_softmax(x, axis=-1):
-    return x - api_call("logsumexp", x, axis, True)
+    """s - logsumexp(s) with s = x - max(x)."""
+    s = _shifted(x, axis)
+    return s - api_call("logsumexp", s, axis, True)
 
 
 def gelu(x):

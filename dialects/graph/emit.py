@@ -116,7 +116,9 @@ def api_call(name: str, *args, **kwargs):
     opdef = OPS[name]
     if opdef.api is not None:
         return opdef.api(*args, **kwargs)
-    like = next((a for a in args if isinstance(a, Tensor)), None)
+    tensors = [a for a in args if isinstance(a, Tensor)]
+    # Scalars take the dtype of a float operand (not of where's i1 condition).
+    like = next((t for t in tensors if t.type.is_float), tensors[0] if tensors else None)
     if like is None:
         raise TypeError(f"symgrad.{opdef.api_name or name}: expected at least one symbolic tensor argument, "
                         f"got {', '.join(type(a).__name__ for a in args) or 'none'}")

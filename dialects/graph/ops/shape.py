@@ -244,10 +244,11 @@ def _slice_api(x, index):
     used = sum(1 for i in index if i is not None and i is not Ellipsis)
     if used > x.ndim:
         raise IndexError(f"too many indices for a tensor of rank {x.ndim}")
-    if Ellipsis in index:
-        at = index.index(Ellipsis)
+    if any(i is Ellipsis for i in index):  # `is`: `in` would call Tensor.__eq__ on tensor indices
+        at = [i is Ellipsis for i in index].index(True)
         index = index[:at] + (slice(None),) * (x.ndim - used) + index[at + 1:]
-    index = index + (slice(None),) * (x.ndim - used)
+    else:  # the ellipsis already stands for the missing dims
+        index = index + (slice(None),) * (x.ndim - used)
     start, stop, step, out_shape, d = [], [], [], [], 0
     for i in index:
         if i is None:
