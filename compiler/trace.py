@@ -34,10 +34,13 @@ class TensorSpec:
 
 
 def spec_of(arg, position: int) -> TensorType:
-    if isinstance(arg, TensorSpec):
-        return arg.tensor_type()
-    if isinstance(arg, (np.ndarray, np.generic)):
-        return TensorType.of_array(np.asarray(arg))
+    try:
+        if isinstance(arg, TensorSpec):
+            return arg.tensor_type()
+        if isinstance(arg, (np.ndarray, np.generic)):
+            return TensorType.of_array(np.asarray(arg))
+    except TypeError as e:  # an unsupported dtype: say which argument
+        raise TypeError(f"argument {position}: {e}") from None
     raise TypeError(f"argument {position}: expected a numpy array or symgrad.TensorSpec, got {type(arg).__name__}")
 
 

@@ -111,8 +111,42 @@ def coerce(x, like: "Tensor") -> "Tensor":
     raise TypeError(f"unsupported operand type {type(x).__name__}; expected a tensor, a number or a numpy array")
 
 
+class IndexShapeError(ShapeError, IndexError):
+    """A bad index: an IndexError as in numpy, and a ValueError like every trace-time error."""
+
+
+class _user_errors:
+    """Re-raises a front-end error from inside the block naming the op and the user's source line."""
+
+    def __init__(self, what: str):
+        self.what = what
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, tp, e, tb):
+        hook = location_hook()
+        if hook is None or not isinstance(e, (ValueError, TypeError, IndexError)):
+            return False
+        where, msg = _describe(hook()), str(e)
+        if msg.endswith(where):  # already located (by emit, or by an inner api_call)
+            return False
+        cls = IndexShapeError if isinstance(e, IndexError) and not isinstance(e, ValueError) else type(e)
+        prefix = "" if msg.startswith(("graph.", "symgrad.")) else f"{self.what}: "
+        try:
+            located = cls(f"{prefix}{msg}{where}")
+        except Exception:  # an exception type with another constructor: leave it as it is
+            return False
+        raise located from None
+
+
 def api_call(name: str, *args, **kwargs):
     """Calls the front-end form of `graph.<name>` (numpy-style arguments)."""
+    with _user_errors(f"graph.{name}"):
+        return _api_call(name, *args, **kwargs)
+
+
+def _api_call(name: str, *args, **kwargs):
     opdef = OPS[name]
     if opdef.api is not None:
         return opdef.api(*args, **kwargs)
@@ -127,7 +161,8 @@ def api_call(name: str, *args, **kwargs):
 
 def _binary(name, reverse=False):
     def method(self, other):
-        other = coerce(other, self)
+        with _user_errors(f"graph.{name}"):
+            other = coerce(other, self)
         return api_call(name, other, self) if reverse else api_call(name, self, other)
     method.__name__ = f"__{'r' if reverse else ''}{name}__"
     return method
@@ -166,7 +201,9 @@ class Tensor:
         return f"Tensor({self.type})"
 
     def __bool__(self):
-        raise TypeError("a symbolic tensor has no truth value while tracing; use symgrad.where for data-dependent choices")
+        hook = location_hook()
+        raise TypeError("a symbolic tensor has no truth value while tracing; use symgrad.where for data-dependent "
+                        f"choices{_describe(hook() if hook else None)}")
 
     __add__, __radd__ = _binary("add"), _binary("add", True)
     __sub__, __rsub__ = _binary("sub"), _binary("sub", True)
