@@ -15,7 +15,7 @@ symgrad passes are module passes: they must be top-level entries.
 
 A `PassInfo` may also carry a `pipeline` attribute (a pipeline string); such an
 entry is a named pipeline and is expanded in place (its options, if any, are
-checked against `info.options` and substituted for `{name}` placeholders).
+checked against `info.options` and replace `{option}` placeholders in the text).
 """
 from __future__ import annotations
 
@@ -239,7 +239,9 @@ def _resolve(pipeline: str, seen: tuple) -> list[Step]:
             if e.name in seen:
                 raise PipelineError(f"named pipeline '{e.name}' expands to itself")
             flush()
-            steps.extend(_resolve(sub.format(**opts) if opts else sub, seen + (e.name,)))
+            for key, value in opts.items():  # `{option}` placeholders; other braces are MLIR's
+                sub = sub.replace("{" + key + "}", value)
+            steps.extend(_resolve(sub, seen + (e.name,)))
             continue
         flush()
         steps.append(("symgrad", info, opts))

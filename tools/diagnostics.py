@@ -176,9 +176,6 @@ def parse_expectations(text: str, first_line: int = 1) -> tuple[list[Expected], 
         line = first_line + i
         m = _EXPECTED.search(src)
         if not m:
-            if "expected-" in src and re.search(r"expected-(error|note|remark|warning)\b", src):
-                problems.append((line, src.find("expected-") + 1,
-                                 "malformed expected-* annotation: write expected-<kind>[@<where>] {{message}}"))
             last_plain = line
             for e in pending_below:
                 e.line = line
