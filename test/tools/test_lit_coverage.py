@@ -1,0 +1,202 @@
+"""The lit suite keeps up with the registry.
+
+* Every op in `symgrad.dialects.graph.OPS` is CHECKed in a round-trip lit test
+  (a file whose RUN line pipes `%symgrad-opt %s | %symgrad-opt`), so adding an
+  op without one fails here.
+* Every `raise ShapeError(...)` / `raise DTypeError(...)` of the verifier's
+  sources has a case in `test/dialect/invalid.mlir` whose expected-error
+  matches the raise's message (its f-string with the formatted parts as
+  wildcards), except the few that textual IR cannot reach (UNREACHABLE).
+
+Also a few checks of `symgrad.passes.pipeline`, which the driver, `sg.compile`
+and named pipelines share.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from symgrad.dialects.graph import OPS
+
+ROOT = Path(__file__).resolve().parents[2]
+TEST = ROOT / "test"
+GRAPH = ROOT / "dialects" / "graph"
+INVALID = TEST / "dialect" / "invalid.mlir"
+RULE_SOURCES = sorted((GRAPH / "ops").glob("*.py")) + [GRAPH / n for n in
+                                                      ("rules.py", "types.py", "attrs.py", "verifier.py")]
+
+# Messages the Python verifier can raise but parsed IR never reaches, because IRDL (which runs
+# first, while parsing) already rejects the input; invalid.mlir has the IRDL case instead.
+# Keyed by a fragment of the raise's message; each fragment must still occur in a raise.
+UNREACHABLE = {
+    "is missing (expected": "IRDL requires every declared attribute ('attribute \"keepdims\" is expected but "
+                            "not provided' in invalid.mlir)",
+    "expects exactly one result, has": "IRDL declares exactly one result ('op expects exactly 1 results')",
+    "expected a ranked tensor type, got": "IRDL only accepts !builtin.tensor, not unranked tensors "
+                                          "('expected base type 'builtin.tensor' but got 'builtin.unranked_tensor'')",
+    "expected an element type such as": "IRDL constrains `to` to #builtin.type ('expected base attribute "
+                                        "'builtin.type' but got 'builtin.string'')",
+    "unknown dtype": "raised by the Python builder (types.element_type), never for parsed IR",
+}
+
+_RUN = re.compile(r"//\s*RUN:(.*)$", re.M)
+_EXPECTED = re.compile(r"expected-error(?:-re)?\s*(?:@\S+)?\s*\{\{(.*)\}\}\s*$", re.M)
+
+
+def lit_files():
+    return sorted(p for p in TEST.rglob("*.mlir") if "python" not in p.relative_to(TEST).parts)
+
+
+def round_trip_files():
+    out = []
+    for p in lit_files():
+        runs = _RUN.findall(p.read_text())
+        if any(re.search(r"%symgrad-opt\b[^|]*%s[^|]*\|\s*%symgrad-opt", r) for r in runs):
+            out.append(p)
+    return out
+
+
+def checked_ops(path: Path) -> set[str]:
+    """Op names that appear on CHECK lines of the file (CHECK, CHECK-NEXT, CHECK-SAME, ...)."""
+    found = set()
+    for line in path.read_text().splitlines():
+        if re.match(r"\s*//\s*CHECK[A-Z-]*:", line):
+            found.update(re.findall(r'"graph\.([a-z_0-9]+)"', line))
+    return found
+
+
+def test_round_trip_files_exist():
+    names = {p.name for p in round_trip_files()}
+    assert {"elementwise.mlir", "reduction.mlir", "shape.mlir"} <= names, names
+
+
+def test_every_op_has_a_round_trip_lit_test():
+    covered = set().union(*(checked_ops(p) for p in round_trip_files()))
+    missing = sorted(set(OPS) - covered)
+    assert not missing, (f"ops without a round-trip lit test (add a function and CHECK lines for "
+                         f'"graph.<name>" to test/dialect/<family>.mlir): {missing}')
+
+
+# ------------------------------------------------------------ verifier rules --
+def raise_sites():
+    """(file:line, message regex, literal text) for every `raise ShapeError/DTypeError(...)`."""
+    sites = []
+    for path in RULE_SOURCES:
+        tree = ast.parse(path.read_text(), str(path))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call)):
+                continue
+            func = node.exc.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            if name not in ("ShapeError", "DTypeError"):
+                continue
+            where = f"{path.relative_to(ROOT)}:{node.lineno}"
+            assert node.exc.args, f"{where}: raise without a message"
+            arg = node.exc.args[0]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                parts = [arg.value]
+            elif isinstance(arg, ast.JoinedStr):
+                parts = [v.value if isinstance(v, ast.Constant) else None for v in arg.values]
+            else:
+                pytest.fail(f"{where}: the message is not a string literal or f-string; this test cannot "
+                            f"match it to invalid.mlir")
+            regex = "".join(re.escape(p) if p is not None else ".*?" for p in parts)
+            literal = "".join(p if p is not None else "…" for p in parts)
+            sites.append((where, regex, literal))
+    return sites
+
+
+def expected_errors() -> list[str]:
+    return _EXPECTED.findall(INVALID.read_text())
+
+
+def test_raise_sites_are_found():
+    # A sanity check on the scanner itself: the verifier has dozens of rules.
+    assert len(raise_sites()) >= 30
+
+
+SITES = raise_sites()
+
+
+@pytest.mark.parametrize("where,regex,literal", SITES, ids=[w for w, _, _ in SITES])
+def test_every_verifier_rule_has_an_invalid_ir_case(where, regex, literal):
+    reasons = [r for frag, r in UNREACHABLE.items() if frag in literal]
+    if reasons:
+        return  # documented as unreachable from parsed IR (see UNREACHABLE)
+    matches = [e for e in expected_errors() if re.search(regex, e)]
+    assert matches, (f"{where}: no case in test/dialect/invalid.mlir expects the diagnostic\n    {literal}\n"
+                     f"Add a `// -----` case with `// expected-error@+1 {{{{<exact message>}}}}`.")
+
+
+def test_unreachable_list_is_current():
+    literals = [lit for _, _, lit in raise_sites()]
+    stale = [frag for frag in UNREACHABLE if not any(frag in lit for lit in literals)]
+    assert not stale, f"UNREACHABLE names messages no longer raised: {stale}"
+
+
+def test_invalid_cases_expect_exact_messages():
+    """Each expected-error names the op (or is an IRDL/parser message), so it pins one rule."""
+    for msg in expected_errors():
+        assert msg.startswith("'graph.") or msg.startswith(("expected base", "op expects", "unregistered")), msg
+
+
+# ------------------------------------------------------------ pass pipelines --
+pipeline = pytest.importorskip("symgrad.passes.pipeline")
+
+
+def test_split_entries_respects_brackets():
+    assert pipeline.split_entries("a,b{x=1,2},func.func(c,d{e=f}),g") == ["a", "b{x=1,2}", "func.func(c,d{e=f})", "g"]
+    assert pipeline.split_entries("  ") == []
+
+
+@pytest.mark.parametrize("text,reason", [
+    ("builtin.module(cse,)", "trailing comma"),
+    ("cse,,cse", "empty entry"),
+    ("builtin.module(cse", "is never closed"),
+    ("builtin.module(cse))", "unbalanced ')'"),
+    ("builtin.module(func.func(graph-verify))", "must be a top-level entry"),
+    ("graph-verify(cse)", "takes no nested pipeline"),
+    ("graph-verify{nope=1}", "has no option 'nope'"),
+    ("builtin.module(cse),cse", "must wrap the whole pipeline"),
+])
+def test_parse_pipeline_errors(text, reason):
+    with pytest.raises(ValueError, match=re.escape(reason)) as info:
+        pipeline.parse_pipeline(text)
+    assert str(info.value).startswith(f"invalid pass pipeline '{text}': ")
+
+
+def test_parse_pipeline_groups_upstream_passes_between_ours():
+    steps = pipeline.parse_pipeline("builtin.module(canonicalize,func.func(cse),graph-verify,symbol-dce)")
+    assert [s[0] for s in steps] == ["mlir", "symgrad", "mlir"]
+    assert steps[0][1] == "canonicalize,func.func(cse)" and steps[1][1].name == "graph-verify"
+    assert pipeline.parse_pipeline("graph-verify") == pipeline.parse_pipeline("builtin.module(graph-verify)")
+
+
+def test_flag_to_entry():
+    assert pipeline.flag_to_entry("cse") == "cse"
+    assert pipeline.flag_to_entry("p", "a=1 b=2") == "p{a=1 b=2}" == pipeline.flag_to_entry("p", "{a=1 b=2}")
+
+
+def test_build_pass_manager_runs_mixed_pipeline_and_reports_unknown_passes():
+    import mlir.ir as ir
+    import symgrad as sg
+
+    m = sg.parse("func.func private @dead()\n"
+                 "func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> {\n"
+                 '  %0 = "graph.exp"(%x) : (tensor<2xf32>) -> tensor<2xf32>\n'
+                 "  return %0 : tensor<2xf32>\n}\n")
+    pm = pipeline.build_pass_manager("builtin.module(graph-verify,symbol-dce)", m.context)
+    pm.run(m.mlir.operation)
+    assert m.function_names() == ["f"]
+    with pytest.raises(ValueError, match="'nope' does not refer to a registered pass"):
+        pipeline.build_pass_manager("builtin.module(graph-verify,nope)", m.context)
+    # A symgrad pass that finds problems fails the run with located MLIR errors.
+    bad = sg.parse('func.func @g(%x: tensor<2xf32>) -> tensor<3xf32> {\n'
+                   '  %0 = "graph.exp"(%x) : (tensor<2xf32>) -> tensor<3xf32>\n'
+                   "  return %0 : tensor<3xf32>\n}\n", verify=False)
+    with pytest.raises(ir.MLIRError) as info:
+        pipeline.build_pass_manager("graph-verify", bad.context).run(bad.mlir.operation)
+    assert "'graph.exp' op result type" in info.value.error_diagnostics[0].message
