@@ -78,5 +78,8 @@ def interpret(module: Module, func_name: str | None = None, *arrays, vjps=None) 
         inputs = (func_name,) + arrays if func_name is not None else arrays
         outputs, saved = module.forward(*inputs)
         return outputs, module.backward(saved, *(vjps or ()))
+    if func_name is not None and not isinstance(func_name, str):  # sg.interpret(m, x): a common slip
+        raise TypeError(f"func_name must be a function name or None, got {type(func_name).__name__}; "
+                        f"run the only function with sg.interpret(module, None, *arrays)")
     with module.context:
         return _run(module, module.function(func_name), arrays)
