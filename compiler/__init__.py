@@ -12,6 +12,7 @@ from .composites import COMPOSITES
 from .frontend import FUNCTIONS
 from .gradient import Gradient, differentiate, is_differentiable
 from .interpret import InterpreterError, interpret
+from .jit import CompiledModule, CompileError, clear_cache, compile  # noqa: A004  (sg.compile)
 from .module import IRError, Module, parse, parse_file
 from .trace import TensorSpec, trace
 
@@ -27,4 +28,5 @@ def verify(module: Module) -> Module:
 __version__ = "0.1.0"
 __all__ = ["Tensor", "TensorSpec", "TensorType", "Module", "IRError", "ShapeError", "DTypeError",
            "InterpreterError", "Gradient", "differentiate", "is_differentiable", "trace", "parse", "parse_file", "interpret", "verify",
+           "compile", "CompiledModule", "CompileError", "clear_cache",
            *sorted(FUNCTIONS), *sorted(COMPOSITES)]

@@ -10,7 +10,10 @@ import math
 
 import numpy as np
 
+from mlir.dialects import arith, math as mmath
+
 from ..emit import G, scalar, unbroadcast
+from ..lowering import elementwise_lowering
 from ..registry import OpDef, Sample, register
 from ..rules import broadcast_shapes, require_float, same_float_dtype
 from ..types import DTypeError, TensorType
@@ -38,37 +41,53 @@ UNARY_SAMPLES = (Sample((TensorType((3, 4), "f32"),)), Sample((TensorType((), "f
 POSITIVE = (0.2, 3.0)
 
 
-def unary(name, summary, ref, vjp, vjp_doc, domain=(-2.0, 2.0)):
+def unary(name, summary, ref, vjp, vjp_doc, domain=(-2.0, 2.0), lower=None):
+    """`lower(s, x)` builds the scalar body of the op's linalg.generic (arith/math on scalars)."""
     register(OpDef(
         name=name, summary=summary, operands=("input",), infer=_infer_unary, ref=_same(ref),
         shape_rule="result type = operand type (f32 or f64)", vjp=vjp, vjp_doc=vjp_doc,
-        api_name=name, samples=UNARY_SAMPLES, domain=domain, rematerializable=True))
+        api_name=name, samples=UNARY_SAMPLES, domain=domain, rematerializable=True,
+        lower=elementwise_lowering(lower) if lower else None))
 
 
 def _sign_mask(x, g):
     return G.select(x > 0, g, G.select(x < 0, -g, scalar(0.0, g)))
 
 
-unary("neg", "Negation, -x.", np.negative, lambda g, y, x: (-g,), "-g")
-unary("exp", "Exponential, e**x.", np.exp, lambda g, y, x: (g * y,), "g * y")
-unary("log", "Natural logarithm.", np.log, lambda g, y, x: (g / x,), "g / x", POSITIVE)
-unary("tanh", "Hyperbolic tangent.", np.tanh, lambda g, y, x: (g * (1.0 - y * y),), "g * (1 - y^2)")
+unary("neg", "Negation, -x.", np.negative, lambda g, y, x: (-g,), "-g",
+      lower=lambda s, x: arith.negf(x))
+unary("exp", "Exponential, e**x.", np.exp, lambda g, y, x: (g * y,), "g * y",
+      lower=lambda s, x: mmath.exp(x))
+unary("log", "Natural logarithm.", np.log, lambda g, y, x: (g / x,), "g / x", POSITIVE,
+      lower=lambda s, x: mmath.log(x))
+unary("tanh", "Hyperbolic tangent.", np.tanh, lambda g, y, x: (g * (1.0 - y * y),), "g * (1 - y^2)",
+      lower=lambda s, x: mmath.tanh(x))
 unary("sigmoid", "Logistic function 1 / (1 + e**-x).", lambda x: 1 / (1 + np.exp(-x)),
-      lambda g, y, x: (g * y * (1.0 - y),), "g * y * (1 - y)")
+      lambda g, y, x: (g * y * (1.0 - y),), "g * y * (1 - y)",
+      lower=lambda s, x: arith.divf(s.const(1.0), arith.addf(s.const(1.0), mmath.exp(arith.negf(x)))))
 unary("relu", "max(x, 0).", lambda x: np.maximum(x, 0),
-      lambda g, y, x: (G.select(x > 0, g, scalar(0.0, g)),), "g where x > 0, else 0 (0 at x = 0)")
-unary("sqrt", "Square root.", np.sqrt, lambda g, y, x: (g * 0.5 / y,), "g / (2 y)", POSITIVE)
+      lambda g, y, x: (G.select(x > 0, g, scalar(0.0, g)),), "g where x > 0, else 0 (0 at x = 0)",
+      lower=lambda s, x: arith.maximumf(x, s.const(0.0)))
+unary("sqrt", "Square root.", np.sqrt, lambda g, y, x: (g * 0.5 / y,), "g / (2 y)", POSITIVE,
+      lower=lambda s, x: mmath.sqrt(x))
 unary("rsqrt", "Reciprocal square root, 1 / sqrt(x).", lambda x: 1 / np.sqrt(x),
-      lambda g, y, x: (g * -0.5 * y * y * y,), "-g y^3 / 2", POSITIVE)
-unary("abs", "Absolute value.", np.abs, lambda g, y, x: (_sign_mask(x, g),), "g * sign(x) (0 at x = 0)")
-unary("sin", "Sine.", np.sin, lambda g, y, x: (g * G.cos(x),), "g * cos(x)")
-unary("cos", "Cosine.", np.cos, lambda g, y, x: (-g * G.sin(x),), "-g * sin(x)")
+      lambda g, y, x: (g * -0.5 * y * y * y,), "-g y^3 / 2", POSITIVE,
+      lower=lambda s, x: mmath.rsqrt(x))
+unary("abs", "Absolute value.", np.abs, lambda g, y, x: (_sign_mask(x, g),), "g * sign(x) (0 at x = 0)",
+      lower=lambda s, x: mmath.absf(x))
+unary("sin", "Sine.", np.sin, lambda g, y, x: (g * G.cos(x),), "g * cos(x)",
+      lower=lambda s, x: mmath.sin(x))
+unary("cos", "Cosine.", np.cos, lambda g, y, x: (-g * G.sin(x),), "-g * sin(x)",
+      lower=lambda s, x: mmath.cos(x))
 unary("erf", "Gauss error function.", np_erf,
-      lambda g, y, x: (g * (2.0 / math.sqrt(math.pi)) * G.exp(-(x * x)),), "g * 2/sqrt(pi) * exp(-x^2)")
+      lambda g, y, x: (g * (2.0 / math.sqrt(math.pi)) * G.exp(-(x * x)),), "g * 2/sqrt(pi) * exp(-x^2)",
+      lower=lambda s, x: mmath.erf(x))
 unary("log1p", "log(1 + x), accurate near 0.", np.log1p, lambda g, y, x: (g / (x + 1.0),), "g / (1 + x)",
-      (-0.5, 2.0))
-unary("expm1", "e**x - 1, accurate near 0.", np.expm1, lambda g, y, x: (g * (y + 1.0),), "g * (y + 1)")
-unary("reciprocal", "1 / x.", np.reciprocal, lambda g, y, x: (-g * y * y,), "-g * y^2", POSITIVE)
+      (-0.5, 2.0), lower=lambda s, x: mmath.log1p(x))
+unary("expm1", "e**x - 1, accurate near 0.", np.expm1, lambda g, y, x: (g * (y + 1.0),), "g * (y + 1)",
+      lower=lambda s, x: mmath.expm1(x))
+unary("reciprocal", "1 / x.", np.reciprocal, lambda g, y, x: (-g * y * y,), "-g * y^2", POSITIVE,
+      lower=lambda s, x: arith.divf(s.const(1.0), x))
 
 
 # ---------------------------------------------------------------- binary -----
@@ -90,7 +109,8 @@ def _infer_compare(a, b):
     return _infer_binary(a, b).with_dtype("i1")
 
 
-def binary(name, summary, ref, vjp, vjp_doc, domain=(-2.0, 2.0)):
+def binary(name, summary, ref, vjp, vjp_doc, domain=(-2.0, 2.0), lower=None):
+    """`lower(s, a, b)` builds the scalar body; broadcasting is done by the indexing maps."""
     def reduced_vjp(g, y, a, b):
         da, db = vjp(g, y, a, b)
         return (unbroadcast(da, a.shape) if da is not None else None,
@@ -99,7 +119,8 @@ def binary(name, summary, ref, vjp, vjp_doc, domain=(-2.0, 2.0)):
         name=name, summary=summary, operands=BINARY_NAMES, infer=_infer_binary, ref=_same(ref),
         shape_rule="numpy broadcast of both shapes; both operands share one float element type",
         vjp=reduced_vjp, vjp_doc=vjp_doc + "; each summed back to its operand's shape (graph.sum_to_size)",
-        api_name=name, samples=BINARY_SAMPLES, domain=domain, rematerializable=True))
+        api_name=name, samples=BINARY_SAMPLES, domain=domain, rematerializable=True,
+        lower=elementwise_lowering(lower) if lower else None))
 
 
 def _pow_vjp(g, y, a, b):
@@ -114,35 +135,44 @@ def _tie_weight(a, b, strict):
     return G.select(strict, one, G.select(a == b, half, zero))
 
 
-binary("add", "Sum, numpy broadcasting.", np.add, lambda g, y, a, b: (g, g), "(g, g)")
-binary("sub", "Difference, numpy broadcasting.", np.subtract, lambda g, y, a, b: (g, -g), "(g, -g)")
-binary("mul", "Product, numpy broadcasting.", np.multiply, lambda g, y, a, b: (g * b, g * a), "(g b, g a)")
+binary("add", "Sum, numpy broadcasting.", np.add, lambda g, y, a, b: (g, g), "(g, g)",
+       lower=lambda s, a, b: arith.addf(a, b))
+binary("sub", "Difference, numpy broadcasting.", np.subtract, lambda g, y, a, b: (g, -g), "(g, -g)",
+       lower=lambda s, a, b: arith.subf(a, b))
+binary("mul", "Product, numpy broadcasting.", np.multiply, lambda g, y, a, b: (g * b, g * a), "(g b, g a)",
+       lower=lambda s, a, b: arith.mulf(a, b))
 binary("div", "Quotient, numpy broadcasting.", np.divide, lambda g, y, a, b: (g / b, -g * y / b),
-       "(g / b, -g y / b)", (0.5, 2.0))
+       "(g / b, -g y / b)", (0.5, 2.0),
+       lower=lambda s, a, b: arith.divf(a, b))
 binary("pow", "a ** b, numpy broadcasting.", np.power, _pow_vjp,
-       "(g b a^(b-1), g y log(a)), with the b-gradient 0 where a = 0", (0.5, 2.0))
+       "(g b a^(b-1), g y log(a)), with the b-gradient 0 where a = 0", (0.5, 2.0),
+       lower=lambda s, a, b: mmath.powf(a, b))
 binary("maximum", "Elementwise maximum.", np.maximum,
        lambda g, y, a, b: (lambda w: (g * w, g * (1.0 - w)))(_tie_weight(a, b, a > b)),
-       "g to the larger operand, split in halves on ties")
+       "g to the larger operand, split in halves on ties",
+       lower=lambda s, a, b: arith.maximumf(a, b))
 binary("minimum", "Elementwise minimum.", np.minimum,
        lambda g, y, a, b: (lambda w: (g * w, g * (1.0 - w)))(_tie_weight(a, b, a < b)),
-       "g to the smaller operand, split in halves on ties")
+       "g to the smaller operand, split in halves on ties",
+       lower=lambda s, a, b: arith.minimumf(a, b))
 
 
-def compare(name, summary, ref):
+def compare(name, summary, ref, predicate):
+    """`predicate`: the arith.cmpf predicate of the scalar body (ordered, except `ne`, as numpy)."""
     register(OpDef(
         name=name, summary=summary, operands=BINARY_NAMES, infer=_infer_compare, ref=ref,
         shape_rule="numpy broadcast of both shapes; float operands of one type; i1 result",
         nondiff="a comparison has a boolean (i1) result, which carries no gradient",
-        api_name=name, samples=BINARY_SAMPLES, rematerializable=True))
+        api_name=name, samples=BINARY_SAMPLES, rematerializable=True,
+        lower=elementwise_lowering(lambda s, a, b: arith.cmpf(predicate, a, b))))
 
 
-compare("gt", "a > b (i1 result).", np.greater)
-compare("ge", "a >= b (i1 result).", np.greater_equal)
-compare("lt", "a < b (i1 result).", np.less)
-compare("le", "a <= b (i1 result).", np.less_equal)
-compare("eq", "a == b (i1 result).", np.equal)
-compare("ne", "a != b (i1 result).", np.not_equal)
+compare("gt", "a > b (i1 result).", np.greater, arith.CmpFPredicate.OGT)
+compare("ge", "a >= b (i1 result).", np.greater_equal, arith.CmpFPredicate.OGE)
+compare("lt", "a < b (i1 result).", np.less, arith.CmpFPredicate.OLT)
+compare("le", "a <= b (i1 result).", np.less_equal, arith.CmpFPredicate.OLE)
+compare("eq", "a == b (i1 result).", np.equal, arith.CmpFPredicate.OEQ)
+compare("ne", "a != b (i1 result).", np.not_equal, arith.CmpFPredicate.UNE)
 
 
 # ---------------------------------------------------------------- select -----
@@ -167,5 +197,6 @@ register(OpDef(
     shape_rule="numpy broadcast of the three shapes; i1 condition; float branches of one type",
     vjp=_select_vjp, vjp_doc="(none, g where condition, g where not condition), summed to operand shapes",
     api_name="where", rematerializable=True,
+    lower=elementwise_lowering(lambda s, c, a, b: arith.select(c, a, b)),
     samples=(Sample((TensorType((3, 4), "i1"), TensorType((3, 4), "f32"), TensorType((3, 4), "f32"))),
              Sample((TensorType((3, 1), "i1"), TensorType((4,), "f64"), TensorType((), "f64"))))))

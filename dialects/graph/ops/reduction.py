@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import numpy as np
+from mlir.dialects import arith, math as mmath
 
 from ..attrs import BOOL, INTS
 from ..emit import G, Tensor, emit, scalar
+from ..lowering import ADD, MAX, MIN
 from ..registry import OpDef, Sample, register
 from ..rules import normalize_axes, reduced_shape, require_float
 from ..types import ShapeError, TensorType, shape_str
@@ -70,23 +72,45 @@ SAMPLES = (
 )
 
 
-def reduction(name, summary, ref, vjp, vjp_doc, nonempty=False):
+def _logsumexp_lower(lw, x, axes, keepdims):
+    """As the reference: m = max (0 where not finite); log(sum(exp(x - m))) + m."""
+    m = lw.reduce(x, axes, MAX, -np.inf, keepdims=True)
+    m = lw.elementwise(lambda s, v: arith.select(s.is_finite(v), v, s.const(0.0)), [m])
+    e = lw.elementwise(lambda s, v, mv: mmath.exp(arith.subf(v, mv)), [x, m])
+    total = lw.reduce(e, axes, ADD, 0.0, keepdims)
+    m = m if keepdims else lw.reshape(m, lw.result.shape)
+    return lw.elementwise(lambda s, t, mv: arith.addf(mmath.log(t), mv), [total, m])
+
+
+def _mean_lower(lw, x, axes, keepdims):
+    n = float(np.prod([lw.operand_types[0].shape[a] for a in axes], dtype=np.int64))
+    total = lw.reduce(x, axes, ADD, 0.0, keepdims)
+    return lw.elementwise(lambda s, v: arith.divf(v, s.const(n)), [total])
+
+
+def reduction(name, summary, ref, vjp, vjp_doc, nonempty=False, lower=None):
+    """`lower(lw, x, axes, keepdims)` builds the linalg IR (see dialects/graph/lowering.py)."""
     register(OpDef(
         name=name, summary=summary, operands=("input",), attrs={"axes": INTS, "keepdims": BOOL},
         infer=_infer(nonempty), ref=lambda x, axes, keepdims: np.asarray(ref(x, axes, keepdims)).astype(x.dtype),
         shape_rule="operand shape with `axes` (sorted, distinct) removed, or kept as 1 when `keepdims`",
-        vjp=vjp, vjp_doc=vjp_doc, api_name=name, api=_front(name), samples=SAMPLES))
+        vjp=vjp, vjp_doc=vjp_doc, api_name=name, api=_front(name), samples=SAMPLES, lower=lower))
 
 
 reduction("sum", "Sum over axes.", lambda x, a, k: np.sum(x, axis=a, keepdims=k),
-          lambda g, y, x, axes, keepdims: (expand(g, x, axes, keepdims),), "g broadcast back over the axes")
+          lambda g, y, x, axes, keepdims: (expand(g, x, axes, keepdims),), "g broadcast back over the axes",
+          lower=lambda lw, x, axes, keepdims: lw.reduce(x, axes, ADD, 0.0, keepdims))
 reduction("mean", "Arithmetic mean over axes.", lambda x, a, k: np.mean(x, axis=a, keepdims=k),
           lambda g, y, x, axes, keepdims: (expand(g, x, axes, keepdims) * (1.0 / _count(x, axes)),),
-          "g broadcast back over the axes, divided by the number of reduced elements", nonempty=True)
+          "g broadcast back over the axes, divided by the number of reduced elements", nonempty=True,
+          lower=_mean_lower)
 reduction("max", "Maximum over axes.", lambda x, a, k: np.max(x, axis=a, keepdims=k), _extremum_vjp,
-          "g split evenly among the elements equal to the maximum", nonempty=True)
+          "g split evenly among the elements equal to the maximum", nonempty=True,
+          lower=lambda lw, x, axes, keepdims: lw.reduce(x, axes, MAX, -np.inf, keepdims))
 reduction("min", "Minimum over axes.", lambda x, a, k: np.min(x, axis=a, keepdims=k), _extremum_vjp,
-          "g split evenly among the elements equal to the minimum", nonempty=True)
+          "g split evenly among the elements equal to the minimum", nonempty=True,
+          lower=lambda lw, x, axes, keepdims: lw.reduce(x, axes, MIN, np.inf, keepdims))
 reduction("logsumexp", "log(sum(exp(x))) over axes, computed stably.", _logsumexp_ref,
           lambda g, y, x, axes, keepdims: (expand(g, x, axes, keepdims) * G.exp(x - expand(y, x, axes, keepdims)),),
-          "g * exp(x - y), i.e. g times the softmax of x over the axes", nonempty=True)
+          "g * exp(x - y), i.e. g times the softmax of x over the axes", nonempty=True,
+          lower=_logsumexp_lower)

@@ -3,13 +3,16 @@ broadcast_to, sum_to_size, concat, slice, pad, constant, cast."""
 from __future__ import annotations
 
 import numpy as np
+import mlir.ir as ir
+from mlir.dialects import arith, tensor
 
 from ..attrs import DTYPE, INT, INTS, TENSOR
 from ..emit import G, Tensor, coerce, constant, emit, unbroadcast
+from ..lowering import ADD
 from ..registry import OpDef, Sample, register
 from ..rules import broadcast_shapes, can_broadcast, check_shape_attr, normalize_axes, require_float, \
     same_float_dtype
-from ..types import DTypeError, ShapeError, TensorType, dtype_from_numpy, shape_str
+from ..types import DTypeError, ShapeError, TensorType, dtype_from_numpy, element_type, shape_str
 
 
 def _t(*shape, dtype="f32"):
@@ -43,6 +46,28 @@ def _matmul_api(a, b):
     return emit("matmul", a, coerce(b, a))
 
 
+def _lower_matmul(lw, a, b):
+    """2-D: linalg.matmul. Batched: a linalg.generic contraction whose batch maps broadcast
+    (size-1 batch dims collapsed away), so nothing is materialized."""
+    from mlir.dialects import linalg
+    ta, tb = lw.operand_types
+    out = lw.result
+    if ta.rank == 2 and tb.rank == 2:
+        return linalg.matmul(a, b, outs=[lw.full(out, 0.0)])
+    nb = out.rank - 2
+    d = ir.AffineDimExpr.get
+    maps, ins = [], []
+    for v, t, tail in ((a, ta, (nb, nb + 2)), (b, tb, (nb + 2, nb + 1))):
+        k = t.rank - 2
+        drop = [i for i in range(k) if t.shape[i] == 1 and out.shape[nb - k + i] != 1]
+        exprs = [d(nb - k + i) for i in range(k) if i not in drop] + [d(j) for j in tail]
+        ins.append(lw.drop_dims(v, drop))
+        maps.append(ir.AffineMap.get(nb + 3, 0, exprs))
+    out_map = ir.AffineMap.get(nb + 3, 0, [d(i) for i in range(nb + 2)])
+    return lw.generic(ins, maps, lw.full(out, 0.0), out_map, ["parallel"] * (nb + 2) + ["reduction"],
+                      lambda x, y, acc: arith.addf(acc, arith.mulf(x, y)))
+
+
 register(OpDef(
     name="matmul", summary="Matrix product with numpy.matmul semantics for rank >= 2 (batch dims broadcast).",
     operands=("lhs", "rhs"), infer=_infer_matmul, ref=np.matmul,
@@ -52,7 +77,7 @@ register(OpDef(
     vjp_doc="(g @ b^T, a^T @ g), batch dims summed back to each operand's shape",
     api_name="matmul", api=_matmul_api,
     samples=(Sample((_t(3, 4), _t(4, 5))), Sample((_t(2, 3, 4, dtype="f64"), _t(4, 2, dtype="f64"))),
-             Sample((_t(2, 1, 3, 4), _t(5, 4, 2))))))
+             Sample((_t(2, 1, 3, 4), _t(5, 4, 2)))), lower=_lower_matmul))
 
 
 # ---------------------------------------------------------------- transpose --
@@ -69,13 +94,18 @@ def _transpose_api(x, axes=None):
     return emit("transpose", x, perm=perm)
 
 
+def _lower_transpose(lw, x, perm):
+    from mlir.dialects import linalg
+    return linalg.transpose(x, outs=[lw.empty(lw.result)], permutation=list(perm))
+
+
 register(OpDef(
     name="transpose", summary="Permutes dimensions: result dim i is operand dim perm[i].",
     operands=("input",), attrs={"perm": INTS}, infer=_infer_transpose,
     ref=lambda x, perm: np.transpose(x, perm), shape_rule="result shape[i] = operand shape[perm[i]]",
     vjp=lambda g, y, x, perm: (G.transpose(g, perm=tuple(np.argsort(perm).tolist())),),
     vjp_doc="g transposed by the inverse permutation", api_name="transpose", api=_transpose_api,
-    samples=(Sample((_t(3, 4),), {"perm": (1, 0)}), Sample((_t(2, 3, 4, dtype="f64"),), {"perm": (2, 0, 1)}))))
+    samples=(Sample((_t(3, 4),), {"perm": (1, 0)}), Sample((_t(2, 3, 4, dtype="f64"),), {"perm": (2, 0, 1)})), lower=_lower_transpose))
 
 
 # ---------------------------------------------------------------- reshape ----
@@ -99,6 +129,10 @@ def _reshape_api(x, shape):
     return emit("reshape", x, shape=shape)
 
 
+def _lower_reshape(lw, x, shape):
+    return lw.reshape(x, shape)  # tensor.collapse_shape/expand_shape: views, no copy
+
+
 register(OpDef(
     name="reshape", summary="Same elements in row-major order, new shape.", operands=("input",),
     attrs={"shape": INTS}, infer=_infer_reshape, ref=lambda x, shape: np.reshape(x, shape),
@@ -106,7 +140,7 @@ register(OpDef(
     vjp=lambda g, y, x, shape: (G.reshape(g, shape=x.shape),), vjp_doc="g reshaped to the operand's shape",
     rematerializable=True, api_name="reshape", api=_reshape_api,
     samples=(Sample((_t(3, 4),), {"shape": (2, 6)}), Sample((_t(2, 3, 4, dtype="f64"),), {"shape": (24,)}),
-             Sample((_t(6),), {"shape": (1, 6, 1)}))))
+             Sample((_t(6),), {"shape": (1, 6, 1)})), lower=_lower_reshape))
 
 
 # ---------------------------------------------------------------- broadcast --
@@ -132,6 +166,10 @@ def sum_to_size_ref(x, shape):
     return np.sum(x, axis=axes, keepdims=True).reshape(shape) if axes else x.reshape(shape)
 
 
+def _lower_broadcast_to(lw, x, shape):
+    return lw.elementwise(lambda s, v: v, [x], shape=shape)  # a broadcasting generic; fuses into consumers
+
+
 register(OpDef(
     name="broadcast_to", summary="numpy.broadcast_to: repeats size-1 and missing leading dims.",
     operands=("input",), attrs={"shape": INTS}, infer=_infer_broadcast_to,
@@ -139,7 +177,14 @@ register(OpDef(
     shape_rule="`shape`, to which the operand must broadcast",
     vjp=lambda g, y, x, shape: (G.sum_to_size(g, shape=x.shape),), vjp_doc="sum_to_size(g, operand shape)",
     rematerializable=True, api_name="broadcast_to", api=lambda x, shape: emit("broadcast_to", x, shape=tuple(shape)),
-    samples=(Sample((_t(4),), {"shape": (3, 4)}), Sample((_t(2, 1, dtype="f64"),), {"shape": (3, 2, 5)}))))
+    samples=(Sample((_t(4),), {"shape": (3, 4)}), Sample((_t(2, 1, dtype="f64"),), {"shape": (3, 2, 5)})), lower=_lower_broadcast_to))
+
+def _lower_sum_to_size(lw, x, shape):
+    t = lw.operand_types[0]
+    lead = t.rank - len(shape)
+    axes = list(range(lead)) + [lead + i for i, d in enumerate(shape) if d == 1 and t.shape[lead + i] != 1]
+    return lw.reshape(lw.reduce(x, axes, ADD, 0.0), shape)
+
 
 register(OpDef(
     name="sum_to_size", summary="Sums a broadcast result back to `shape` (the adjoint of broadcast_to).",
@@ -148,7 +193,7 @@ register(OpDef(
     vjp=lambda g, y, x, shape: (G.broadcast_to(g, shape=x.shape),), vjp_doc="broadcast_to(g, operand shape)",
     api_name="sum_to_size", api=lambda x, shape: emit("sum_to_size", x, shape=tuple(shape)),
     samples=(Sample((_t(3, 4),), {"shape": (4,)}), Sample((_t(3, 2, 5, dtype="f64"),), {"shape": (2, 1)}),
-             Sample((_t(2, 3),), {"shape": (2, 3)}))))
+             Sample((_t(2, 3),), {"shape": (2, 3)})), lower=_lower_sum_to_size))
 
 
 # ---------------------------------------------------------------- concat -----
@@ -187,6 +232,10 @@ def _concat_api(xs, axis=0):
     return out
 
 
+def _lower_concat(lw, a, b, axis):
+    return tensor.concat(lw.mlir_type(lw.result), axis, [a, b])
+
+
 register(OpDef(
     name="concat", summary="Joins two tensors along `axis` (numpy.concatenate; the front-end chains more).",
     operands=("lhs", "rhs"), attrs={"axis": INT}, infer=_infer_concat,
@@ -195,7 +244,7 @@ register(OpDef(
     vjp=_concat_vjp, vjp_doc="the slice of g that each operand occupies", api_name="concatenate",
     api=_concat_api,
     samples=(Sample((_t(2, 3), _t(4, 3)), {"axis": 0}),
-             Sample((_t(2, 3, dtype="f64"), _t(2, 1, dtype="f64")), {"axis": 1}))))
+             Sample((_t(2, 3, dtype="f64"), _t(2, 1, dtype="f64")), {"axis": 1})), lower=_lower_concat))
 
 
 # ---------------------------------------------------------------- slice / pad -
@@ -274,6 +323,11 @@ def _slice_api(x, index):
     return y if tuple(out_shape) == y.shape else emit("reshape", y, shape=tuple(out_shape))
 
 
+def _lower_slice(lw, x, start, stop, step):
+    return tensor.extract_slice(lw.mlir_type(lw.result), x, [], [], [], list(start), list(lw.result.shape),
+                                list(step))
+
+
 register(OpDef(
     name="slice", summary="Strided window x[start:stop:step] in every dim (steps >= 1).", operands=("input",),
     attrs={"start": INTS, "stop": INTS, "step": INTS}, infer=_infer_slice,
@@ -282,7 +336,12 @@ register(OpDef(
     vjp=lambda g, y, x, start, stop, step: (G.pad(g, shape=x.shape, start=start, step=step),),
     vjp_doc="graph.pad of g into zeros of the operand's shape", api_name="slice", api=_slice_api,
     samples=(Sample((_t(5, 6),), {"start": (1, 0), "stop": (4, 6), "step": (1, 2)}),
-             Sample((_t(4, 3, dtype="f64"),), {"start": (0, 2), "stop": (4, 3), "step": (3, 1)}))))
+             Sample((_t(4, 3, dtype="f64"),), {"start": (0, 2), "stop": (4, 3), "step": (3, 1)})), lower=_lower_slice))
+
+def _lower_pad(lw, x, shape, start, step):
+    zeros = lw.full(lw.result, 0.0)
+    return tensor.insert_slice(x, zeros, [], [], [], list(start), list(lw.operand_types[0].shape), list(step))
+
 
 register(OpDef(
     name="pad", summary="Places the operand into zeros of `shape` at start + i * step (the adjoint of slice).",
@@ -294,12 +353,19 @@ register(OpDef(
     vjp_doc="the slice of g the operand was placed at", api_name="pad",
     api=lambda x, shape, start, step: emit("pad", x, shape=tuple(shape), start=tuple(start), step=tuple(step)),
     samples=(Sample((_t(2, 3),), {"shape": (5, 7), "start": (1, 0), "step": (2, 3)}),
-             Sample((_t(3, dtype="f64"),), {"shape": (4,), "start": (1,), "step": (1,)}))))
+             Sample((_t(3, dtype="f64"),), {"shape": (4,), "start": (1,), "step": (1,)})), lower=_lower_pad))
 
 
 # ---------------------------------------------------------------- constant ---
 def _infer_constant(value):
     return TensorType.of_array(value)
+
+
+def _lower_constant(lw, value):
+    if lw.result.dtype == "i1":  # booleans are stored as bytes once lowered
+        return arith.constant(lw.mlir_type(lw.result), ir.DenseElementsAttr.get(
+            np.ascontiguousarray(value, dtype=np.int8), type=lw.mlir_type(lw.result)))
+    return arith.constant(lw.result.to_mlir(), lw.op.attributes["value"])
 
 
 register(OpDef(
@@ -309,7 +375,7 @@ register(OpDef(
     rematerializable=True, api_name="constant", api=lambda value, dtype=None: constant(
         value, None if dtype is None else dtype_from_numpy(dtype)),
     samples=(Sample((), {"value": np.arange(6, dtype=np.float32).reshape(2, 3)}),
-             Sample((), {"value": np.full((3,), 2.5)}))))
+             Sample((), {"value": np.full((3,), 2.5)})), lower=_lower_constant))
 
 
 # ---------------------------------------------------------------- cast -------
@@ -320,10 +386,17 @@ def _infer_cast(x, to):
     return x.with_dtype(to)
 
 
+def _lower_cast(lw, x, to):
+    if lw.operand_types[0].dtype == to:
+        return x
+    convert = arith.extf if to == "f64" else arith.truncf
+    return lw.elementwise(lambda s, v: convert(element_type(to), v), [x], dtype=to)
+
+
 register(OpDef(
     name="cast", summary="Converts between f32 and f64 (round to nearest).", operands=("input",),
     attrs={"to": DTYPE}, infer=_infer_cast, ref=lambda x, to: x.astype(TensorType((), to).np_dtype),
     shape_rule="operand shape, element type `to`",
     vjp=lambda g, y, x, to: (G.cast(g, to=x.type.dtype),), vjp_doc="g cast back to the operand's type",
     rematerializable=True, api_name="cast", api=lambda x, dtype: emit("cast", x, to=dtype_from_numpy(dtype)),
-    samples=(Sample((_t(3, 4),), {"to": "f64"}), Sample((_t(2, dtype="f64"),), {"to": "f32"}))))
+    samples=(Sample((_t(3, 4),), {"to": "f64"}), Sample((_t(2, dtype="f64"),), {"to": "f32"})), lower=_lower_cast))

@@ -1,0 +1,324 @@
+"""`sg.compile`: `graph` IR to native kernels, through MLIR and llvmlite.
+
+    cm = sg.compile(module)          # sg.Module (or IR text)
+    y = cm["f"](x, w)                # or cm.f(x, w): numpy in, numpy out
+
+Stages, each named in a `CompileError` when it fails:
+
+  verify     the graph verifier (shapes, dtypes) on a private copy of the module
+  lower      the graph-to-llvm pipeline (symgrad.passes.pipelines.GRAPH_TO_LLVM)
+  translate  the guard (nothing but LLVM-dialect ops, resolvable externals), then
+             mlir.dialects.llvm.translate_module_to_llvmir
+  llvm       llvmlite: parse + verify, O3 for the host CPU (its name and
+             features, so AVX2/AVX-512 are used where present), object code
+  load       MCJIT loads the object; every kernel's entry point is looked up
+
+Object code is cached in memory and on disk (see cache.py), so a module that
+was compiled before, in this process or another, skips all of the above but
+`load`. A `CompiledModule` owns its llvmlite target machine and engine (and so
+the code) for as long as it or any of its kernels is alive.
+"""
+from __future__ import annotations
+
+import shlex
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from typing import Optional, Union
+
+import mlir.ir as ir
+from mlir.dialects import func as func_d
+
+from symgrad.dialects.graph.types import ShapeError, TensorType
+from symgrad.runtime.kernel import Kernel
+
+from . import cache as _cache
+from .module import IRError, Module, format_location, parse
+
+__all__ = ["compile", "CompiledModule", "CompileError", "clear_cache", "FunctionSignature"]
+
+OPT_LEVEL = 3
+
+
+class CompileError(RuntimeError):
+    """Compilation failed. `stage` names the step, `diagnostics` are (location, message)
+    pairs, `mlir_path` is the saved input IR and `command` the symgrad-opt command that
+    reproduces the failure."""
+
+    def __init__(self, stage: str, message: str, diagnostics=(), mlir_path: Optional[str] = None,
+                 command: Optional[str] = None):
+        self.stage = stage
+        self.message = message
+        self.diagnostics = list(diagnostics)
+        self.mlir_path = mlir_path
+        self.command = command
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        lines = [f"compilation failed in stage '{self.stage}': {self.message}"]
+        lines += [f"  {loc}: error: {msg}" for loc, msg in self.diagnostics]
+        if self.mlir_path:
+            lines.append(f"  input IR saved to {self.mlir_path}")
+        if self.command:
+            lines.append(f"  reproduce with: {self.command}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class FunctionSignature:
+    name: str
+    inputs: tuple[TensorType, ...]
+    results: tuple[TensorType, ...]
+    single: bool  # return one array rather than a 1-tuple
+
+
+def signatures(module: Module) -> list[FunctionSignature]:
+    """The public functions of a graph module, which become kernels."""
+    out = []
+    funcs = module.functions()
+    single_meta = module.meta.get("single_output")
+    with module.context:
+        for f in funcs:
+            if f.is_external:
+                continue
+            vis = f.attributes["sym_visibility"].value if "sym_visibility" in f.attributes else "public"
+            if vis != "public":
+                continue
+            name = f.sym_name.value
+            try:
+                ins = tuple(TensorType.from_mlir(t) for t in f.type.inputs)
+                res = tuple(TensorType.from_mlir(t) for t in f.type.results)
+            except ShapeError as e:
+                raise CompileError("verify", f"@{name} cannot be compiled: {e}") from None
+            single = len(res) == 1 if (single_meta is None or len(funcs) != 1) else bool(single_meta) and len(res) == 1
+            out.append(FunctionSignature(name, ins, res, single))
+    return out
+
+
+# ------------------------------------------------------------------- llvmlite --
+_llvm_lock = threading.Lock()
+_llvm_ready = False
+
+
+def _llvm():
+    global _llvm_ready
+    import llvmlite.binding as llvm
+    with _llvm_lock:
+        if not _llvm_ready:
+            llvm.initialize_native_target()
+            llvm.initialize_native_asmprinter()
+            _llvm_ready = True
+    return llvm
+
+
+def host_target_machine(opt_level: int = OPT_LEVEL):
+    """A target machine for this CPU (name and features). jit=True selects the large code
+    model on x86-64, so the loaded object may live anywhere relative to libm."""
+    llvm = _llvm()
+    target = llvm.Target.from_triple(llvm.get_process_triple())
+    return target.create_target_machine(cpu=llvm.get_host_cpu_name(), features=llvm.get_host_cpu_features().flatten(),
+                                        opt=opt_level, jit=True)
+
+
+def optimize_and_emit(llvm_ir: str, opt_level: int = OPT_LEVEL) -> tuple[bytes, dict]:
+    """LLVM IR text -> optimized object code for the host. Raises CompileError('llvm')."""
+    llvm = _llvm()
+    times = {}
+    t0 = time.perf_counter()
+    tm = host_target_machine(opt_level)
+    try:
+        mod = llvm.parse_assembly(llvm_ir)
+        mod.triple = tm.triple
+        mod.data_layout = str(tm.target_data)
+        mod.verify()
+    except RuntimeError as e:
+        raise CompileError("llvm", f"llvmlite rejected the LLVM IR: {e}") from None
+    t1 = time.perf_counter()
+    pto = llvm.create_pipeline_tuning_options(speed_level=opt_level)
+    pto.loop_vectorization = opt_level >= 2
+    pto.slp_vectorization = opt_level >= 2
+    pb = llvm.create_pass_builder(tm, pto)
+    pb.getModulePassManager().run(mod, pb)
+    t2 = time.perf_counter()
+    obj = tm.emit_object(mod)
+    t3 = time.perf_counter()
+    times.update(llvm_parse=t1 - t0, llvm_opt=t2 - t1, codegen=t3 - t2)
+    return obj, times
+
+
+# ------------------------------------------------------------ CompiledModule --
+class CompiledModule:
+    """Native kernels of a module: `cm["f"]` or `cm.f`; `cm.functions` lists them.
+
+    `timings` has the seconds each stage took; `cache` says where the code came
+    from: None (compiled now), "disk" or "memory" (set on the returned object for
+    a memory hit it is the same object as before)."""
+
+    def __init__(self, sigs: list[FunctionSignature], object_code: bytes, key: str, source: str,
+                 timings: dict, cache: Optional[str], opt_level: int = OPT_LEVEL):
+        llvm = _llvm()
+        t0 = time.perf_counter()
+        self.key = key
+        self.source = source  # the graph IR this was compiled from
+        self.signatures = {s.name: s for s in sigs}
+        self.cache = cache
+        self.object_code = object_code
+        self._target_machine = host_target_machine(opt_level)
+        stub = llvm.parse_assembly("")
+        stub.triple = self._target_machine.triple
+        stub.data_layout = str(self._target_machine.target_data)
+        self._engine = llvm.create_mcjit_compiler(stub, self._target_machine)
+        try:
+            self._engine.add_object_file(llvm.ObjectFileRef.from_data(object_code))
+            self._engine.finalize_object()
+        except RuntimeError as e:
+            raise CompileError("load", f"the JIT could not load the object code: {e}") from None
+        self.kernels: dict[str, Kernel] = {}
+        for s in sigs:
+            address = self._engine.get_function_address(f"_mlir_ciface_{s.name}")
+            if not address:
+                raise CompileError("load", f"no entry point _mlir_ciface_{s.name} in the object code")
+            self.kernels[s.name] = Kernel(self, s.name, s.inputs, s.results, address, s.single)
+        self.timings = dict(timings, load=time.perf_counter() - t0)
+
+    @property
+    def functions(self) -> list[str]:
+        return list(self.kernels)
+
+    def __getitem__(self, name: str) -> Kernel:
+        try:
+            return self.kernels[name]
+        except KeyError:
+            raise KeyError(f"no compiled function @{name} (have {self.functions})") from None
+
+    def __getattr__(self, name: str) -> Kernel:
+        kernels = self.__dict__.get("kernels")
+        if kernels is not None and name in kernels:
+            return kernels[name]
+        raise AttributeError(f"{type(self).__name__} has no attribute or compiled function {name!r}")
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.kernels
+
+    def __repr__(self) -> str:
+        return f"<symgrad.CompiledModule {', '.join(k.signature for k in self.kernels.values())}>"
+
+
+# ----------------------------------------------------------------- compile --
+_compile_lock = threading.RLock()
+
+
+def _as_module(module) -> Module:
+    if isinstance(module, Module):
+        return module
+    if isinstance(module, str):
+        try:
+            return parse(module, name="<compile input>")
+        except IRError as e:
+            raise CompileError("verify", e.summary, e.diagnostics) from None
+    raise TypeError(f"sg.compile expects a symgrad.Module or IR text, got {type(module).__name__}")
+
+
+def _reproduce(stage: str, key: str, text: str, pipeline: str) -> tuple[Optional[str], Optional[str]]:
+    path = _cache.save_failure(key, text)
+    if path is None:
+        return None, None
+    if stage == "lower":
+        return str(path), f"symgrad-opt {shlex.quote(str(path))} -p {shlex.quote(pipeline)}"
+    return str(path), f"symgrad-opt {shlex.quote(str(path))} --graph-to-llvm --emit=llvm-ir"
+
+
+def _mlir_diagnostics(e: ir.MLIRError) -> list[tuple[str, str]]:
+    out = []
+    for d in e.error_diagnostics:
+        out.append((format_location(d.location), d.message))
+        out += [(format_location(n.location), f"note: {n.message}") for n in d.notes]
+    return out or [("<unknown>", str(e))]
+
+
+def lower_to_llvm_ir(module: Module, key: str = "adhoc", pipeline: Optional[str] = None) -> tuple[str, dict]:
+    """Runs the graph-to-llvm pipeline on a private copy of `module` and translates it.
+    Returns (LLVM IR text, stage timings); raises CompileError."""
+    from symgrad.passes.pipelines import GRAPH_TO_LLVM, LoweringError, run_pipeline, translate
+
+    pipeline = pipeline or GRAPH_TO_LLVM
+    text = module.mlir_with_debuginfo()
+    times = {}
+    t0 = time.perf_counter()
+    diags = module.diagnostics()
+    if diags:
+        path, cmd = _reproduce("lower", key, text, pipeline)
+        raise CompileError("verify", "the module is not valid graph IR",
+                           [(format_location(d.location), d.message) for d in diags], path, cmd)
+    copy = parse(text, name="<compile>", verify=False)
+    with copy.context:
+        try:
+            run_pipeline(copy.mlir.operation, pipeline)
+        except ir.MLIRError as e:
+            path, cmd = _reproduce("lower", key, text, pipeline)
+            raise CompileError("lower", "the graph-to-llvm pipeline failed", _mlir_diagnostics(e), path, cmd) \
+                from None
+        except Exception as e:  # a bug in a lowering rule or a pass: still a located, reproducible error
+            path, cmd = _reproduce("lower", key, text, pipeline)
+            tb = traceback.format_exception_only(type(e), e)[-1].strip()
+            raise CompileError("lower", f"internal error in the graph-to-llvm pipeline: {tb}", [], path, cmd) \
+                from e
+        t1 = time.perf_counter()
+        try:
+            llvm_ir = translate(copy.mlir.operation)
+        except LoweringError as e:
+            path, cmd = _reproduce("translate", key, text, pipeline)
+            raise CompileError("translate", "the module did not lower completely to the LLVM dialect",
+                               [(format_location(loc), msg) for loc, msg in e.diagnostics], path, cmd) from None
+    times.update(lower=t1 - t0, translate=time.perf_counter() - t1)
+    return llvm_ir, times
+
+
+def compile(module: Union[Module, str], *, opt_level: int = OPT_LEVEL, cache: bool = True) -> CompiledModule:
+    """Compiles every public function of a graph module to a native kernel.
+
+    Raises CompileError (stage, located diagnostics, saved IR, reproduction command).
+    With `cache=False` nothing is read from or written to either cache.
+    """
+    from symgrad.passes.pipelines import GRAPH_TO_LLVM
+
+    module = _as_module(module)
+    with module.context:
+        source = str(module.mlir)
+    options = (int(opt_level),)
+    mem_key = (source, GRAPH_TO_LLVM, options)
+    if cache:
+        hit = _cache.memory_get(mem_key)
+        if hit is not None:
+            return hit
+    with _compile_lock:
+        if cache:
+            hit = _cache.memory_get(mem_key)
+            if hit is not None:
+                return hit
+        t0 = time.perf_counter()
+        sigs = signatures(module)
+        if not sigs:
+            raise CompileError("verify", "the module has no public function to compile")
+        key = _cache.make_key(source, GRAPH_TO_LLVM, options)
+        obj = _cache.load_object(key) if cache else None
+        timings = {"key": time.perf_counter() - t0}
+        origin = "disk" if obj is not None else None
+        if obj is None:
+            llvm_ir, t = lower_to_llvm_ir(module, key)
+            timings.update(t)
+            obj, t = optimize_and_emit(llvm_ir, opt_level)
+            timings.update(t)
+            if cache:
+                _cache.store_object(key, obj)
+        cm = CompiledModule(sigs, obj, key, source, timings, origin, opt_level)
+        cm.timings["total"] = time.perf_counter() - t0
+        if cache:
+            _cache.memory_put(mem_key, cm)
+        return cm
+
+
+def clear_cache(memory: bool = True, disk: bool = True) -> None:
+    """Empties symgrad's compiled-kernel caches (in memory and in the on-disk folder)."""
+    _cache.clear_cache(memory=memory, disk=disk)

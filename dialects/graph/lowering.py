@@ -1,0 +1,237 @@
+"""Building blocks for lowering `graph` ops to linalg/tensor/arith/math on tensors.
+
+Each op's lowering lives in its registry entry (`OpDef.lower`) and is written
+with the helpers here; the `convert-graph-to-linalg` pass only looks the entry
+up and calls it. A lowering has the signature
+
+    lower(lw: Lowering, *operands: ir.Value, **attrs) -> ir.Value
+
+and runs with the insertion point and location of the op being replaced.
+`lw.result` / `lw.operand_types` are the op's types as `TensorType`s.
+
+Elementwise ops describe only their scalar body, `body(s, *scalars)`, built
+with arith/math on scalars (`s.const(1.0)` makes a float constant of the
+computation's type); `elementwise_lowering(body)` turns that into a
+`linalg.generic` with numpy-broadcasting indexing maps. Broadcast size-1 dims
+are first collapsed away (a view after bufferization) so that every indexing
+map is a projected permutation, which upstream elementwise fusion and
+vectorization want.
+
+Booleans: `graph` i1 tensors are stored as i8 tensors (0 or 1) once lowered,
+because MLIR cannot load or store sub-byte memref elements (and numpy's bool
+is one byte anyway). `storage_type` gives the lowered tensor type; elementwise
+bodies still see and yield i1 scalars (the generic converts at its edges), and
+type-agnostic lowerings (reshape, transpose, slice, ...) build their types with
+`storage_type`, so they work unchanged on booleans.
+"""
+from __future__ import annotations
+
+import math as _math
+from typing import Callable, Optional, Sequence
+
+import mlir.ir as ir
+from mlir.dialects import arith, tensor
+
+from .types import TensorType, element_type
+
+ScalarBody = Callable[..., ir.Value]
+
+
+def _linalg():
+    from mlir.dialects import linalg  # imported lazily: ~60 ms, only needed when lowering
+    return linalg
+
+
+def storage_element_type(dtype: str) -> ir.Type:
+    """The element type of a lowered tensor: i1 is stored as i8."""
+    return ir.IntegerType.get_signless(8) if dtype == "i1" else element_type(dtype)
+
+
+def storage_type(t: TensorType) -> ir.RankedTensorType:
+    return ir.RankedTensorType.get(list(t.shape), storage_element_type(t.dtype))
+
+
+def tensor_type(v: ir.Value) -> TensorType:
+    """The graph type of a lowered value (an i8 tensor stands for an i1 one)."""
+    t = v.type
+    if isinstance(t.element_type, ir.IntegerType) and t.element_type.width == 8:
+        return TensorType(tuple(t.shape), "i1")
+    return TensorType.from_mlir(t)
+
+
+def _i64_array(groups: Sequence[Sequence[int]]) -> ir.ArrayAttr:
+    i64 = ir.IntegerType.get_signless(64)
+    return ir.ArrayAttr.get([ir.ArrayAttr.get([ir.IntegerAttr.get(i64, d) for d in g]) for g in groups])
+
+
+class Scalar:
+    """What an elementwise body gets besides its scalars: the float type and constants."""
+
+    def __init__(self, ftype: ir.Type):
+        self.ftype = ftype
+
+    def const(self, value: float) -> ir.Value:
+        return arith.constant(self.ftype, float(value))
+
+    def is_finite(self, x: ir.Value) -> ir.Value:
+        """|x| != inf, false for NaN."""
+        from mlir.dialects import math as mmath
+        return arith.cmpf(arith.CmpFPredicate.ONE, mmath.absf(x), self.const(_math.inf))
+
+
+class Lowering:
+    """The op being lowered plus helpers that emit linalg/tensor IR before it."""
+
+    def __init__(self, op: ir.Operation, operand_types: Sequence[TensorType], result: TensorType):
+        self.op = op
+        self.operand_types = list(operand_types)
+        self.result = result
+
+    # -- tensors --------------------------------------------------------------
+    def mlir_type(self, t: TensorType) -> ir.RankedTensorType:
+        """The lowered (storage) type of a graph tensor type."""
+        return storage_type(t)
+
+    def empty(self, t: TensorType) -> ir.Value:
+        return tensor.empty(list(t.shape), storage_element_type(t.dtype))
+
+    def full(self, t: TensorType, value: float) -> ir.Value:
+        """A tensor of type `t` filled with `value` (linalg.fill)."""
+        et = storage_element_type(t.dtype)
+        cst = arith.constant(et, float(value) if t.is_float else int(bool(value)))
+        return _linalg().fill(cst, outs=[self.empty(t)])
+
+    def reshape(self, x: ir.Value, shape: Sequence[int]) -> ir.Value:
+        """Same elements, new static shape, via collapse_shape/expand_shape (views, no copies)."""
+        t = tensor_type(x)
+        shape = tuple(int(d) for d in shape)
+        if t.shape == shape:
+            return x
+        if t.rank > 1 or (t.rank == 1 and not shape):
+            flat = t.with_shape((t.size,) if shape else ())
+            groups = [list(range(t.rank))] if shape else []
+            x = tensor.collapse_shape(storage_type(flat), x, _i64_array(groups))
+            t = flat
+        if t.shape == shape:
+            return x
+        groups = [list(range(len(shape)))] if t.rank == 1 else []
+        return tensor.expand_shape(storage_type(t.with_shape(shape)), x, _i64_array(groups), [], list(shape))
+
+    def drop_dims(self, x: ir.Value, dims: Sequence[int]) -> ir.Value:
+        """Collapses away size-1 dims `dims` of `x` (a view after bufferization)."""
+        t = tensor_type(x)
+        dims = set(dims)
+        if not dims:
+            return x
+        assert all(t.shape[d] == 1 for d in dims), (t, dims)
+        groups, pending = [], []
+        for i in range(t.rank):
+            if i in dims:
+                pending.append(i)
+            else:
+                groups.append(pending + [i])
+                pending = []
+        if pending and groups:
+            groups[-1].extend(pending)
+        new = t.with_shape(tuple(d for i, d in enumerate(t.shape) if i not in dims))
+        return tensor.collapse_shape(storage_type(new), x, _i64_array(groups))
+
+    def broadcast_operand(self, x: ir.Value, out_shape: Sequence[int]) -> tuple[ir.Value, ir.AffineMap]:
+        """`x` (collapsed where it is broadcast) and its indexing map into loops over `out_shape`."""
+        t = tensor_type(x)
+        n, k = len(out_shape), t.rank
+        drop = [i for i, d in enumerate(t.shape) if d == 1 and out_shape[n - k + i] != 1]
+        kept = [i for i in range(k) if i not in drop]
+        exprs = [ir.AffineDimExpr.get(n - k + i) for i in kept]
+        return self.drop_dims(x, drop), ir.AffineMap.get(n, 0, exprs)
+
+    # -- linalg.generic builders ------------------------------------------------
+    def generic(self, inputs: Sequence[ir.Value], input_maps: Sequence[ir.AffineMap], init: ir.Value,
+                out_map: ir.AffineMap, iterators: Sequence[str], body: Callable[..., ir.Value]) -> ir.Value:
+        """A one-result linalg.generic; `body(*input_scalars, out_scalar)` returns the yielded value."""
+        linalg = _linalg()
+        its = [linalg.IteratorType.parallel if i == "parallel" else linalg.IteratorType.reduction
+               for i in iterators]
+        gen = linalg.generic(list(inputs), [init], list(input_maps) + [out_map], its)(body)
+        return gen
+
+    def elementwise(self, body: ScalarBody, operands: Sequence[ir.Value], dtype: Optional[str] = None,
+                    shape: Optional[Sequence[int]] = None) -> ir.Value:
+        """numpy-broadcasting elementwise op: a linalg.generic yielding `body(s, *scalars)`.
+
+        The result has the broadcast shape of the operands (or `shape`) and the
+        element type `dtype` (by default the first float operand's).
+        """
+        types = [tensor_type(v) for v in operands]
+        if shape is None:
+            rank = max((t.rank for t in types), default=0)
+            shape = [1] * rank
+            for t in types:
+                for i, d in enumerate(t.shape):
+                    j = rank - t.rank + i
+                    if d != 1:
+                        shape[j] = d
+        shape = tuple(shape)
+        floats = [t for t in types if t.is_float]
+        dtype = dtype or (floats[0].dtype if floats else types[0].dtype)
+        s = Scalar(element_type(floats[0].dtype if floats else dtype))
+        ins, maps = [], []
+        for v in operands:
+            v2, m = self.broadcast_operand(v, shape)
+            ins.append(v2)
+            maps.append(m)
+        out = TensorType(shape, dtype)
+        ident = ir.AffineMap.get_identity(len(shape)) if shape else ir.AffineMap.get(0, 0, [])
+        bools = [t.dtype == "i1" for t in types]
+
+        def full_body(*args):
+            scalars = [_to_i1(v) if b else v for v, b in zip(args[:-1], bools)]
+            y = body(s, *scalars)
+            return arith.extui(storage_element_type("i1"), y) if dtype == "i1" else y
+
+        return self.generic(ins, maps, self.empty(out), ident, ["parallel"] * len(shape), full_body)
+
+    def reduce(self, x: ir.Value, axes: Sequence[int], combine: ScalarBody, init: float,
+               keepdims: bool = False) -> ir.Value:
+        """Reduces `axes` of `x` with `combine(s, value, acc)` from `init` (linalg.generic with
+        reduction iterators, so elementwise producers fuse into it). No axes: `x` itself."""
+        t = tensor_type(x)
+        axes = sorted(int(a) for a in axes)
+        if not axes:
+            return x
+        s = Scalar(element_type(t.dtype))
+        kept = [i for i in range(t.rank) if i not in axes]
+        out = t.with_shape(tuple(t.shape[i] for i in kept))
+        ident = ir.AffineMap.get_identity(t.rank)
+        out_map = ir.AffineMap.get(t.rank, 0, [ir.AffineDimExpr.get(i) for i in kept])
+        its = ["reduction" if i in axes else "parallel" for i in range(t.rank)]
+        r = self.generic([x], [ident], self.full(out, init), out_map, its, lambda v, acc: combine(s, v, acc))
+        if keepdims:
+            r = self.reshape(r, tuple(1 if i in axes else d for i, d in enumerate(t.shape)))
+        return r
+
+
+def _to_i1(v: ir.Value) -> ir.Value:
+    """A stored boolean byte as i1 (any nonzero byte is true, as numpy reads bools)."""
+    return arith.cmpi(arith.CmpIPredicate.ne, v, arith.constant(v.type, 0))
+
+
+def elementwise_lowering(body: ScalarBody):
+    """The `OpDef.lower` of an elementwise op whose scalar body is `body(s, *scalars)`."""
+    def lower(lw: Lowering, *operands, **attrs):
+        return lw.elementwise(body, operands, dtype=lw.result.dtype, shape=lw.result.shape)
+    lower.scalar_body = body
+    return lower
+
+
+# Combiners for `Lowering.reduce`: combine(s, value, accumulator).
+def ADD(s, v, acc):
+    return arith.addf(v, acc)
+
+
+def MAX(s, v, acc):
+    return arith.maximumf(v, acc)  # NaN-propagating, as numpy.max
+
+
+def MIN(s, v, acc):
+    return arith.minimumf(v, acc)

@@ -1,0 +1,251 @@
+"""`graph-to-llvm`: the one pipeline from `graph` IR to the LLVM dialect, and LLVM IR text.
+
+    symgrad-opt --graph-to-llvm in.mlir           # LLVM-dialect module
+    symgrad.passes.pipelines.to_llvm_ir(module)   # LLVM IR text (checked first)
+
+The stages, in order (GRAPH_TO_LLVM is the exact text):
+
+ 1. convert-graph-to-linalg: every graph op to linalg/tensor/arith/math on
+    tensors (lowerings live in the op registry); functions get
+    `llvm.emit_c_interface` and read-only arguments.
+ 2. Elementwise fusion (plus canonicalize/cse) on tensors.
+ 3. One-shot bufferization across function boundaries with identity layouts
+    (plain contiguous memrefs at the ABI), then buffer-results-to-out-params
+    with hoisted static allocations: every result becomes a caller-allocated
+    out-parameter (destination-passing style), so kernels never return memory
+    the runtime would have to free. Temporaries are freed by the
+    buffer-deallocation pipeline.
+ 4. convert-memref-copy-to-linalg: any `memref.copy` left by bufferization
+    becomes a `linalg.copy`, i.e. plain loops. (Upstream lowers copies of
+    strided memrefs to a call to `memrefCopy` from MLIR's runner-utils
+    library, which is not installed.)
+ 5. linalg to loops, then to the LLVM dialect. `log1p`, `expm1`, `erf` become
+    libm calls first (convert-math-to-libm-precise): upstream's LLVM lowering
+    of log1p/expm1 loses accuracy near 0 and erf has none.
+
+`check_lowered` guards the translation to LLVM IR: the translator crashes the
+process on any op that is not in the LLVM dialect, and MCJIT aborts on
+unresolvable symbols, so both are turned into errors naming the culprit.
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+from typing import Iterable
+
+import mlir.ir as ir
+
+from . import lower_to_linalg as _lower  # noqa: F401  (registers convert-graph-to-linalg)
+from .registry import PASSES, PassError, register_pass
+
+BUFFERIZE = ("one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map}",
+             "buffer-results-to-out-params{hoist-static-allocs modify-public-functions}",
+             "buffer-deallocation-pipeline")
+
+STAGES = (
+    "convert-graph-to-linalg",
+    "func.func(linalg-fuse-elementwise-ops)",
+    "canonicalize",
+    "cse",
+    *BUFFERIZE,
+    "convert-memref-copy-to-linalg",
+    "convert-linalg-to-loops",
+    "lower-affine",
+    "convert-scf-to-cf",
+    "expand-strided-metadata",
+    "convert-math-to-libm-precise",
+    "finalize-memref-to-llvm",
+    "convert-math-to-llvm",
+    "convert-arith-to-llvm",
+    "convert-index-to-llvm",
+    "convert-func-to-llvm",
+    "convert-cf-to-llvm",
+    "convert-ub-to-llvm",
+    "reconcile-unrealized-casts",
+)
+
+#: The graph-to-llvm pipeline, in MLIR's syntax (symgrad passes spliced in by passes.pipeline).
+GRAPH_TO_LLVM = "builtin.module(" + ",".join(STAGES) + ")"
+
+# Ops from math that become libm calls instead of LLVM intrinsics: (f32 symbol, f64 symbol).
+LIBM = {"math.log1p": ("log1pf", "log1p"), "math.expm1": ("expm1f", "expm1"), "math.erf": ("erff", "erf"),
+        "math.erfc": ("erfcf", "erfc")}
+
+# External symbols lowered code may call: they must resolve from the running process.
+ALLOWED_EXTERNALS = {"malloc", "free", "aligned_alloc", "memcpy", "memmove", "memset"} | \
+    {s for pair in LIBM.values() for s in pair}
+
+
+class LoweringError(Exception):
+    """The module did not lower completely to LLVM: `diagnostics` are (location, message)."""
+
+    def __init__(self, diagnostics):
+        self.diagnostics = list(diagnostics)
+        super().__init__("; ".join(m for _, m in self.diagnostics))
+
+
+# ------------------------------------------------------------------ passes --
+@register_pass("convert-memref-copy-to-linalg",
+               "rewrite memref.copy as linalg.copy (plain loops), so strided copies need no runtime library")
+def convert_memref_copy_to_linalg(module_op: ir.Operation) -> None:
+    copies = []
+
+    def visit(op):
+        if op.name == "memref.copy":
+            copies.append(op)
+        return ir.WalkResult.ADVANCE
+
+    module_op.walk(visit, ir.WalkOrder.PRE_ORDER)
+    if not copies:
+        return
+    from mlir.dialects import linalg
+    for op in copies:
+        with ir.InsertionPoint(op), op.location:
+            linalg.copy(op.operands[0], outs=[op.operands[1]])
+        op.erase()
+
+
+@register_pass("convert-math-to-libm-precise",
+               "lower math.log1p/expm1/erf/erfc to libm calls (upstream's LLVM lowering of log1p/expm1 loses "
+               "accuracy near 0; erf has none)")
+def convert_math_to_libm_precise(module_op: ir.Operation) -> None:
+    found = []
+
+    def visit(op):
+        if op.name in LIBM:
+            found.append(op)
+        return ir.WalkResult.ADVANCE
+
+    module_op.walk(visit, ir.WalkOrder.PRE_ORDER)
+    if not found:
+        return
+    from mlir.dialects import func as func_d
+    body = module_op.regions[0].blocks[0]
+    table = ir.SymbolTable(module_op)
+    declared: dict[str, ir.Operation] = {}
+    for op in found:
+        t = op.results[0].type
+        if not isinstance(t, (ir.F32Type, ir.F64Type)):
+            raise PassError([(op.location, f"'{op.name}' on {t}: only scalar f32/f64 can become libm calls")])
+        sym = LIBM[op.name][0 if isinstance(t, ir.F32Type) else 1]
+        if sym not in declared:
+            if sym in table:
+                declared[sym] = table[sym]
+            else:
+                with ir.InsertionPoint.at_block_begin(body), ir.Location.unknown():
+                    decl = func_d.FuncOp(sym, ([t], [t]), visibility="private")
+                declared[sym] = decl
+        with ir.InsertionPoint(op), op.location:
+            call = func_d.CallOp([t], ir.FlatSymbolRefAttr.get(sym), [op.operands[0]])
+        op.results[0].replace_all_uses_with(call.result)
+        op.erase()
+
+
+def _run_graph_to_llvm(module_op: ir.Operation) -> None:
+    """Runs GRAPH_TO_LLVM on `module_op` (used when the pipeline runs as a single pass)."""
+    run_pipeline(module_op, GRAPH_TO_LLVM)
+
+
+register_pass("graph-to-llvm",
+              "the whole lowering of graph IR to the LLVM dialect (a named pipeline: " + GRAPH_TO_LLVM + ")"
+              )(_run_graph_to_llvm)
+PASSES["graph-to-llvm"].pipeline = GRAPH_TO_LLVM  # passes.pipeline expands it in place
+
+
+def run_pipeline(module_op: ir.Operation, pipeline: str = GRAPH_TO_LLVM, *, print_ir_after_all: bool = False,
+                 verify_each: bool = True) -> None:
+    """Runs a pipeline string (symgrad passes spliced in) on a module op; raises ir.MLIRError."""
+    from .pipeline import build_pass_manager
+    pm = build_pass_manager(pipeline, module_op.context, verify_each=verify_each)
+    if print_ir_after_all:
+        pm.enable_ir_printing()
+    pm.run(module_op)
+
+
+# ------------------------------------------------------- translation guard --
+def _process_has_symbol(name: str) -> bool:
+    try:
+        return bool(getattr(ctypes.CDLL(None), name))
+    except AttributeError:
+        return False
+
+
+_libm = None
+
+
+def _resolvable(name: str) -> bool:
+    global _libm
+    if name in ALLOWED_EXTERNALS or _process_has_symbol(name):
+        return True
+    if _libm is None:
+        _libm = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
+    return hasattr(_libm, name)
+
+
+def check_lowered(module_op: ir.Operation) -> None:
+    """Raises LoweringError naming every op not in the LLVM dialect (with its location) and every
+    external function the process cannot resolve. Call before `translate_module_to_llvmir`."""
+    leftover: dict[str, ir.Location] = {}
+    externals: dict[str, ir.Location] = {}
+
+    def visit(op):
+        name = op.name
+        if name == "builtin.module":
+            return ir.WalkResult.ADVANCE
+        if not name.startswith("llvm."):
+            leftover.setdefault(name, op.location)
+            return ir.WalkResult.SKIP
+        if name == "llvm.func" and len(op.regions[0].blocks) == 0:
+            externals.setdefault(ir.StringAttr(op.attributes["sym_name"]).value, op.location)
+        return ir.WalkResult.ADVANCE
+
+    module_op.walk(visit, ir.WalkOrder.PRE_ORDER)
+    diags = [(loc, f"'{name}' was not lowered to the LLVM dialect") for name, loc in leftover.items()]
+    diags += [(loc, f"external function '{name}' cannot be resolved in this process (lowered code may call only "
+                    f"libc/libm functions; MLIR's runtime libraries are not available)")
+              for name, loc in externals.items() if not _resolvable(name)]
+    if diags:
+        raise LoweringError(diags)
+
+
+def translate(module_op: ir.Operation) -> str:
+    """LLVM IR text of an LLVM-dialect module, after `check_lowered`."""
+    from mlir.dialects import llvm as mllvm
+    check_lowered(module_op)
+    return str(mllvm.translate_module_to_llvmir(module_op))
+
+
+def to_llvm_ir(module, pipeline: str = GRAPH_TO_LLVM) -> str:
+    """LLVM IR text for a module: lowers it with `pipeline` first unless it is already all LLVM.
+
+    `module` is an `ir.Module`, its `ir.Operation`, or an `sg.Module`; it is lowered
+    in place. Raises LoweringError (nothing left un-lowered may reach the
+    translator, which would crash) or ir.MLIRError from the pipeline.
+    """
+    op = _module_op(module)
+    with op.context:
+        if not _is_llvm_only(op):
+            run_pipeline(op, pipeline)
+        return translate(op)
+
+
+def _module_op(module) -> ir.Operation:
+    mlir_module = getattr(module, "mlir", module)  # sg.Module
+    return getattr(mlir_module, "operation", mlir_module)
+
+
+def _is_llvm_only(module_op: ir.Operation) -> bool:
+    ok = [True]
+
+    def visit(op):
+        if op.name != "builtin.module" and not op.name.startswith("llvm."):
+            ok[0] = False
+            return ir.WalkResult.INTERRUPT
+        return ir.WalkResult.ADVANCE
+
+    module_op.walk(visit, ir.WalkOrder.PRE_ORDER)
+    return ok[0]
+
+
+def stages() -> Iterable[str]:
+    return STAGES

@@ -1,0 +1,54 @@
+"""`Kernel`: one compiled function, called with numpy arrays.
+
+Calling convention (destination-passing): the kernel's C interface is
+`void _mlir_ciface_<name>(MemRef *inputs..., MemRef *outputs...)`; the runtime
+allocates every output with numpy and passes it in, so a kernel never returns
+memory that Python must free. The call goes through a ctypes CFUNCTYPE, which
+releases the GIL while native code runs: other Python threads keep running and
+several threads may call kernels at once.
+"""
+from __future__ import annotations
+
+import ctypes
+from typing import Sequence
+
+import numpy as np
+
+from symgrad.dialects.graph.types import TensorType
+
+from .args import check_inputs, describe_signature, outputs, single_or_tuple
+from .memref import DescriptorBlock
+
+
+class Kernel:
+    """A native function: `kernel(*arrays, out=None)` returns one array or a tuple."""
+
+    def __init__(self, owner, name: str, inputs: Sequence[TensorType], results: Sequence[TensorType],
+                 address: int, single: bool = True):
+        if not address:
+            raise RuntimeError(f"@{name}: the JIT has no entry point _mlir_ciface_{name}")
+        self.owner = owner  # keeps the engine (and so the code) alive as long as the kernel
+        self.name = name
+        self.inputs = tuple(inputs)
+        self.results = tuple(results)
+        self.single = single and len(self.results) == 1
+        self.address = address
+        n = len(self.inputs) + len(self.results)
+        self._cfunc = ctypes.CFUNCTYPE(None, *([ctypes.c_void_p] * n))(address)
+        self._block = DescriptorBlock(self.inputs + self.results)
+
+    @property
+    def signature(self) -> str:
+        return describe_signature(self.name, self.inputs, self.results, self.single)
+
+    def __repr__(self) -> str:
+        return f"<symgrad.Kernel {self.signature}>"
+
+    def __call__(self, *args, out=None):
+        """Runs the kernel on `args`; `out=` (array or tuple) receives the results in place."""
+        arrays = check_inputs(self.name, self.inputs, args)
+        outs = outputs(self.name, self.results, out, arrays)
+        block, addresses = self._block.pack(arrays + outs)
+        self._cfunc(*addresses)  # GIL released here
+        del block, arrays
+        return single_or_tuple(outs, self.single)
