@@ -30,6 +30,25 @@ def main():
     (loss,) = sg.interpret(module, "mlp_loss", *args)
     print(f"== reference interpreter: loss = {float(loss):.6f} (log(10) = {np.log(10):.6f} for chance) ==")
 
+    grad = sg.differentiate(module)
+    print("\n== after graph-differentiate ==")
+    print(grad)
+    print(grad.df)
+    (loss2,), saved = grad.forward(*args)
+    grads = grad.backward(saved, np.ones((), np.float32))
+    # Check one gradient entry per parameter against float64 central differences.
+    args64 = [a.astype(np.float64) for a in args]
+    m64 = sg.trace(mlp_loss, *args64)
+    for k, name in zip(grad.df_output_vjps, ("w1", "b1", "w2", "b2")):
+        g = grads[list(grad.df_output_vjps).index(k)]
+        idx = tuple(int(i) for i in np.unravel_index(np.argmax(np.abs(g)), g.shape))
+        eps = 1e-6
+        plus, minus = [a.copy() for a in args64], [a.copy() for a in args64]
+        plus[k][idx] += eps
+        minus[k][idx] -= eps
+        fd = (sg.interpret(m64, None, *plus)[0] - sg.interpret(m64, None, *minus)[0]) / (2 * eps)
+        print(f"d loss / d {name}{list(idx)}: symbolic {g[idx]:+.6f}, finite differences {float(fd):+.6f}")
+
 
 if __name__ == "__main__":
     main()
