@@ -217,12 +217,16 @@ def _resolve(pipeline: str, seen: tuple) -> list[Step]:
             steps.append(("mlir", ",".join(upstream)))
             upstream.clear()
 
-    for item in split_entries(strip_anchor(pipeline)):
+    body = strip_anchor(pipeline)
+    anchored = body != pipeline.strip()
+    for item in split_entries(body):
         e = parse_entry(item)
         info = _passes().get(e.name)
         if info is None:
             if e.nested is not None:
-                if e.name == "builtin.module":
+                if e.name == "builtin.module" and not anchored:
+                    # `builtin.module(a),b`: almost surely a misplaced parenthesis. (Inside the
+                    # anchor, builtin.module(...) is MLIR's pipeline on nested modules.)
                     raise PipelineError("'builtin.module(...)' must wrap the whole pipeline")
                 inner = _symgrad_names_in(e.nested)
                 if inner:

@@ -200,3 +200,34 @@ def test_build_pass_manager_runs_mixed_pipeline_and_reports_unknown_passes():
     with pytest.raises(ir.MLIRError) as info:
         pipeline.build_pass_manager("graph-verify", bad.context).run(bad.mlir.operation)
     assert "'graph.exp' op result type" in info.value.error_diagnostics[0].message
+
+
+# ------------------------------------------------------- driver, in process --
+@pytest.fixture
+def crashing_pass():
+    """A registered pass with a bug (it raises a plain Python exception)."""
+    from symgrad.passes import PASSES, register_pass
+
+    @register_pass("test-crash", "raises RuntimeError", {"why": "the message"})
+    def crash(module_op, why="boom"):
+        raise RuntimeError(why)
+
+    yield "test-crash"
+    PASSES.pop("test-crash", None)
+
+
+def test_driver_reports_internal_errors_without_traceback(crashing_pass, tmp_path, capsys):
+    from symgrad.tools.symgrad_opt import main
+
+    src = tmp_path / "in.mlir"
+    src.write_text("func.func @f() {\n  return\n}\n")
+    assert main([str(src), f"--{crashing_pass}=why=kaput"]) == 1
+    err = capsys.readouterr().err
+    assert "internal error while running the pass pipeline: RuntimeError: kaput (rerun with --debug" in err
+    assert "Traceback" not in err
+    # The new pass is a flag and a pipeline entry with no other change.
+    assert main([str(src), "-p", f"builtin.module({crashing_pass}{{why=x}})"]) == 1
+    assert main([str(src), f"--{crashing_pass}=nope=1"]) == 1
+    assert "pass 'test-crash' has no option 'nope' (options: why)" in capsys.readouterr().err
+    with pytest.raises(RuntimeError, match="kaput"):
+        main([str(src), f"--{crashing_pass}=why=kaput", "--debug"])
