@@ -293,3 +293,14 @@ def test_every_op_has_a_front_end_function():
 
 def test_independent_tables_name_only_registry_ops():
     assert set(NUMPY) <= set(OPS) and set(FRONTEND) <= set(OPS) and TIES <= set(OPS)
+
+
+def test_an_op_with_attributes_and_no_front_end_mapping_fails_loudly():
+    """A new op with attributes must get a FRONTEND entry: the parametrized test fails, never skips."""
+    import dataclasses
+    fake = dataclasses.replace(OPS["sum"], name="sum_like_new_op")
+    with pytest.raises(pytest.fail.Exception, match="add to FRONTEND"):
+        _build(fake, fake.samples[0])
+    nameless = dataclasses.replace(OPS["exp"], name="exp_like_new_op", api_name=None)
+    with pytest.raises(pytest.fail.Exception, match="has no front-end function"):
+        _build(nameless, nameless.samples[0])
