@@ -54,3 +54,11 @@ func.func @fourth(%x: tensor<3xf32>) {
   // WHOLE: {{.*}}split-input-file.mlir:[[@LINE+1]]:3: error: 'func.return' op has 1 operands, but enclosing function (@fourth) returns 0
   return %0 : tensor<3xf32>
 }
+
+// -----
+
+// Notes are diagnostics of their own, checked by expected-note.
+// expected-note@+1 {{see existing symbol definition here}}
+func.func private @g()
+// expected-error@+1 {{redefinition of symbol named 'g'}}
+func.func private @g()
