@@ -25,7 +25,8 @@ The stages, in order (GRAPH_TO_LLVM is the exact text):
 
 `check_lowered` guards the translation to LLVM IR: the translator crashes the
 process on any op that is not in the LLVM dialect, and MCJIT aborts on
-unresolvable symbols, so both are turned into errors naming the culprit.
+unresolvable symbols, so both are turned into errors naming the culprit. The
+pipeline ends with it (check-lowered-to-llvm), and `translate` runs it again.
 """
 from __future__ import annotations
 
@@ -62,6 +63,7 @@ STAGES = (
     "convert-cf-to-llvm",
     "convert-ub-to-llvm",
     "reconcile-unrealized-casts",
+    "check-lowered-to-llvm",
 )
 
 #: The graph-to-llvm pipeline, in MLIR's syntax (symgrad passes spliced in by passes.pipeline).
@@ -139,6 +141,16 @@ def convert_math_to_libm_precise(module_op: ir.Operation) -> None:
             call = func_d.CallOp([t], ir.FlatSymbolRefAttr.get(sym), [op.operands[0]])
         op.results[0].replace_all_uses_with(call.result)
         op.erase()
+
+
+@register_pass("check-lowered-to-llvm",
+               "fail, naming each op and its location, unless the module is all LLVM dialect and its external "
+               "functions resolve in this process (the guard before translation to LLVM IR)")
+def check_lowered_to_llvm(module_op: ir.Operation) -> None:
+    try:
+        check_lowered(module_op)
+    except LoweringError as e:
+        raise PassError(e.diagnostics) from None
 
 
 def _run_graph_to_llvm(module_op: ir.Operation) -> None:
