@@ -34,7 +34,7 @@ def _front(name):
         if axis is None:
             axes = tuple(range(x.ndim))
         else:
-            axes = normalize_axes((axis,) if isinstance(axis, int) else tuple(axis), x.ndim, "axis")
+            axes = normalize_axes((axis,) if isinstance(axis, (int, np.integer)) else tuple(axis), x.ndim, "axis")
         return emit(name, x, axes=axes, keepdims=bool(keepdims))
     return api
 

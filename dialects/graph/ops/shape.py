@@ -118,7 +118,7 @@ def _infer_reshape(x, shape):
 
 
 def _reshape_api(x, shape):
-    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
     if shape.count(-1) > 1:
         raise ValueError("symgrad.reshape: only one dimension can be -1")
     if -1 in shape:

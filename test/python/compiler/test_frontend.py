@@ -163,6 +163,20 @@ def test_broadcast_to_and_astype(arr):
     check(lambda m, x: x.astype(other) * 2, arr(3, 4))
 
 
+def test_numpy_integers_work_wherever_python_ints_do(arr):
+    i1, i2, i12 = np.int64(1), np.int32(2), np.int64(12)
+    check(lambda m, x: (x.sum(axis=i1), m.mean(x, axis=(np.int64(0), i1)), m.max(x, axis=i1, keepdims=True),
+                        x.reshape(i12), x.reshape(i2, -1), m.reshape(x, (np.int64(4), 3)),
+                        m.concatenate([x, x], axis=i1), x.transpose(i1, np.int64(0)), x[i2], x[i1:i2]),
+          arr(3, 4))
+
+
+def test_iterating_over_a_tensor_yields_its_rows(arr):
+    x = arr(3, 4)
+    _, (got,) = run(lambda t: sum(row * float(i) for i, row in enumerate(t)), x)
+    assert_close(got, sum(row * float(i) for i, row in enumerate(x)))
+
+
 # --------------------------------------------------------------------------- indexing
 @pytest.mark.parametrize("index", [
     np.s_[1:3], np.s_[:, 1], np.s_[-1], np.s_[1:4, :, ::2], np.s_[::2, 1:, -3:], np.s_[0, 0, 0],
