@@ -16,14 +16,15 @@ from symgrad.dialects import graph
 from symgrad.dialects.graph.verifier import Diagnostic, verify as verify_graph
 
 
-def format_location(loc) -> str:
-    """`file:line:col` for file locations, MLIR's own text otherwise."""
+def format_location(loc, rename: Optional[dict] = None) -> str:
+    """`file:line:col` for file locations, MLIR's own text otherwise; `rename` maps buffer names."""
     try:
         if loc.is_a_file():
-            return f"{loc.filename}:{loc.start_line}:{loc.start_col}"
+            filename = (rename or {}).get(loc.filename, loc.filename)
+            return f"{filename}:{loc.start_line}:{loc.start_col}"
         if loc.is_a_name() or loc.is_a_callsite() or loc.is_a_fused():
             inner = loc.child_loc if loc.is_a_name() else (loc.callee if loc.is_a_callsite() else loc.locations[0])
-            return format_location(inner)
+            return format_location(inner, rename)
     except Exception:  # pragma: no cover - unusual location kinds print as MLIR does
         pass
     text = str(loc)
@@ -40,9 +41,57 @@ class IRError(ValueError):
         super().__init__("\n".join(lines))
 
     @staticmethod
-    def from_mlir(e: ir.MLIRError, summary: str) -> "IRError":
-        diags = [(format_location(d.location), d.message) for d in e.error_diagnostics]
+    def from_mlir(e: ir.MLIRError, summary: str, rename: Optional[dict] = None) -> "IRError":
+        diags = [(format_location(d.location, rename), d.message) for d in e.error_diagnostics]
         return IRError(summary, diags or [("<unknown>", str(e))])
+
+
+def rename_source(module: ir.Module, name: str) -> None:
+    """Renames the buffer `"-"` that `ir.Module.parse` gives every location to `name`,
+    so diagnostics and debug info point at the real file."""
+    cache: dict[str, object] = {}
+
+    def fix(loc):
+        key = str(loc)
+        if '"-"' not in key:
+            return None
+        if key in cache:
+            return cache[key]
+        new = None
+        if loc.is_a_file():
+            if loc.filename == "-":
+                if (loc.end_line, loc.end_col) != (loc.start_line, loc.start_col):
+                    new = ir.Location.file(name, loc.start_line, loc.start_col, loc.end_line, loc.end_col)
+                else:
+                    new = ir.Location.file(name, loc.start_line, loc.start_col)
+        elif loc.is_a_name():
+            child = fix(loc.child_loc)
+            if child is not None:
+                new = ir.Location.name(loc.name_str, child)
+        elif loc.is_a_callsite():
+            callee, caller = fix(loc.callee), fix(loc.caller)
+            if callee is not None or caller is not None:
+                new = ir.Location.callsite(callee or loc.callee, [caller or loc.caller])
+        elif loc.is_a_fused():
+            parts = [fix(p) for p in loc.locations]
+            if any(p is not None for p in parts):
+                new = ir.Location.fused([n or p for n, p in zip(parts, loc.locations)])
+        cache[key] = new
+        return new
+
+    def visit(op):
+        new = fix(op.location)
+        if new is not None:
+            op.location = new
+        for region in op.regions:
+            for block in region.blocks:
+                for arg in block.arguments:
+                    new = fix(arg.location)
+                    if new is not None:
+                        arg.set_location(new)
+        return ir.WalkResult.ADVANCE
+
+    module.operation.walk(visit, ir.WalkOrder.PRE_ORDER)
 
 
 def new_context() -> ir.Context:
@@ -111,7 +160,8 @@ def parse(text: str, name: str = "<string>", verify: bool = True) -> Module:
         try:
             m = ir.Module.parse(text)
         except ir.MLIRError as e:
-            raise IRError.from_mlir(e, f"cannot parse {name}") from None
+            raise IRError.from_mlir(e, f"cannot parse {name}", rename={"-": name}) from None
+        rename_source(m, name)
     module = Module(m, ctx)
     return module.verify() if verify else module
 

@@ -161,56 +161,6 @@ def split_chunks(text: str, split: bool) -> list[tuple[int, str]]:
     return [(s, "\n" * (s - 1) + "".join(lines)) for s, lines in chunks]
 
 
-# ---------------------------------------------------------------- locations --
-def relocate(module, name: str) -> None:
-    """Renames the buffer `"-"` that `ir.Module.parse` gives every location to `name`."""
-    import mlir.ir as ir
-
-    cache: dict[str, object] = {}
-
-    def fix(loc):
-        key = str(loc)
-        if '"-"' not in key:
-            return None
-        if key in cache:
-            return cache[key]
-        new = None
-        if loc.is_a_file():
-            if loc.filename == "-":
-                if (loc.end_line, loc.end_col) != (loc.start_line, loc.start_col):
-                    new = ir.Location.file(name, loc.start_line, loc.start_col, loc.end_line, loc.end_col)
-                else:
-                    new = ir.Location.file(name, loc.start_line, loc.start_col)
-        elif loc.is_a_name():
-            child = fix(loc.child_loc)
-            if child is not None:
-                new = ir.Location.name(loc.name_str, child)
-        elif loc.is_a_callsite():
-            callee, caller = fix(loc.callee), fix(loc.caller)
-            if callee is not None or caller is not None:
-                new = ir.Location.callsite(callee or loc.callee, [caller or loc.caller])
-        elif loc.is_a_fused():
-            parts = [fix(p) for p in loc.locations]
-            if any(p is not None for p in parts):
-                new = ir.Location.fused([n or p for n, p in zip(parts, loc.locations)])
-        cache[key] = new
-        return new
-
-    def visit(op):
-        new = fix(op.location)
-        if new is not None:
-            op.location = new
-        for region in op.regions:
-            for block in region.blocks:
-                for arg in block.arguments:
-                    new = fix(arg.location)
-                    if new is not None:
-                        arg.set_location(new)
-        return ir.WalkResult.ADVANCE
-
-    module.operation.walk(visit, ir.WalkOrder.PRE_ORDER)
-
-
 # ----------------------------------------------------------------- running --
 class Driver:
     def __init__(self, args, pipeline, name: str):
@@ -257,6 +207,8 @@ class Driver:
 
     def process(self, text: str) -> tuple[Optional[str], list]:
         """(printed module or None on failure, diagnostics) for one chunk."""
+        from symgrad.module import rename_source
+
         from .diagnostics import Diag
         ir = self._ir
         diags: list = []
@@ -267,7 +219,7 @@ class Driver:
             except ir.MLIRError as e:
                 errs = self._mlir_errors(e)
                 return None, self.pending + (errs or [Diag("error", str(e), self.name, 1, 1)])
-            relocate(module, self.name)
+            rename_source(module, self.name)
             errs = self._graph_verify(module)
             if errs:
                 return None, self.pending + errs
