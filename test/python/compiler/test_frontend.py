@@ -387,7 +387,8 @@ def test_every_op_gets_the_users_source_line(arr):
     m = sg.trace(located_model, arr(2, 3), arr(3, 4))
     ops = _op_lines(m)
     expected = [
-        ("graph.matmul", lines["matmul"]), ("graph.constant", lines["tanh"]), ("graph.add", lines["tanh"]), ("graph.tanh", lines["tanh"]),
+        ("graph.matmul", lines["matmul"]),
+        ("graph.constant", lines["tanh"]), ("graph.add", lines["tanh"]), ("graph.tanh", lines["tanh"]),
         ("graph.max", lines["softmax"]), ("graph.sub", lines["softmax"]), ("graph.logsumexp", lines["softmax"]),
         ("graph.sub", lines["softmax"]), ("graph.exp", lines["softmax"]),
         ("graph.mul", lines["sum"]), ("graph.sum", lines["sum"]), ("graph.slice", lines["sum"]),

@@ -116,24 +116,35 @@ def test_verify_returns_the_module(m):
 
 
 @pytest.mark.parametrize("text, where, fragment", [
-    ("func.func @f( {", "-:1:", "expected"),
+    ("func.func @f( {", "model.mlir:1:", "expected"),
     ("func.func @f(%a: tensor<3xf32>) -> tensor<3xf32> {\n  %0 = \"graph.nope\"(%a) : (tensor<3xf32>) -> tensor<3xf32>\n"
-     "  return %0 : tensor<3xf32>\n}", "-:2:", "unregistered operation 'graph.nope'"),
+     "  return %0 : tensor<3xf32>\n}", "model.mlir:2:", "unregistered operation 'graph.nope'"),
     ("func.func @f(%a: tensor<3xf32>) -> tensor<3xf32> {\n  %0 = \"graph.exp\"(%a, %a) : (tensor<3xf32>, "
-     "tensor<3xf32>) -> tensor<3xf32>\n  return %0 : tensor<3xf32>\n}", "-:2:", "expects exactly 1 operands"),
+     "tensor<3xf32>) -> tensor<3xf32>\n  return %0 : tensor<3xf32>\n}", "model.mlir:2:",
+     "expects exactly 1 operands"),
     ("func.func @f(%a: tensor<3xf32>) -> tensor<3xf32> {\n  %0 = \"graph.sum\"(%a) {keepdims = false} : "
-     "(tensor<3xf32>) -> tensor<f32>\n  return %0 : tensor<f32>\n}", "-:2:", "axes"),
-    ("func.func @f(%a: tensor<3xf32>) -> tensor<3xf32> {\n  return %b : tensor<3xf32>\n}", "-:2:", "undeclared SSA value"),
+     "(tensor<3xf32>) -> tensor<f32>\n  return %0 : tensor<f32>\n}", "model.mlir:2:", "axes"),
+    ("func.func @f(%a: tensor<3xf32>) -> tensor<3xf32> {\n  return %b : tensor<3xf32>\n}", "model.mlir:2:",
+     "undeclared SSA value"),
 ], ids=["syntax", "unknown-op", "operand-count", "missing-attribute", "undeclared-value"])
 def test_parse_errors_raise_located_ir_errors(text, where, fragment):
     with pytest.raises(sg.IRError) as info:
-        sg.parse(text)
+        sg.parse(text, name="model.mlir")  # the name stands for the text in locations
     e = info.value
     assert e.diagnostics, str(e)
     loc, msg = e.diagnostics[0]
     assert loc.startswith(where), e.diagnostics
     assert fragment in str(e), str(e)
     assert str(e).startswith(f"{loc}: error: ")
+
+
+def test_parse_names_text_sources_in_locations():
+    with pytest.raises(sg.IRError) as info:
+        sg.parse("func.func @f( {")
+    assert info.value.diagnostics[0][0] == "<string>:1:14"
+    m = sg.parse("func.func @f(%a: tensor<2xf32>) -> tensor<2xf32> {\n  %0 = \"graph.exp\"(%a) : (tensor<2xf32>) -> "
+                 "tensor<2xf32>\n  return %0 : tensor<2xf32>\n}", name="net.mlir")
+    assert 'loc("net.mlir":2:8)' in m.mlir_with_debuginfo()
 
 
 def test_parse_file_errors(tmp_path):
