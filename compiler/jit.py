@@ -224,9 +224,11 @@ def _reproduce(stage: str, key: str, text: str, pipeline: str) -> tuple[Optional
     path = _cache.save_failure(key, text)
     if path is None:
         return None, None
-    if stage == "lower":
-        return str(path), f"symgrad-opt {shlex.quote(str(path))} -p {shlex.quote(pipeline)}"
-    return str(path), f"symgrad-opt {shlex.quote(str(path))} --graph-to-llvm --emit=llvm-ir"
+    from symgrad.passes.pipelines import GRAPH_TO_LLVM
+    how = "--graph-to-llvm" if pipeline == GRAPH_TO_LLVM else f"-p {shlex.quote(pipeline)}"
+    if stage != "lower":
+        how += " --emit=llvm-ir"
+    return str(path), f"symgrad-opt {shlex.quote(str(path))} {how}"
 
 
 def _mlir_diagnostics(e: ir.MLIRError) -> list[tuple[str, str]]:
@@ -287,7 +289,8 @@ def compile(module: Union[Module, str], *, opt_level: int = OPT_LEVEL, cache: bo
     with module.context:
         source = str(module.mlir)
     options = (int(opt_level),)
-    mem_key = (source, GRAPH_TO_LLVM, options)
+    # How results come back (one array or a 1-tuple) is not in the IR: part of the memory key only.
+    mem_key = (source, GRAPH_TO_LLVM, options, module.meta.get("single_output"))
     if cache:
         hit = _cache.memory_get(mem_key)
         if hit is not None:

@@ -36,10 +36,10 @@ def as_input(fname: str, i: int, t: TensorType, a) -> np.ndarray:
     else:
         raise TypeError(f"@{fname} argument {i}: expected a numpy array {_describe(t)}, got {_given(a)}")
     if arr.dtype != t.np_dtype:
-        raise TypeError(f"@{fname} argument {i}: expected dtype {t.np_dtype} {_describe(t)}, got {_given(arr)} "
-                        f"(no implicit casts: convert with .astype(np.{t.np_dtype}))")
+        raise TypeError(f"@{fname} argument {i}: expected dtype {t.np_dtype} ({t}), got {arr.dtype} "
+                        f"({_given(arr)}); no implicit casts: convert with .astype(np.{t.np_dtype})")
     if arr.shape != t.shape:
-        raise ValueError(f"@{fname} argument {i}: expected shape {t.shape} {_describe(t)}, got shape {arr.shape} "
+        raise ValueError(f"@{fname} argument {i}: expected shape {t.shape} ({t}), got shape {arr.shape} "
                          f"({_given(arr)})")
     flags = arr.flags
     if not (flags.c_contiguous and flags.aligned):
@@ -67,9 +67,9 @@ def outputs(fname: str, types: Sequence[TensorType], out, inputs: Sequence[np.nd
         if type(o) is not np.ndarray:
             raise TypeError(f"{where}: expected a numpy array {_describe(t)}, got {_given(o)}")
         if o.dtype != t.np_dtype:
-            raise TypeError(f"{where}: expected dtype {t.np_dtype} {_describe(t)}, got {_given(o)}")
+            raise TypeError(f"{where}: expected dtype {t.np_dtype} ({t}), got {o.dtype} ({_given(o)})")
         if o.shape != t.shape:
-            raise ValueError(f"{where}: expected shape {t.shape} {_describe(t)}, got shape {o.shape}")
+            raise ValueError(f"{where}: expected shape {t.shape} ({t}), got shape {o.shape}")
         if not (o.flags.c_contiguous and o.flags.aligned and o.flags.writeable):
             raise ValueError(f"{where}: must be a writeable, aligned, C-contiguous array")
         for j, a in enumerate(inputs):

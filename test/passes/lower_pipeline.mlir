@@ -1,0 +1,46 @@
+// The graph-to-llvm pipeline on a small function. Stage by stage: the elementwise chain and the
+// row sum fuse into ONE linalg.generic; then everything is LLVM dialect, results are
+// caller-allocated out-parameters (no malloc: the runtime allocates outputs with numpy), the C
+// interface wrapper exists, log1p is a libm call and the strided copy of the returned slice is
+// plain loops (never MLIR's memrefCopy runtime function).
+// RUN: %symgrad-opt %s -p 'builtin.module(convert-graph-to-linalg,func.func(linalg-fuse-elementwise-ops),canonicalize,cse)' | %FileCheck %s --check-prefix=FUSED
+// RUN: %symgrad-opt %s --graph-to-llvm | %FileCheck %s --check-prefix=LLVM
+// RUN: %symgrad-opt %s --graph-to-llvm | %FileCheck %s --check-prefix=NEG
+
+// FUSED-LABEL: func.func @f(
+// FUSED: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%arg0, %arg1 : tensor<3x4xf32>, tensor<4xf32>)
+// FUSED-NEXT: ^bb0
+// FUSED-NEXT: arith.mulf
+// FUSED-NEXT: math.tanh
+// FUSED-NEXT: math.log1p
+// FUSED-NEXT: arith.addf
+// FUSED-NEXT: linalg.yield
+// FUSED: tensor.extract_slice %arg0[0, 0] [2, 4] [2, 1]
+// FUSED-NOT: linalg.generic
+
+// LLVM-DAG: llvm.func @log1pf(f32) -> f32
+// LLVM-LABEL: llvm.func @f(
+// LLVM-SAME: attributes {llvm.emit_c_interface}
+// LLVM: llvm.fmul
+// LLVM: llvm.intr.tanh
+// LLVM: llvm.call @log1pf
+// LLVM: llvm.return{{$}}
+// LLVM-LABEL: llvm.func @_mlir_ciface_f(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr)
+// LLVM: llvm.call @f(
+// LLVM: llvm.return{{$}}
+
+// NEG-NOT: malloc
+// NEG-NOT: memrefCopy
+// NEG-NOT: func.func
+// NEG-NOT: memref.
+// NEG-NOT: linalg.
+// NEG-NOT: graph.
+
+func.func @f(%x: tensor<3x4xf32>, %b: tensor<4xf32>) -> (tensor<3xf32>, tensor<2x4xf32>) {
+  %0 = "graph.mul"(%x, %b) : (tensor<3x4xf32>, tensor<4xf32>) -> tensor<3x4xf32>
+  %1 = "graph.tanh"(%0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  %2 = "graph.log1p"(%1) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  %3 = "graph.sum"(%2) {axes = array<i64: 1>, keepdims = false} : (tensor<3x4xf32>) -> tensor<3xf32>
+  %4 = "graph.slice"(%x) {start = array<i64: 0, 0>, stop = array<i64: 3, 4>, step = array<i64: 2, 1>} : (tensor<3x4xf32>) -> tensor<2x4xf32>
+  return %3, %4 : tensor<3xf32>, tensor<2x4xf32>
+}

@@ -1,0 +1,115 @@
+"""Calling kernels: no memory growth over many calls, GIL released, thread safety, out=."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+
+import numpy as np
+
+import symgrad as sg
+
+LEAK_SCRIPT = textwrap.dedent("""
+    import numpy as np, symgrad as sg
+    def rss():
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * 4096
+    x = np.ones((4, 8), np.float32); w = np.ones((8, 3), np.float32)
+    cm = sg.compile(sg.trace(lambda x, w: (sg.tanh(x @ w), (x * x).sum(axis=1)), x, w))
+    out = np.empty((4, 3), np.float32)
+    for _ in range(2000):
+        cm.f(x, w)
+    before = rss()
+    for _ in range(10000):
+        y, s = cm.f(x, w)
+        cm.f(x, w.T.T.copy())
+    after = rss()
+    print(after - before)
+""")
+
+
+def test_no_memory_growth_over_10000_calls(tmp_path):
+    env = dict(os.environ, SYMGRAD_CACHE_DIR=str(tmp_path))
+    proc = subprocess.run([sys.executable, "-c", LEAK_SCRIPT], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    growth = int(proc.stdout.split()[-1])
+    assert growth < 1 << 20, f"RSS grew by {growth} bytes over 10,000 calls"
+
+
+def _slow_kernel():
+    n = 384
+    a = np.random.default_rng(0).standard_normal((n, n)).astype(np.float32)
+    m = sg.trace(lambda a, b: sg.tanh(a @ b) @ b, a, a)
+    return sg.compile(m).f, a
+
+
+def test_gil_is_released_during_a_call():
+    kernel, a = _slow_kernel()
+    t0 = time.perf_counter()
+    kernel(a, a)
+    one_call = time.perf_counter() - t0
+    counter = [0]
+    done = threading.Event()
+
+    def run():
+        for _ in range(3):
+            kernel(a, a)
+        done.set()
+
+    th = threading.Thread(target=run)
+    th.start()
+    while not done.is_set():
+        counter[0] += 1
+    th.join()
+    # With the GIL held for the whole call, this thread could only count in the gaps.
+    assert counter[0] > 1000, (counter[0], one_call)
+
+
+def test_concurrent_calls_from_threads_agree():
+    kernel, a = _slow_kernel()
+    want = kernel(a, a)
+    results = [None] * 4
+
+    def run(i):
+        results[i] = kernel(a, a)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for r in results:
+        np.testing.assert_array_equal(r, want)
+
+
+def test_out_arrays_are_filled_in_place_and_returned():
+    x = np.arange(6, dtype=np.float64).reshape(2, 3)
+    cm = sg.compile(sg.trace(lambda x: (x * 2.0, x.sum(axis=0)), x))
+    o1, o2 = np.empty((2, 3)), np.empty(3)
+    r1, r2 = cm.f(x, out=(o1, o2))
+    assert r1 is o1 and r2 is o2
+    np.testing.assert_array_equal(o1, x * 2)
+    np.testing.assert_array_equal(o2, x.sum(axis=0))
+
+
+def test_single_and_tuple_results_follow_the_traced_function():
+    x = np.ones(3, np.float32)
+    one = sg.compile(sg.trace(lambda x: x + 1.0, x)).f(x)
+    tup = sg.compile(sg.trace(lambda x: (x + 1.0,), x)).f(x)
+    assert isinstance(one, np.ndarray)
+    assert isinstance(tup, tuple) and len(tup) == 1
+
+
+def test_inputs_are_never_written():
+    """Arguments are read-only to bufferization even when an in-place update would be legal."""
+    x = np.linspace(-1, 1, 12).reshape(3, 4)
+    keep = x.copy()
+    cm = sg.compile(sg.trace(lambda x: (sg.exp(x), x.reshape(12), x), x))
+    e, r, same = cm.f(x)
+    np.testing.assert_array_equal(x, keep)
+    np.testing.assert_array_equal(same, keep)
+    assert not np.shares_memory(same, x)
+    np.testing.assert_array_equal(r, keep.ravel())
