@@ -13,6 +13,8 @@ from .frontend import FUNCTIONS
 from .gradient import Gradient, differentiate, is_differentiable
 from .interpret import InterpreterError, interpret
 from .jit import CompiledModule, CompileError, clear_cache, compile  # noqa: A004  (sg.compile)
+from symgrad.runtime.gradient import CompiledGradient
+from symgrad.runtime.transforms import grad, jit, value_and_grad, vjp
 from .module import IRError, Module, parse, parse_file
 from .trace import TensorSpec, trace
 
@@ -28,5 +30,6 @@ def verify(module: Module) -> Module:
 __version__ = "0.1.0"
 __all__ = ["Tensor", "TensorSpec", "TensorType", "Module", "IRError", "ShapeError", "DTypeError",
            "InterpreterError", "Gradient", "differentiate", "is_differentiable", "trace", "parse", "parse_file", "interpret", "verify",
-           "compile", "CompiledModule", "CompileError", "clear_cache",
+           "compile", "CompiledModule", "CompileError", "clear_cache", "CompiledGradient",
+           "jit", "vjp", "grad", "value_and_grad",
            *sorted(FUNCTIONS), *sorted(COMPOSITES)]

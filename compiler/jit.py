@@ -277,14 +277,19 @@ def lower_to_llvm_ir(module: Module, key: str = "adhoc", pipeline: Optional[str]
     return llvm_ir, times
 
 
-def compile(module: Union[Module, str], *, opt_level: int = OPT_LEVEL, cache: bool = True) -> CompiledModule:
+def compile(module: Union[Module, str], *, opt_level: int = OPT_LEVEL, cache: bool = True):
     """Compiles every public function of a graph module to a native kernel.
 
-    Raises CompileError (stage, located diagnostics, saved IR, reproduction command).
-    With `cache=False` nothing is read from or written to either cache.
+    Returns a CompiledModule; given a `sg.Gradient`, a `CompiledGradient` (the seed's
+    forward/backward protocol on native kernels). Raises CompileError (stage, located
+    diagnostics, saved IR, reproduction command). With `cache=False` nothing is read
+    from or written to either cache.
     """
     from symgrad.passes.pipelines import GRAPH_TO_LLVM
 
+    if hasattr(module, "adjoint_for") and hasattr(module, "df_output_vjps"):  # a sg.Gradient
+        from symgrad.runtime.gradient import CompiledGradient
+        return CompiledGradient(module, opt_level=opt_level, cache=cache)
     module = _as_module(module)
     with module.context:
         source = str(module.mlir)
@@ -320,6 +325,33 @@ def compile(module: Union[Module, str], *, opt_level: int = OPT_LEVEL, cache: bo
         if cache:
             _cache.memory_put(mem_key, cm)
         return cm
+
+
+def lower_stages(module: Module) -> dict:
+    """The module at each stage of graph-to-llvm, as text: 'graph', 'linalg' (fused linalg on
+    tensors), 'llvm' (LLVM dialect) and 'llvm-ir'. Raises CompileError like `compile`."""
+    from symgrad.passes.pipelines import GRAPH_TO_LINALG, LINALG_TO_LLVM, LoweringError, run_pipeline, translate
+
+    out = {"graph": str(module)}
+    diags = module.diagnostics()
+    if diags:
+        raise CompileError("verify", "the module is not valid graph IR",
+                           [(format_location(d.location), d.message) for d in diags])
+    copy = parse(module.mlir_with_debuginfo(), name="<stages>", verify=False)
+    with copy.context:
+        for stage, pipeline in (("linalg", GRAPH_TO_LINALG), ("llvm", LINALG_TO_LLVM)):
+            try:
+                run_pipeline(copy.mlir.operation, pipeline)
+            except ir.MLIRError as e:
+                raise CompileError("lower", f"the pipeline to the {stage} stage failed", _mlir_diagnostics(e)) \
+                    from None
+            out[stage] = str(copy.mlir)
+        try:
+            out["llvm-ir"] = translate(copy.mlir.operation)
+        except LoweringError as e:
+            raise CompileError("translate", "the module did not lower completely to the LLVM dialect",
+                               [(format_location(loc), msg) for loc, msg in e.diagnostics]) from None
+    return out
 
 
 def clear_cache(memory: bool = True, disk: bool = True) -> None:

@@ -43,11 +43,14 @@ BUFFERIZE = ("one-shot-bufferize{bufferize-function-boundaries function-boundary
              "buffer-results-to-out-params{hoist-static-allocs modify-public-functions}",
              "buffer-deallocation-pipeline")
 
-STAGES = (
+TENSOR_STAGES = (
     "convert-graph-to-linalg",
     "func.func(linalg-fuse-elementwise-ops)",
     "canonicalize",
     "cse",
+)
+STAGES = (
+    *TENSOR_STAGES,
     *BUFFERIZE,
     "convert-memref-copy-to-linalg",
     "convert-linalg-to-loops",
@@ -68,6 +71,10 @@ STAGES = (
 
 #: The graph-to-llvm pipeline, in MLIR's syntax (symgrad passes spliced in by passes.pipeline).
 GRAPH_TO_LLVM = "builtin.module(" + ",".join(STAGES) + ")"
+#: The same pipeline in two halves, for showing the staged IR: graph -> fused linalg on tensors,
+#: then linalg on tensors -> LLVM dialect.
+GRAPH_TO_LINALG = "builtin.module(" + ",".join(TENSOR_STAGES) + ")"
+LINALG_TO_LLVM = "builtin.module(" + ",".join(STAGES[len(TENSOR_STAGES):]) + ")"
 
 # Ops from math that become libm calls instead of LLVM intrinsics: (f32 symbol, f64 symbol).
 LIBM = {"math.log1p": ("log1pf", "log1p"), "math.expm1": ("expm1f", "expm1"), "math.erf": ("erff", "erf"),

@@ -1,0 +1,297 @@
+"""JAX-style transforms of Python functions, compiled to native kernels.
+
+    f = sg.jit(fn)                       # f(*arrays) -> like fn: one array or a tuple
+    outputs, vjp_fn = sg.vjp(fn, *args)  # vjp_fn(*cotangents) -> one gradient per argument
+    g = sg.grad(fn, argnums=0)           # scalar fn; g(*args) -> gradient (tuple for a tuple argnums)
+    vg = sg.value_and_grad(fn)           # vg(*args) -> (value, gradient(s))
+
+Each traces `fn` on the arguments' shapes and dtypes, differentiates it where
+needed, compiles, and keeps the result per input signature, so a second call
+with arrays of the same shapes and dtypes goes straight to native code (and
+the compiled objects are shared through sg.compile's caches). Every returned
+callable has `.lower(*args)`, the staged IR for those arguments: 'graph'
+(traced), 'differentiated' (for gradients), 'linalg', 'llvm' (dialect) and
+'llvm-ir', like `jax.jit(f).lower(x).as_text()`.
+"""
+from __future__ import annotations
+
+import threading
+import weakref
+from typing import Callable, Optional, Sequence, Union
+
+import numpy as np
+
+Argnums = Union[int, Sequence[int]]
+
+
+# ----------------------------------------------------------------- helpers --
+def _signature(name: str, args) -> tuple:
+    key = []
+    for i, a in enumerate(args):
+        if not isinstance(a, (np.ndarray, np.generic)):
+            raise TypeError(f"{name}: argument {i} must be a numpy array (shapes and dtypes select the compiled "
+                            f"kernel), got {type(a).__name__}")
+        a = np.asarray(a)
+        key.append((a.shape, a.dtype.str))
+    return tuple(key)
+
+
+def _specs(signature):
+    from symgrad.trace import TensorSpec
+    return [TensorSpec(shape, np.dtype(dt)) for shape, dt in signature]
+
+
+def _fn_name(fn) -> str:
+    name = getattr(fn, "__name__", "f")
+    return name if name.isidentifier() else "f"
+
+
+def _normalize_argnums(argnums: Argnums, n: int, who: str) -> tuple[tuple[int, ...], bool]:
+    single = isinstance(argnums, (int, np.integer))
+    nums = (int(argnums),) if single else tuple(int(a) for a in argnums)
+    if not nums:
+        raise ValueError(f"{who}: argnums is empty")
+    out = []
+    for a in nums:
+        if not -n <= a < n:
+            raise ValueError(f"{who}: argnums {argnums!r} out of range for a function of {n} arguments")
+        out.append(a % n)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{who}: argnums {argnums!r} repeats an argument")
+    return tuple(out), single
+
+
+class Lowered:
+    """The staged IR of one specialization: `lowered.as_text(stage)`; `str(lowered)` shows all."""
+
+    def __init__(self, stages: dict):
+        self._stages = dict(stages)
+
+    @property
+    def stages(self) -> list[str]:
+        return list(self._stages)
+
+    def as_text(self, stage: Optional[str] = None) -> str:
+        stage = stage or self.stages[0]
+        if stage not in self._stages:
+            raise KeyError(f"no stage {stage!r}; stages: {self.stages}")
+        return self._stages[stage]
+
+    def __getitem__(self, stage: str) -> str:
+        return self.as_text(stage)
+
+    def __str__(self) -> str:
+        return "\n".join(f"// ----- {name} -----\n{text}" for name, text in self._stages.items())
+
+    def __repr__(self) -> str:
+        return f"<symgrad.Lowered stages={self.stages}>"
+
+
+class _Transform:
+    """Common machinery: per-signature specializations built once, under a lock."""
+
+    kind = "jit"
+
+    def __init__(self, fn: Callable):
+        if not callable(fn):
+            raise TypeError(f"sg.{self.kind} expects a function, got {type(fn).__name__}")
+        self.fn = fn
+        self.__name__ = _fn_name(fn)
+        self.__doc__ = getattr(fn, "__doc__", None)
+        self.__wrapped__ = fn
+        self._specializations: dict = {}
+        self._lock = threading.Lock()
+
+    def _get(self, args):
+        key = _signature(f"sg.{self.kind}({self.__name__})", args)
+        entry = self._specializations.get(key)
+        if entry is None:
+            with self._lock:
+                entry = self._specializations.get(key)
+                if entry is None:
+                    entry = self._build(key)
+                    self._specializations[key] = entry
+        return entry
+
+    def _trace(self, signature, requires_grad=None):
+        from symgrad.trace import trace
+        return trace(self.fn, *_specs(signature), requires_grad=requires_grad, name=self.__name__)
+
+    def lower(self, *args) -> Lowered:
+        """The staged IR for arguments of these shapes and dtypes."""
+        from symgrad.jit import lower_stages
+        entry = self._get(args)
+        stages = {"graph": str(entry.traced)}
+        if entry.module is not entry.traced:
+            stages["differentiated"] = str(entry.module)
+        rest = lower_stages(entry.module)
+        rest.pop("graph")
+        stages.update(rest)
+        return Lowered(stages)
+
+    def cache_size(self) -> int:
+        return len(self._specializations)
+
+    def __repr__(self) -> str:
+        return f"<symgrad.{self.kind}({self.__name__}) specializations={len(self._specializations)}>"
+
+
+class _JitEntry:
+    def __init__(self, traced, kernel):
+        self.traced = self.module = traced
+        self.kernel = kernel
+
+
+class Jitted(_Transform):
+    """`sg.jit(fn)`: fn compiled per input signature; returns what fn returns (array or tuple)."""
+
+    kind = "jit"
+
+    def _build(self, signature):
+        from symgrad.jit import compile as sg_compile
+        traced = self._trace(signature)
+        return _JitEntry(traced, sg_compile(traced)[traced.function_names()[0]])
+
+    def __call__(self, *args):
+        return self._get(args).kernel(*args)
+
+
+def jit(fn: Callable) -> Jitted:
+    """Compiles `fn` (numpy arrays in, numpy arrays out) once per input signature."""
+    return Jitted(fn)
+
+
+# ---------------------------------------------------------------- gradients --
+class _GradEntry:
+    """A traced, differentiated and compiled function for one signature."""
+
+    def __init__(self, traced, compiled_gradient, wrt: tuple[int, ...]):
+        from symgrad.dialects.graph.types import TensorType
+        self.traced = traced
+        self.cg = compiled_gradient
+        self.module = compiled_gradient.module
+        self.wrt = wrt
+        g = compiled_gradient.gradient
+        with traced.context:
+            f = traced.function()
+            self.arg_types = [TensorType.from_mlir(t) for t in f.type.inputs]
+            self.out_types = [TensorType.from_mlir(t) for t in f.type.results]
+        self.single_output = bool(traced.meta.get("single_output", len(self.out_types) == 1))
+        self.grad_slot = {arg: k for k, arg in enumerate(g.df_output_vjps)}  # argument -> df result
+        self.vjp_outputs = [i for i in g.df_input_vjps if i < g.f_real_outputs]  # outputs that take a vjp
+
+    def zeros(self, arg: int) -> np.ndarray:
+        t = self.arg_types[arg]
+        return np.zeros(t.shape, t.np_dtype)
+
+    def gradients(self, grads: tuple) -> list:
+        return [grads[self.grad_slot[a]] if a in self.grad_slot else self.zeros(a) for a in self.wrt]
+
+
+def _differentiated(transform: _Transform, signature, wrt) -> _GradEntry:
+    from symgrad.gradient import differentiate
+    from symgrad.jit import compile as sg_compile
+    traced = transform._trace(signature)
+    for i in wrt:
+        if np.dtype(signature[i][1]).kind != "f":
+            raise TypeError(f"sg.{transform.kind}({transform.__name__}): argument {i} has dtype "
+                            f"{np.dtype(signature[i][1])}; only float arguments can be differentiated")
+    gradient = differentiate(traced, requires_grad=list(wrt))
+    return _GradEntry(traced, sg_compile(gradient), wrt)
+
+
+class _Vjp(_Transform):
+    kind = "vjp"
+
+    def _build(self, signature):
+        return _differentiated(self, signature, tuple(range(len(signature))))
+
+
+def _check_cotangent(entry: _GradEntry, i: int, ct, name: str):
+    from symgrad.runtime.args import as_input
+    if ct is None:
+        return None
+    return as_input(f"{name} (vjp cotangent)", i, entry.out_types[i], ct)
+
+
+_vjp_transforms: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_vjp_lock = threading.Lock()
+
+
+def _vjp_transform(fn) -> _Vjp:
+    try:
+        with _vjp_lock:
+            t = _vjp_transforms.get(fn)
+            if t is None:
+                t = _vjp_transforms[fn] = _Vjp(fn)
+            return t
+    except TypeError:  # not weak-referenceable: no reuse across calls (sg.compile still caches)
+        return _Vjp(fn)
+
+
+def vjp(fn: Callable, *primals):
+    """(outputs, vjp_fn): outputs as fn returns them; vjp_fn(*cotangents) returns one gradient per
+    argument of fn (a tuple). A cotangent may be None (zero); outputs that cannot carry a gradient
+    (e.g. comparisons) ignore theirs."""
+    transform = _vjp_transform(fn)
+    entry = transform._get(primals)
+    outputs, saved = entry.cg.forward(*primals)
+    name = transform.__name__
+
+    def vjp_fn(*cotangents):
+        if len(cotangents) != len(entry.out_types):
+            raise TypeError(f"vjp of {name}: expected {len(entry.out_types)} cotangent(s), one per output, "
+                            f"got {len(cotangents)}")
+        cts = [_check_cotangent(entry, i, c, name) for i, c in enumerate(cotangents)]
+        vjps = [cts[i] for i in entry.vjp_outputs]
+        grads = entry.cg.backward(saved, *vjps) if any(v is not None for v in vjps) else ()
+        return tuple(entry.gradients(grads) if grads else [entry.zeros(a) for a in entry.wrt])
+
+    vjp_fn.lower = lambda: transform.lower(*primals)
+    return (outputs[0] if entry.single_output else tuple(outputs)), vjp_fn
+
+
+class Grad(_Transform):
+    """`sg.grad(fn, argnums)`: the gradient of a scalar-valued fn."""
+
+    kind = "grad"
+
+    def __init__(self, fn: Callable, argnums: Argnums = 0, with_value: bool = False):
+        super().__init__(fn)
+        self.argnums = argnums
+        self.with_value = with_value
+        if with_value:
+            self.kind = "value_and_grad"
+
+    def _build(self, signature):
+        wrt, _ = _normalize_argnums(self.argnums, len(signature), f"sg.{self.kind}({self.__name__})")
+        entry = _differentiated(self, signature, wrt)
+        out = entry.out_types
+        if len(out) != 1 or out[0].rank != 0 or not out[0].is_float:
+            got = ", ".join(str(t) for t in out)
+            raise TypeError(f"sg.{self.kind}({self.__name__}): the function must return one float scalar "
+                            f"(rank 0), got {got}; reduce it (e.g. .sum()) or use sg.vjp")
+        entry.one = np.ones((), out[0].np_dtype)
+        return entry
+
+    def __call__(self, *args):
+        entry = self._get(args)
+        _, single = _normalize_argnums(self.argnums, len(args), f"sg.{self.kind}({self.__name__})")
+        (value,), saved = entry.cg.forward(*args)
+        grads = entry.cg.backward(saved, entry.one) if entry.vjp_outputs else ()
+        grads = entry.gradients(grads) if grads else [entry.zeros(a) for a in entry.wrt]
+        result = grads[0] if single else tuple(grads)
+        return (value, result) if self.with_value else result
+
+
+def grad(fn: Callable, argnums: Argnums = 0) -> Grad:
+    """The gradient of scalar-valued `fn` with respect to argument(s) `argnums`."""
+    return Grad(fn, argnums)
+
+
+def value_and_grad(fn: Callable, argnums: Argnums = 0) -> Grad:
+    """Like grad, returning (fn's value, gradient(s))."""
+    return Grad(fn, argnums, with_value=True)
+
+
+__all__ = ["jit", "vjp", "grad", "value_and_grad", "Jitted", "Grad", "Lowered"]
