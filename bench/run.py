@@ -1,0 +1,198 @@
+"""The symgrad benchmark (issue 5): forward+backward steps against numpy, PyTorch and JAX.
+
+    ./scripts/bench.sh               # all workloads
+    ./scripts/bench.sh --quick       # small sizes, a smoke run
+
+Per workload it checks symgrad's gradients against every peer first, then
+times one full step (loss and all gradients) per framework in alternating
+rounds after a warm-up, and prints the median, min-max and symgrad's ratio to
+each peer measured in this same run. It also measures compile time (cold, in a
+fresh cache, and from the on-disk cache in a new process) and the peak memory
+of one step, each in its own subprocess. Nothing here is a test; CI does not
+run it.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from workloads import all_workloads  # noqa: E402
+
+import symgrad as sg  # noqa: E402
+
+
+# ------------------------------------------------------------------ peers ----
+def peers_for(w):
+    """name -> step(*inputs) returning (loss, grads) as numpy; a framework missing is skipped."""
+    peers = {"symgrad": _symgrad_step(w), "numpy": w.numpy_step}
+    try:
+        import torch
+        torch.set_num_threads(os.cpu_count() or 1)
+        f = w.torch_fn(torch)
+
+        def torch_step(*inputs):
+            ts = [torch.from_numpy(a) for a in inputs]
+            for i in w.argnums:
+                ts[i].requires_grad_(True)
+            loss = f(*ts)
+            loss.backward()
+            return loss.detach().numpy(), tuple(ts[i].grad.numpy() for i in w.argnums)
+        peers["torch"] = torch_step
+    except ImportError:
+        pass
+    try:
+        import jax
+        import jax.numpy as jnp
+        g = jax.jit(jax.value_and_grad(w.jax_fn(jnp, jax), argnums=w.argnums))
+
+        def jax_step(*inputs):
+            loss, grads = g(*inputs)
+            loss.block_until_ready()
+            return np.asarray(loss), tuple(np.asarray(x) for x in grads)
+        peers["jax"] = jax_step
+    except ImportError:
+        pass
+    return peers
+
+
+def _symgrad_step(w):
+    vg = sg.value_and_grad(w.symgrad_fn, argnums=w.argnums)
+
+    def step(*inputs):
+        loss, grads = vg(*inputs)
+        return loss, grads if isinstance(grads, tuple) else (grads,)
+    return step
+
+
+def check(w, peers, inputs):
+    """symgrad's loss and gradients against each peer's, before anything is timed."""
+    loss, grads = peers["symgrad"](*inputs)
+    worst = 0.0
+    for name, step in peers.items():
+        if name == "symgrad":
+            continue
+        l2, g2 = step(*inputs)
+        np.testing.assert_allclose(loss, l2, rtol=2e-3, atol=1e-3, err_msg=f"{w.name}: loss vs {name}")
+        for i, (a, b) in enumerate(zip(grads, g2)):
+            scale = float(np.max(np.abs(b))) or 1.0
+            err = float(np.max(np.abs(a - b))) / scale
+            worst = max(worst, err)
+            assert err < 2e-3, f"{w.name}: gradient {i} differs from {name} by {err:.2e} (relative to max)"
+    return worst
+
+
+# ------------------------------------------------------------------ timing ---
+def time_steps(peers, inputs, rounds: int, warmup: int = 2):
+    for step in peers.values():
+        for _ in range(warmup):
+            step(*inputs)
+    times = {name: [] for name in peers}
+    for _ in range(rounds):
+        for name, step in peers.items():  # alternate frameworks within every round
+            t0 = time.perf_counter()
+            step(*inputs)
+            times[name].append((time.perf_counter() - t0) * 1e3)
+    return times
+
+
+# ------------------------------------------------------------------ subprocess probes
+PROBE = r"""
+import json, os, sys, time
+sys.path.insert(0, {here!r})
+mode, index, quick = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
+import numpy as np
+import symgrad as sg
+from workloads import all_workloads
+w = all_workloads(quick)[index]
+inputs = w.make_inputs(np.random.default_rng(0))
+if mode == "compile":
+    vg = sg.value_and_grad(w.symgrad_fn, argnums=w.argnums)
+    t0 = time.perf_counter(); vg(*inputs); first = time.perf_counter() - t0
+    t0 = time.perf_counter(); vg(*inputs); steady = time.perf_counter() - t0
+    print(json.dumps({{"ms": (first - steady) * 1e3}}))
+else:
+    from run import peers_for
+    step = peers_for(w)[mode]
+    step(*inputs)
+    def status(key):
+        for line in open("/proc/self/status"):
+            if line.startswith(key):
+                return int(line.split()[1]) / 1024.0
+    before = status("VmRSS:")
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")  # resets the peak (VmHWM) to the current RSS
+    step(*inputs)
+    print(json.dumps({{"mb": status("VmHWM:") - before}}))
+"""
+
+
+def probe(mode: str, index: int, quick: bool, env=None):
+    out = subprocess.run([sys.executable, "-c", PROBE.format(here=HERE), mode, str(index), "1" if quick else "0"],
+                         capture_output=True, text=True, env=env, cwd=HERE)
+    if out.returncode != 0:
+        return None, out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "failed"
+    return json.loads(out.stdout.strip().splitlines()[-1]), None
+
+
+def compile_times(index: int, quick: bool):
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, SYMGRAD_CACHE_DIR=cache)
+        cold, err = probe("compile", index, quick, env)
+        cached, err2 = probe("compile", index, quick, env)
+    return (cold or {}).get("ms"), (cached or {}).get("ms"), err or err2
+
+
+# ------------------------------------------------------------------ main -----
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="small sizes and few rounds (a smoke run)")
+    ap.add_argument("--rounds", type=int, default=None, help="timed rounds per framework (default 15, 3 quick)")
+    ap.add_argument("--only", default="", help="run workloads whose name contains this text")
+    args = ap.parse_args(argv)
+    rounds = args.rounds or (3 if args.quick else 15)
+    workloads = all_workloads(args.quick)
+    print(f"symgrad benchmark: {os.cpu_count()} cores, {rounds} rounds, float32, times in ms per step")
+    rows = []
+    for index, w in enumerate(workloads):
+        if args.only and args.only not in w.name:
+            continue
+        inputs = w.make_inputs(np.random.default_rng(0))
+        peers = peers_for(w)
+        try:
+            worst = check(w, peers, inputs)
+        except AssertionError as e:
+            print(f"\n{w.name}: CORRECTNESS CHECK FAILED, not timed:\n  " + "\n  ".join(str(e).strip().splitlines()))
+            rows.append((w.name, float("nan"), "check failed"))
+            continue
+        times = time_steps(peers, inputs, rounds)
+        cold, cached, err = compile_times(index, args.quick)
+        mem = {name: probe(name, index, args.quick)[0] for name in peers}
+        med = {n: statistics.median(t) for n, t in times.items()}
+        print(f"\n{w.name}: {w.description}   (gradients agree with every peer to {worst:.1e})")
+        print(f"  {'framework':<9} {'median':>9} {'min-max':>19} {'symgrad/peer':>13} {'peak MB':>9}")
+        for n, t in times.items():
+            ratio = "" if n == "symgrad" else f"{med['symgrad'] / med[n]:.2f}x"
+            mb = mem[n]["mb"] if mem.get(n) else float("nan")
+            print(f"  {n:<9} {med[n]:9.2f} {min(t):9.2f}-{max(t):9.2f} {ratio:>13} {mb:9.1f}")
+        fastest = min((n for n in med if n != "symgrad"), key=med.get)
+        print(f"  compile: cold {cold:.0f} ms, from disk cache {cached:.0f} ms" if cold is not None
+              else f"  compile: probe failed ({err})")
+        rows.append((w.name, med["symgrad"] / med[fastest], fastest))
+    print("\nsymgrad / fastest peer:")
+    for name, ratio, fastest in rows:
+        print(f"  {name:<22} {ratio:.2f}x  (fastest peer: {fastest})")
+
+
+if __name__ == "__main__":
+    main()
