@@ -96,6 +96,8 @@ def _transpose_api(x, axes=None):
 
 def _lower_transpose(lw, x, perm):
     from mlir.dialects import linalg
+    if list(perm) == sorted(perm):  # identity (incl. rank 0, where linalg.transpose asserts)
+        return x
     return linalg.transpose(x, outs=[lw.empty(lw.result)], permutation=list(perm))
 
 
@@ -324,6 +326,8 @@ def _slice_api(x, index):
 
 
 def _lower_slice(lw, x, start, stop, step):
+    if lw.result.size == 0:  # extract_slice rejects offsets into empty dims
+        return lw.empty(lw.result)
     return tensor.extract_slice(lw.mlir_type(lw.result), x, [], [], [], list(start), list(lw.result.shape),
                                 list(step))
 
@@ -340,6 +344,8 @@ register(OpDef(
 
 def _lower_pad(lw, x, shape, start, step):
     zeros = lw.full(lw.result, 0.0)
+    if lw.operand_types[0].size == 0:  # nothing to place (and insert_slice rejects offsets into empty dims)
+        return zeros
     return tensor.insert_slice(x, zeros, [], [], [], list(start), list(lw.operand_types[0].shape), list(step))
 
 

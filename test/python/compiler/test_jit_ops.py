@@ -61,6 +61,15 @@ def extra_cases(dtype: str) -> list[Case]:
         ("pad", ((1, 1),), {"shape": (3, 3), "start": (2, 0), "step": (1, 1)}),
         ("concat", ((1, 2), (1, 2)), {"axis": 0}), ("concat", ((2, 0), (2, 3)), {"axis": 1}),
         ("cast", ((),), {"to": "f32" if dtype == "f64" else "f64"}),
+        # empty and rank-0 corners (each once aborted MLIR or failed to verify)
+        ("transpose", ((),), {"perm": ()}), ("transpose", ((0, 3),), {"perm": (1, 0)}),
+        ("slice", ((0,),), {"start": (0,), "stop": (0,), "step": (3,)}),
+        ("slice", ((4,),), {"start": (2,), "stop": (2,), "step": (1,)}),
+        ("pad", ((0,),), {"shape": (3,), "start": (1,), "step": (1,)}),
+        ("reshape", ((0, 3),), {"shape": (3, 0)}), ("reshape", ((2, 0, 3),), {"shape": (0,)}),
+        ("matmul", ((2, 0), (0, 3)), {}), ("matmul", ((0, 2, 3), (3, 2)), {}),
+        ("sum", ((0, 3),), {"axes": (0,), "keepdims": False}), ("sum_to_size", ((0, 3),), {"shape": (3,)}),
+        ("broadcast_to", ((),), {"shape": (0, 2)}), ("concat", ((0, 3), (2, 3)), {"axis": 0}),
     ]
     for i, (name, shapes, attrs) in enumerate(shape_ops):
         cases.append(Case(f"x_{name}_{i}_{dtype}", OPS[name], tuple(_t(dtype, *s) for s in shapes), attrs))
@@ -72,7 +81,8 @@ def extra_cases(dtype: str) -> list[Case]:
     for i, (name, shapes, attrs) in enumerate([("transpose", ((2, 3),), {"perm": (1, 0)}),
                                                ("reshape", ((2, 3),), {"shape": (6,)}),
                                                ("broadcast_to", ((3,),), {"shape": (2, 3)}),
-                                               ("slice", ((5,),), {"start": (1,), "stop": (5,), "step": (2,)})]):
+                                               ("slice", ((5,),), {"start": (1,), "stop": (5,), "step": (2,)}),
+                                               ("pad", ((2,),), {"shape": (5,), "start": (1,), "step": (2,)})]):
         if OPS[name].samples:
             cases.append(Case(f"x_bool_{name}_{i}_{dtype}", OPS[name], tuple(_t("i1", *s) for s in shapes), attrs))
     return [c for c in cases if _valid(c)]
