@@ -39,6 +39,9 @@ from .module import IRError, Module, format_location, parse
 __all__ = ["compile", "CompiledModule", "CompileError", "clear_cache", "FunctionSignature"]
 
 OPT_LEVEL = 3
+# LLVM's loop unrolling grows the static-trip-count loops MLIR emits ~7x and costs 4x the compile
+# time (1.9 s -> 0.5 s for an MLP forward+backward) for no measured speed-up, so it is off.
+LOOP_UNROLLING = False
 
 
 class CompileError(RuntimeError):
@@ -138,6 +141,7 @@ def optimize_and_emit(llvm_ir: str, opt_level: int = OPT_LEVEL) -> tuple[bytes, 
     pto = llvm.create_pipeline_tuning_options(speed_level=opt_level)
     pto.loop_vectorization = opt_level >= 2
     pto.slp_vectorization = opt_level >= 2
+    pto.loop_unrolling = LOOP_UNROLLING
     pb = llvm.create_pass_builder(tm, pto)
     pb.getModulePassManager().run(mod, pb)
     t2 = time.perf_counter()
