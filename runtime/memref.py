@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import sys
+import threading
 from typing import Sequence
 
 import numpy as np
@@ -54,24 +55,33 @@ def contiguous_strides(shape: Sequence[int]) -> list[int]:
 
 
 class DescriptorBlock:
-    """All memref descriptors of one kernel call, packed into one int64 array."""
+    """All memref descriptors of one kernel call, packed into one int64 buffer.
+
+    Sizes and strides are static, so each thread keeps one buffer per kernel with
+    them filled in, and a call only writes the data pointers. (A kernel keeps no
+    pointer after it returns, and a thread cannot re-enter a call, so reuse is safe.)
+    """
 
     def __init__(self, types: Sequence[TensorType]):
         words, offsets = [], []
         for t in types:
             offsets.append(len(words))
             words += [0, 0, 0, *t.shape, *contiguous_strides(t.shape)]
-        self.template = np.array(words, dtype=np.int64)
+        self.template = words
         self.offsets = offsets
-        self.byte_offsets = [o * 8 for o in offsets]
         self.count = len(types)
+        self._local = threading.local()
 
-    def pack(self, arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, list[int]]:
-        """(the filled block, the address of each descriptor). Keep the block alive during the call."""
-        block = self.template.copy()
+    def _buffer(self):
+        buf = (ctypes.c_int64 * max(len(self.template), 1))(*self.template)
+        base = ctypes.addressof(buf)
+        self._local.state = state = (buf, [base + 8 * o for o in self.offsets])
+        return state
+
+    def pack(self, arrays: Sequence[np.ndarray]) -> list[int]:
+        """Writes the arrays' data pointers; returns the address of each descriptor."""
+        state = getattr(self._local, "state", None)
+        buf, addresses = state if state is not None else self._buffer()
         for o, a in zip(self.offsets, arrays):
-            p = data_pointer(a)
-            block[o] = p
-            block[o + 1] = p
-        base = data_pointer(block)
-        return block, [base + b for b in self.byte_offsets]
+            buf[o] = buf[o + 1] = data_pointer(a)
+        return addresses

@@ -28,11 +28,12 @@ Argnums = Union[int, Sequence[int]]
 def _signature(name: str, args) -> tuple:
     key = []
     for i, a in enumerate(args):
-        if not isinstance(a, (np.ndarray, np.generic)):
-            raise TypeError(f"{name}: argument {i} must be a numpy array (shapes and dtypes select the compiled "
-                            f"kernel), got {type(a).__name__}")
-        a = np.asarray(a)
-        key.append((a.shape, a.dtype.str))
+        if type(a) is not np.ndarray:
+            if not isinstance(a, (np.ndarray, np.generic)):
+                raise TypeError(f"{name}: argument {i} must be a numpy array (shapes and dtypes select the "
+                                f"compiled kernel), got {type(a).__name__}")
+            a = np.asarray(a)
+        key.append((a.shape, a.dtype))
     return tuple(key)
 
 
