@@ -1,1 +1,8 @@
-"""symgrad.runtime"""
+"""symgrad.runtime: calling native kernels with numpy arrays.
+
+- memref.py: numpy <-> MLIR memref descriptors (static shapes: only pointers change per call);
+- args.py: argument checking before native code runs (count, dtype, shape, layout);
+- kernel.py: `Kernel`, one compiled function (destination-passing, GIL released);
+- gradient.py: the seed's Gradient protocol on native kernels (`CompiledGradient`);
+- transforms.py: `sg.jit`, `sg.vjp`, `sg.grad`, `sg.value_and_grad`.
+"""
