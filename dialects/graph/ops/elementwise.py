@@ -30,6 +30,12 @@ def _same(f):
     return lambda *xs: np.asarray(f(*xs)).astype(xs[0].dtype)
 
 
+# The front-end spells ops the way numpy does (sg.negative, sg.subtract, ...).
+NUMPY_NAMES = {"neg": "negative", "sub": "subtract", "mul": "multiply", "div": "divide", "pow": "power",
+               "gt": "greater", "ge": "greater_equal", "lt": "less", "le": "less_equal", "eq": "equal",
+               "ne": "not_equal"}
+
+
 # ---------------------------------------------------------------- unary ------
 def _infer_unary(x):
     require_float("input", x)
@@ -46,7 +52,7 @@ def unary(name, summary, ref, vjp, vjp_doc, domain=(-2.0, 2.0), lower=None):
     register(OpDef(
         name=name, summary=summary, operands=("input",), infer=_infer_unary, ref=_same(ref),
         shape_rule="result type = operand type (f32 or f64)", vjp=vjp, vjp_doc=vjp_doc,
-        api_name=name, samples=UNARY_SAMPLES, domain=domain, rematerializable=True,
+        api_name=NUMPY_NAMES.get(name, name), samples=UNARY_SAMPLES, domain=domain, rematerializable=True,
         lower=elementwise_lowering(lower) if lower else None))
 
 
@@ -119,7 +125,7 @@ def binary(name, summary, ref, vjp, vjp_doc, domain=(-2.0, 2.0), lower=None):
         name=name, summary=summary, operands=BINARY_NAMES, infer=_infer_binary, ref=_same(ref),
         shape_rule="numpy broadcast of both shapes; both operands share one float element type",
         vjp=reduced_vjp, vjp_doc=vjp_doc + "; each summed back to its operand's shape (graph.sum_to_size)",
-        api_name=name, samples=BINARY_SAMPLES, domain=domain, rematerializable=True,
+        api_name=NUMPY_NAMES.get(name, name), samples=BINARY_SAMPLES, domain=domain, rematerializable=True,
         lower=elementwise_lowering(lower) if lower else None))
 
 
@@ -163,7 +169,7 @@ def compare(name, summary, ref, predicate):
         name=name, summary=summary, operands=BINARY_NAMES, infer=_infer_compare, ref=ref,
         shape_rule="numpy broadcast of both shapes; float operands of one type; i1 result",
         nondiff="a comparison has a boolean (i1) result, which carries no gradient",
-        api_name=name, samples=BINARY_SAMPLES, rematerializable=True,
+        api_name=NUMPY_NAMES.get(name, name), samples=BINARY_SAMPLES, rematerializable=True,
         lower=elementwise_lowering(lambda s, a, b: arith.cmpf(predicate, a, b))))
 
 

@@ -356,7 +356,7 @@ register(OpDef(
     vjp=lambda g, y, x, shape, start, step: (
         G.slice(g, start=start, stop=[a + (n - 1) * s + 1 if n else a for a, s, n in zip(start, step, x.shape)],
                 step=step),),
-    vjp_doc="the slice of g the operand was placed at", api_name="pad",
+    vjp_doc="the slice of g the operand was placed at", api_name="unslice",
     api=lambda x, shape, start, step: emit("pad", x, shape=tuple(shape), start=tuple(start), step=tuple(step)),
     samples=(Sample((_t(2, 3),), {"shape": (5, 7), "start": (1, 0), "step": (2, 3)}),
              Sample((_t(3, dtype="f64"),), {"shape": (4,), "start": (1,), "step": (1,)})), lower=_lower_pad))
