@@ -7,7 +7,7 @@ The stages, in order (GRAPH_TO_LLVM is the exact text):
 
  1. convert-graph-to-linalg: every graph op to linalg/tensor/arith/math on
     tensors (lowerings live in the op registry); functions get
-    `llvm.emit_c_interface` and read-only arguments.
+    `llvm.emit_c_interface` and read-only arguments; i1 tensors become i8.
  2. Elementwise fusion (plus canonicalize/cse) on tensors.
  3. One-shot bufferization across function boundaries with identity layouts
     (plain contiguous memrefs at the ABI), then buffer-results-to-out-params
@@ -32,8 +32,6 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-from typing import Iterable
-
 import mlir.ir as ir
 
 from . import lower_to_linalg as _lower  # noqa: F401  (registers convert-graph-to-linalg)
@@ -264,7 +262,3 @@ def _is_llvm_only(module_op: ir.Operation) -> bool:
 
     module_op.walk(visit, ir.WalkOrder.PRE_ORDER)
     return ok[0]
-
-
-def stages() -> Iterable[str]:
-    return STAGES

@@ -114,13 +114,4 @@ class CompiledGradient:
         return self.forward(*inputs)[0]
 
 
-def compile_gradient(gradient, **options) -> CompiledGradient:
-    return CompiledGradient(gradient, **options)
-
-
-def runner_for(compiled_gradient: CompiledGradient):
-    """A `Gradient` runner (name, *arrays) -> tuple over the native kernels."""
-    return lambda name, *arrays: _tuple(compiled_gradient._kernel(name)(*arrays))
-
-
-__all__ = ["CompiledGradient", "compile_gradient", "runner_for"]
+__all__ = ["CompiledGradient"]
