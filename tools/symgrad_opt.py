@@ -48,7 +48,7 @@ diagnostics:
 
 
 # ------------------------------------------------------------ command line --
-DRIVER_OPTIONS_WITH_VALUE = {"-o", "--output", "-p", "--pass-pipeline"}
+DRIVER_OPTIONS_WITH_VALUE = {"-o", "--output", "-p", "--pass-pipeline", "--emit"}
 
 
 def build_arg_parser(pass_infos) -> argparse.ArgumentParser:
@@ -70,6 +70,9 @@ def build_arg_parser(pass_infos) -> argparse.ArgumentParser:
     ap.add_argument("--no-verify", action="store_true",
                     help="skip the graph shape/dtype verifier before and after the pipeline "
                          "(MLIR's structural verifier still runs)")
+    ap.add_argument("--emit", choices=("mlir", "llvm-ir"), default="mlir",
+                    help="what to print after the pipeline: the MLIR module (default), or LLVM IR text "
+                         "(the module is lowered with graph-to-llvm first unless it is all LLVM dialect)")
     ap.add_argument("--list-passes", action="store_true", help="list symgrad's passes with their options")
     ap.add_argument("--debug", action="store_true", help="show Python tracebacks of internal errors")
     group = ap.add_argument_group("symgrad passes (as flags, run in command-line order; see above)")
@@ -244,11 +247,27 @@ class Driver:
                 errs = self._graph_verify(module)
                 if errs:
                     return None, self.pending + errs
+            if self.args.emit == "llvm-ir":
+                return self._llvm_ir(module)
             out = module.operation.get_asm(enable_debug_info=self.args.mlir_print_debuginfo,
                                            print_generic_op_form=self.args.mlir_print_op_generic,
                                            assume_verified=True)
             diags = self.pending
         return out, diags
+
+
+    def _llvm_ir(self, module):
+        """LLVM IR text, lowering first when needed; un-lowered ops become located errors."""
+        from symgrad.passes.pipelines import LoweringError, to_llvm_ir
+
+        from .diagnostics import Diag
+        try:
+            return to_llvm_ir(module), self.pending
+        except self._ir.MLIRError as e:
+            return None, self.pending + (self._mlir_errors(e) or [Diag("error", str(e), self.name, 0, 0)])
+        except LoweringError as e:
+            from .diagnostics import from_location
+            return None, self.pending + [from_location("error", msg, loc, self.rename) for loc, msg in e.diagnostics]
 
 
 def run(argv: list[str]) -> int:
