@@ -8,12 +8,17 @@ jax versions are built only when those packages are importable.
 from __future__ import annotations
 
 import math
+import os
+import sys
 from dataclasses import dataclass
 from typing import Callable, Optional
 
 import numpy as np
 
 import symgrad as sg
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples"))
+from demo import mlp_loss, numpy_mlp_value_and_grad  # noqa: E402  (W2 is the demo's model, bigger)
 
 C = math.sqrt(2.0 / math.pi)
 
@@ -59,29 +64,6 @@ def w1(n):
 
 
 # ------------------------------------------------------------------ W2 -------
-def w2_sg(x, w1, b1, w2, b2, labels):
-    h = sg.tanh(x @ w1 + b1)
-    logits = h @ w2 + b2
-    return -(labels * sg.log_softmax(logits, axis=-1)).sum() * (1.0 / x.shape[0])
-
-
-def w2_np(x, w1, b1, w2, b2, labels):
-    n = x.shape[0]
-    h = np.tanh(x @ w1 + b1)
-    logits = h @ w2 + b2
-    m = logits.max(axis=1, keepdims=True)
-    e = np.exp(logits - m)
-    s = e.sum(axis=1, keepdims=True)
-    logp = logits - m - np.log(s)
-    loss = -(labels * logp).sum() / n
-    dlogits = (e / s * labels.sum(axis=1, keepdims=True) - labels) / n
-    dw2 = h.T @ dlogits
-    db2 = dlogits.sum(axis=0)
-    dh = dlogits @ w2.T
-    dz = dh * (1.0 - h * h)
-    return np.float32(loss), (x.T @ dz, dz.sum(axis=0), dw2, db2)
-
-
 def w2_torch(torch):
     def f(x, w1, b1, w2, b2, labels):
         h = torch.tanh(x @ w1 + b1)
@@ -106,7 +88,7 @@ def w2():
         labels = np.eye(10, dtype=np.float32)[rng.integers(0, 10, 256)]
         return [x, w1, b1, w2, b2, labels]
     return Workload("W2 mlp", "256x784 @ 784x512, tanh, @ 512x10, softmax CE", inputs, (1, 2, 3, 4),
-                    w2_sg, w2_np, w2_torch, w2_jax)
+                    mlp_loss, numpy_mlp_value_and_grad, w2_torch, w2_jax)
 
 
 # ------------------------------------------------------------------ W3 -------
