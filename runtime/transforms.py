@@ -154,7 +154,14 @@ class Jitted(_Transform):
         return _JitEntry(traced, sg_compile(traced)[traced.function_names()[0]])
 
     def __call__(self, *args):
+        if _is_tracing(args):  # inside another transform's trace: inline fn, as jax.jit does
+            return self.fn(*args)
         return self._get(args).kernel(*args)
+
+
+def _is_tracing(args) -> bool:
+    from symgrad.dialects.graph.emit import Tensor
+    return any(isinstance(a, Tensor) for a in args)
 
 
 def jit(fn: Callable) -> Jitted:

@@ -222,3 +222,17 @@ def test_transform_errors(rng):
         sg.grad(lambda c, x: sg.where(c, x, 0.0).sum())(x > 0, x)
     with pytest.raises(TypeError, match="expects a function"):
         sg.jit(3)
+
+
+def test_jitted_function_inlines_when_traced_by_another_transform(rng):
+    inner = sg.jit(lambda x, w: sg.tanh(x @ w))
+    x = rng.standard_normal((3, 4)).astype(np.float64)
+    w = rng.standard_normal((4, 2)).astype(np.float64)
+    out, vjp_fn = sg.vjp(inner, x, w)
+    np.testing.assert_allclose(out, np.tanh(x @ w), rtol=1e-12)
+    dx, dw = vjp_fn(np.ones_like(out))
+    dz = 1.0 - np.tanh(x @ w) ** 2
+    np.testing.assert_allclose(dx, dz @ w.T, rtol=1e-12)
+    np.testing.assert_allclose(dw, x.T @ dz, rtol=1e-12)
+    g = sg.grad(lambda x, w: inner(x, w).sum(), argnums=1)(x, w)
+    np.testing.assert_allclose(g, x.T @ dz, rtol=1e-12)
