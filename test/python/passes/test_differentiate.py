@@ -244,3 +244,58 @@ def test_original_module_is_left_untouched():
     before = str(m)
     sg.differentiate(m)
     assert str(m) == before
+
+
+SEED_SHAPED = """
+func.func @f(%x: tensor<3xf64> {graph.requires_grad}, %m: tensor<3xf64>) -> (tensor<3xf64>, tensor<3xf64>) {
+  %t = "graph.U1"(%x) : (tensor<3xf64>) -> tensor<3xf64>
+  %p = "graph.mul"(%t, %x) : (tensor<3xf64>, tensor<3xf64>) -> tensor<3xf64>
+  %y = "graph.U2"(%p) : (tensor<3xf64>) -> tensor<3xf64>
+  %n = "graph.B"(%m, %m) : (tensor<3xf64>, tensor<3xf64>) -> tensor<3xf64>
+  return %y, %n : tensor<3xf64>, tensor<3xf64>
+}
+"""
+
+
+@pytest.mark.parametrize("u1,u2,b", [("sin", "sigmoid", "add"), ("log1p", "exp", "sub"), ("cos", "expm1", "maximum"),
+                                     ("erf", "reciprocal", "div"), ("abs", "sqrt", "pow"), ("neg", "rsqrt", "minimum")])
+def test_seed_shaped_graphs_built_from_other_ops_give_the_same_fields(u1, u2, b):
+    """Any u1 and any u2 whose rule reads only its result keep the seed's captures (x, t, y)."""
+    m = sg.parse(SEED_SHAPED.replace("U1", u1).replace("U2", u2).replace('"graph.B"', f'"graph.{b}"'))
+    g = sg.differentiate(m)
+    assert fields(g) == (2, (0, 2), (0,), (2, 0), (0,))
+    x = RNG.uniform(0.5, 1.0, 3)  # inside every op's domain here
+    check_gradient(m, "f", [x, RNG.uniform(0.5, 1.0, 3)], [0], RNG)
+
+
+@pytest.mark.parametrize("inner,outer", [("mul", "sub"), ("mul", "add")])
+def test_fan_out_shaped_graphs_built_from_other_ops(inner, outer):
+    """(a*b)*a +/- b: the product a*b is the only appended capture, as in TorchScript's case."""
+    text = f"""
+    func.func @g(%a: tensor<2xf64> {{graph.requires_grad}}, %b: tensor<2xf64> {{graph.requires_grad}}) -> tensor<2xf64> {{
+      %0 = "graph.{inner}"(%a, %b) : (tensor<2xf64>, tensor<2xf64>) -> tensor<2xf64>
+      %1 = "graph.{inner}"(%0, %a) : (tensor<2xf64>, tensor<2xf64>) -> tensor<2xf64>
+      %2 = "graph.{outer}"(%1, %b) : (tensor<2xf64>, tensor<2xf64>) -> tensor<2xf64>
+      return %2 : tensor<2xf64>
+    }}"""
+    g = sg.differentiate(sg.parse(text))
+    assert fields(g) == (1, (0, 1), (0, 1), (1,), (0, 1))
+    check_gradient(sg.parse(text), "g", [f64(2), f64(2)], [0, 1], RNG)
+
+
+@pytest.mark.parametrize("ops", [("mul", "add", "add", "mul", "add"), ("mul", "sub", "sub", "mul", "sub"),
+                                 ("add", "add", "add", "mul", "add"), ("mul", "add", "sub", "mul", "add")])
+def test_partial_requires_grad_shaped_graphs_built_from_other_ops(ops):
+    o3, o4, o5, o6, o7 = ops
+    text = f"""
+    func.func @g(%a0: tensor<2xf64>, %a1: tensor<2xf64>) -> (tensor<2xf64>, tensor<2xf64>) {{
+      %3 = "graph.{o3}"(%a1, %a1) : (tensor<2xf64>, tensor<2xf64>) -> tensor<2xf64>
+      %4 = "graph.{o4}"(%3, %a1) : (tensor<2xf64>, tensor<2xf64>) -> tensor<2xf64>
+      %5 = "graph.{o5}"(%4, %a0) : (tensor<2xf64>, tensor<2xf64>) -> tensor<2xf64>
+      %6 = "graph.{o6}"(%5, %a0) : (tensor<2xf64>, tensor<2xf64>) -> tensor<2xf64>
+      %7 = "graph.{o7}"(%6, %a1) : (tensor<2xf64>, tensor<2xf64>) -> tensor<2xf64>
+      return %4, %7 : tensor<2xf64>, tensor<2xf64>
+    }}"""
+    g = sg.differentiate(sg.parse(text), requires_grad=[0])
+    assert fields(g) == (2, (1, 2), (0,), (2,), (0,))
+    check_gradient(sg.parse(text), "g", [f64(2), f64(2)], [0], RNG)
