@@ -13,8 +13,9 @@ The stages, in order (GRAPH_TO_LLVM is the exact text):
     (plain contiguous memrefs at the ABI), then buffer-results-to-out-params
     with hoisted static allocations: every result becomes a caller-allocated
     out-parameter (destination-passing style), so kernels never return memory
-    the runtime would have to free. Temporaries are freed by the
-    buffer-deallocation pipeline.
+    the runtime would have to free. Small rank-0/1 temporaries (up to 4 KiB,
+    e.g. the f64 accumulators of float32 sums) live on the stack; the others
+    are freed by the buffer-deallocation pipeline.
  4. convert-memref-copy-to-linalg: any `memref.copy` left by bufferization
     becomes a `linalg.copy`, i.e. plain loops. (Upstream lowers copies of
     strided memrefs to a call to `memrefCopy` from MLIR's runner-utils
@@ -39,6 +40,7 @@ from .registry import PASSES, PassError, register_pass
 
 BUFFERIZE = ("one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map}",
              "buffer-results-to-out-params{hoist-static-allocs modify-public-functions}",
+             "func.func(promote-buffers-to-stack{max-alloc-size-in-bytes=4096})",
              "buffer-deallocation-pipeline")
 
 TENSOR_STAGES = (

@@ -68,9 +68,11 @@ func.func @broadcast_to(%x: tensor<2x1xf32>) -> tensor<3x2x5xf32> {
 }
 
 // CHECK-LABEL: func.func @sum_to_size(
-// CHECK: %[[S:.*]] = linalg.generic {indexing_maps = [#[[$ID3]], #[[$MID]]], iterator_types = ["reduction", "parallel", "reduction"]}
-// CHECK: arith.addf
-// CHECK: tensor.expand_shape %[[S]] {{\[\[}}0, 1]] output_shape [2, 1] : tensor<2xf32> into tensor<2x1xf32>
+// CHECK: %[[S:.*]] = linalg.generic {indexing_maps = [#[[$ID3]], #[[$MID]]], iterator_types = ["reduction", "parallel", "reduction"]} {{.*}} outs(%{{.*}} : tensor<2xf64>)
+// CHECK: arith.addf {{.*}} fastmath<reassoc> : f64
+// CHECK: %[[T:.*]] = linalg.generic {{.*}} ins(%[[S]] : tensor<2xf64>)
+// CHECK: arith.truncf
+// CHECK: tensor.expand_shape %[[T]] {{\[\[}}0, 1]] output_shape [2, 1] : tensor<2xf32> into tensor<2x1xf32>
 func.func @sum_to_size(%x: tensor<3x2x5xf32>) -> tensor<2x1xf32> {
   %0 = "graph.sum_to_size"(%x) {shape = array<i64: 2, 1>} : (tensor<3x2x5xf32>) -> tensor<2x1xf32>
   return %0 : tensor<2x1xf32>

@@ -12,6 +12,7 @@ import numpy as np
 
 from mlir.dialects import arith, math as mmath
 
+from .. import mathfns
 from ..emit import G, scalar, unbroadcast
 from ..lowering import elementwise_lowering
 from ..registry import OpDef, Sample, register
@@ -63,14 +64,20 @@ def _sign_mask(x, g):
 unary("neg", "Negation, -x.", np.negative, lambda g, y, x: (-g,), "-g",
       lower=lambda s, x: arith.negf(x))
 unary("exp", "Exponential, e**x.", np.exp, lambda g, y, x: (g * y,), "g * y",
-      lower=lambda s, x: mmath.exp(x))
+      lower=mathfns.exp)
 unary("log", "Natural logarithm.", np.log, lambda g, y, x: (g / x,), "g / x", POSITIVE,
-      lower=lambda s, x: mmath.log(x))
+      lower=mathfns.log)
 unary("tanh", "Hyperbolic tangent.", np.tanh, lambda g, y, x: (g * (1.0 - y * y),), "g * (1 - y^2)",
-      lower=lambda s, x: mmath.tanh(x))
-unary("sigmoid", "Logistic function 1 / (1 + e**-x).", lambda x: 1 / (1 + np.exp(-x)),
+      lower=mathfns.tanh)
+def np_sigmoid(x):
+    """1 / (1 + e**-x) without overflow: {1 or e} / (1 + e) with e = e**-|x| (exact down to subnormals)."""
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0, e) / (1.0 + e)
+
+
+unary("sigmoid", "Logistic function 1 / (1 + e**-x).", np_sigmoid,
       lambda g, y, x: (g * y * (1.0 - y),), "g * y * (1 - y)",
-      lower=lambda s, x: arith.divf(s.const(1.0), arith.addf(s.const(1.0), mmath.exp(arith.negf(x)))))
+      lower=mathfns.sigmoid)
 unary("relu", "max(x, 0).", lambda x: np.maximum(x, 0),
       lambda g, y, x: (G.select(x > 0, g, scalar(0.0, g)),), "g where x > 0, else 0 (0 at x = 0)",
       lower=lambda s, x: arith.maximumf(x, s.const(0.0)))
@@ -87,11 +94,11 @@ unary("cos", "Cosine.", np.cos, lambda g, y, x: (-g * G.sin(x),), "-g * sin(x)",
       lower=lambda s, x: mmath.cos(x))
 unary("erf", "Gauss error function.", np_erf,
       lambda g, y, x: (g * (2.0 / math.sqrt(math.pi)) * G.exp(-(x * x)),), "g * 2/sqrt(pi) * exp(-x^2)",
-      lower=lambda s, x: mmath.erf(x))
+      lower=mathfns.erf)
 unary("log1p", "log(1 + x), accurate near 0.", np.log1p, lambda g, y, x: (g / (x + 1.0),), "g / (1 + x)",
-      (-0.5, 2.0), lower=lambda s, x: mmath.log1p(x))
+      (-0.5, 2.0), lower=mathfns.log1p)
 unary("expm1", "e**x - 1, accurate near 0.", np.expm1, lambda g, y, x: (g * (y + 1.0),), "g * (y + 1)",
-      lower=lambda s, x: mmath.expm1(x))
+      lower=mathfns.expm1)
 unary("reciprocal", "1 / x.", np.reciprocal, lambda g, y, x: (-g * y * y,), "-g * y^2", POSITIVE,
       lower=lambda s, x: arith.divf(s.const(1.0), x))
 

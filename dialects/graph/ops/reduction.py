@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import numpy as np
-from mlir.dialects import arith, math as mmath
+from mlir.dialects import arith
 
+from .. import mathfns
 from ..attrs import BOOL, INTS
 from ..emit import G, Tensor, emit, scalar
 from ..lowering import ADD, MAX, MIN
@@ -76,10 +77,10 @@ def _logsumexp_lower(lw, x, axes, keepdims):
     """As the reference: m = max (0 where not finite); log(sum(exp(x - m))) + m."""
     m = lw.reduce(x, axes, MAX, -np.inf, keepdims=True)
     m = lw.elementwise(lambda s, v: arith.select(s.is_finite(v), v, s.const(0.0)), [m])
-    e = lw.elementwise(lambda s, v, mv: mmath.exp(arith.subf(v, mv)), [x, m])
+    e = lw.elementwise(lambda s, v, mv: mathfns.exp(s, arith.subf(v, mv)), [x, m])
     total = lw.reduce(e, axes, ADD, 0.0, keepdims)
     m = m if keepdims else lw.reshape(m, lw.result.shape)
-    return lw.elementwise(lambda s, t, mv: arith.addf(mmath.log(t), mv), [total, m])
+    return lw.elementwise(lambda s, t, mv: arith.addf(mathfns.log(s, t), mv), [total, m])
 
 
 def _mean_lower(lw, x, axes, keepdims):

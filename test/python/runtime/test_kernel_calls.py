@@ -17,12 +17,13 @@ LEAK_SCRIPT = textwrap.dedent("""
     def rss():
         with open("/proc/self/statm") as f:
             return int(f.read().split()[1]) * 4096
-    x = np.ones((4, 8), np.float32); w = np.ones((8, 3), np.float32)
+    x = np.ones((64, 8), np.float32); w = np.ones((8, 48), np.float32)
     # temporaries (the matmuls, the max of logsumexp) are malloc'ed and freed inside the kernel
+    # (over 4 KiB each: smaller ones are on the stack)
     cm = sg.compile(sg.trace(lambda x, w: (sg.tanh(x @ w), sg.logsumexp(sg.tanh(x @ w) @ w.T, axis=1)), x, w))
     assert "call ptr @malloc" in sg.jit(lambda x, w: sg.logsumexp(sg.tanh(x @ w) @ w.T, axis=1)).lower(
         x, w).as_text("llvm-ir")
-    out = np.empty((4, 3), np.float32)
+    out = np.empty((64, 48), np.float32)
     for _ in range(2000):
         cm.f(x, w)
     before = rss()
