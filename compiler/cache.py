@@ -4,8 +4,9 @@ In memory, a `CompiledModule` is kept per (IR text, options), so compiling the
 same module again is a dictionary lookup. On disk, the object code is kept per
 key = sha256 of (IR text, pipeline, options, symgrad version and the source of
 the code generator, MLIR bindings and llvmlite versions, target triple, CPU
-name and features). A second process compiling the same IR loads the object
-and skips MLIR lowering and LLVM code generation entirely.
+name and features, and which BLAS matmul kernels call). A second process
+compiling the same IR loads the object and skips MLIR lowering and LLVM code
+generation entirely.
 
 The folder is `$SYMGRAD_CACHE_DIR`, else `$XDG_CACHE_HOME/symgrad`, else
 `~/.cache/symgrad`. Writes are atomic (temporary file + rename), every entry
@@ -50,7 +51,7 @@ def failures_dir() -> Path:
 
 # --------------------------------------------------------------- fingerprint --
 _CODEGEN_MODULES = ("symgrad.dialects.graph.lowering", "symgrad.dialects.graph.ops", "symgrad.passes.lower_to_linalg",
-                    "symgrad.passes.pipelines", "symgrad.jit")
+                    "symgrad.passes.pipelines", "symgrad.jit", "symgrad.runtime.blas")
 
 
 @lru_cache(maxsize=1)
@@ -62,6 +63,7 @@ def toolchain_fingerprint() -> str:
     import llvmlite.binding as llvm
 
     import symgrad
+    from symgrad.runtime import blas
 
     def version(dist):
         try:
@@ -83,7 +85,7 @@ def toolchain_fingerprint() -> str:
     parts = [f"symgrad={symgrad.__version__}", f"codegen={h.hexdigest()[:16]}",
              f"mlir={version('xtc-mlir-python-bindings')}", f"llvmlite={llvmlite.__version__}",
              f"triple={llvm.get_process_triple()}", f"cpu={llvm.get_host_cpu_name()}",
-             f"features={llvm.get_host_cpu_features().flatten()}"]
+             f"features={llvm.get_host_cpu_features().flatten()}", f"blas={blas.fingerprint()}"]
     return ";".join(parts)
 
 

@@ -31,6 +31,7 @@ import mlir.ir as ir
 from mlir.dialects import func as func_d
 
 from symgrad.dialects.graph.types import ShapeError, TensorType
+from symgrad.runtime import blas as _blas
 from symgrad.runtime.kernel import Kernel
 
 from . import cache as _cache
@@ -173,6 +174,7 @@ class CompiledModule:
         stub.triple = self._target_machine.triple
         stub.data_layout = str(self._target_machine.target_data)
         self._engine = llvm.create_mcjit_compiler(stub, self._target_machine)
+        _blas.register_with_jit()  # matmul kernels call numpy's BLAS through symgrad_cblas_*
         try:
             self._engine.add_object_file(llvm.ObjectFileRef.from_data(object_code))
             self._engine.finalize_object()

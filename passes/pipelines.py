@@ -36,6 +36,7 @@ import ctypes.util
 import mlir.ir as ir
 
 from . import lower_to_linalg as _lower  # noqa: F401  (registers convert-graph-to-linalg)
+from symgrad.runtime import blas as _blas
 from .registry import PASSES, PassError, register_pass
 
 BUFFERIZE = ("one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map}",
@@ -81,8 +82,9 @@ LIBM = {"math.log1p": ("log1pf", "log1p"), "math.expm1": ("expm1f", "expm1"), "m
         "math.erfc": ("erfcf", "erfc")}
 
 # External symbols lowered code may call: they must resolve from the running process.
+# (symgrad_cblas_*: numpy's BLAS, bound for the JIT by symgrad.runtime.blas.register_with_jit.)
 ALLOWED_EXTERNALS = {"malloc", "free", "aligned_alloc", "memcpy", "memmove", "memset"} | \
-    {s for pair in LIBM.values() for s in pair}
+    {s for pair in LIBM.values() for s in pair} | set(_blas.ALL_SYMBOLS)
 
 
 class LoweringError(Exception):

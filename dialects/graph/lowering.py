@@ -145,6 +145,43 @@ class Lowering:
         exprs = [ir.AffineDimExpr.get(n - k + i) for i in kept]
         return self.drop_dims(x, drop), ir.AffineMap.get(n, 0, exprs)
 
+    # -- calls --------------------------------------------------------------------
+    def _module(self) -> ir.Operation:
+        module = self.op
+        while module.name != "builtin.module":
+            module = module.parent
+        return getattr(module, "operation", module)
+
+    def call_private(self, name: str, args: Sequence[ir.Value], result_types: Sequence[ir.Type],
+                     build: Callable[..., Sequence[ir.Value]]) -> list[ir.Value]:
+        """Calls `@name`, a private function of the enclosing module, defining it first (its body
+        is `build(*arguments)`, which returns the values to return) unless it exists.
+
+        A lowering that must work on buffers (e.g. call a library) puts that code in such a
+        function with tensor arguments: bufferization then sees an ordinary call, works out
+        from the body which arguments are read or written, and gives the function
+        identity-layout memref arguments (copying strided operands at the call site)."""
+        from mlir.dialects import func
+        module = self._module()
+        if name not in ir.SymbolTable(module):
+            with ir.InsertionPoint(module.regions[0].blocks[0]):
+                f = func.FuncOp(name, ([a.type for a in args], list(result_types)), visibility="private")
+                with ir.InsertionPoint(f.add_entry_block()):
+                    func.ReturnOp(list(build(*f.entry_block.arguments)))
+        return list(func.CallOp(list(result_types), ir.FlatSymbolRefAttr.get(name), list(args)).results)
+
+    def call_external(self, name: str, args: Sequence[ir.Value]) -> None:
+        """Calls C function `@name(args...) -> void` that the JIT resolves (e.g. from a library):
+        an `llvm.func` declaration in the enclosing module (made once) and an `llvm.call`.
+        The arguments must already have LLVM-compatible types (iN, f32/f64, !llvm.ptr)."""
+        from mlir.dialects import llvm
+        module = self._module()
+        if name not in ir.SymbolTable(module):
+            ftype = ir.Type.parse(f"!llvm.func<void ({', '.join(str(a.type) for a in args)})>")
+            with ir.InsertionPoint.at_block_begin(module.regions[0].blocks[0]):
+                llvm.LLVMFuncOp(name, ir.TypeAttr.get(ftype))
+        llvm.CallOp(None, list(args), [], [], callee=ir.FlatSymbolRefAttr.get(name))
+
     # -- linalg.generic builders ------------------------------------------------
     def generic(self, inputs: Sequence[ir.Value], input_maps: Sequence[ir.AffineMap], init: ir.Value,
                 out_map: ir.AffineMap, iterators: Sequence[str], body: Callable[..., ir.Value]) -> ir.Value:

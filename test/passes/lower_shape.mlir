@@ -1,39 +1,10 @@
-// convert-graph-to-linalg on matmul and the shape ops: matmul is a contracting linalg.generic over
-// loops (batch..., m, k, n) with n innermost (contiguous, vectorizable inner loop), batch dims
-// broadcast by its maps; linalg named ops elsewhere where they fit, tensor ops for data movement (views where
-// possible: reshape is collapse/expand_shape, slice is extract_slice).
+// convert-graph-to-linalg on the shape ops: linalg named ops where they fit, tensor ops for data movement
+// (views where possible: reshape is collapse/expand_shape, slice is extract_slice). matmul: lower_matmul.mlir.
 // RUN: %symgrad-opt --convert-graph-to-linalg %s | %FileCheck %s
 
-// CHECK-DAG: #[[$LHS:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d3)>
-// CHECK-DAG: #[[$RHS:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d3, d4)>
-// CHECK-DAG: #[[$OUT:map[0-9]*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
-// CHECK-DAG: #[[$MK:map[0-9]*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
-// CHECK-DAG: #[[$KN:map[0-9]*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
-// CHECK-DAG: #[[$MN:map[0-9]*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
 // CHECK-DAG: #[[$MID:map[0-9]*]] = affine_map<(d0, d1, d2) -> (d1)>
 // CHECK-DAG: #[[$ID3:map[0-9]*]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 // CHECK-NOT: graph.
-
-// CHECK-LABEL: func.func @matmul(
-// CHECK: %[[Z:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<3x5xf32>)
-// CHECK: linalg.generic {indexing_maps = [#[[$MK]], #[[$KN]], #[[$MN]]], iterator_types = ["parallel", "reduction", "parallel"]} ins(%arg0, %arg1 : tensor<3x4xf32>, tensor<4x5xf32>) outs(%[[Z]] : tensor<3x5xf32>)
-// CHECK: %[[P:.*]] = arith.mulf
-// CHECK-NEXT: arith.addf %{{.*}}, %[[P]] : f32
-func.func @matmul(%a: tensor<3x4xf32>, %b: tensor<4x5xf32>) -> tensor<3x5xf32> {
-  %0 = "graph.matmul"(%a, %b) : (tensor<3x4xf32>, tensor<4x5xf32>) -> tensor<3x5xf32>
-  return %0 : tensor<3x5xf32>
-}
-
-// Batch dims broadcast through the indexing maps (the size-1 one is collapsed away): nothing is copied.
-// CHECK-LABEL: func.func @batch_matmul(
-// CHECK: %[[A:.*]] = tensor.collapse_shape %arg0 {{\[\[}}0], [1, 2], [3]] : tensor<2x1x3x4xf64> into tensor<2x3x4xf64>
-// CHECK: linalg.generic {indexing_maps = [#[[$LHS]], #[[$RHS]], #[[$OUT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel"]} ins(%[[A]], %arg1 : tensor<2x3x4xf64>, tensor<5x4x2xf64>)
-// CHECK: %[[P:.*]] = arith.mulf
-// CHECK-NEXT: arith.addf %{{.*}}, %[[P]] : f64
-func.func @batch_matmul(%a: tensor<2x1x3x4xf64>, %b: tensor<5x4x2xf64>) -> tensor<2x5x3x2xf64> {
-  %0 = "graph.matmul"(%a, %b) : (tensor<2x1x3x4xf64>, tensor<5x4x2xf64>) -> tensor<2x5x3x2xf64>
-  return %0 : tensor<2x5x3x2xf64>
-}
 
 // CHECK-LABEL: func.func @transpose(
 // CHECK: linalg.transpose ins(%arg0 : tensor<2x3x4xf32>) outs(%{{.*}} : tensor<4x2x3xf32>) permutation = [2, 0, 1]

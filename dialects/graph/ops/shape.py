@@ -47,6 +47,19 @@ def _matmul_api(a, b):
 
 
 def _lower_matmul(lw, a, b):
+    """A call into the BLAS numpy ships (runtime/blas.py) when it is found, else generated loops.
+    GEMM is what numpy, PyTorch and JAX all hand to a tuned BLAS; the loops are ~10x slower."""
+    from symgrad.runtime import blas
+    if lw.result.size == 0:
+        return lw.empty(lw.result)
+    if lw.operand_types[0].shape[-1] == 0:  # K == 0: a sum of nothing
+        return lw.full(lw.result, 0.0)
+    if blas.library() is None:
+        return _lower_matmul_loops(lw, a, b)
+    return _lower_matmul_blas(lw, a, b, blas)
+
+
+def _lower_matmul_loops(lw, a, b):
     """A linalg.generic contraction over loops (batch..., m, k, n): n innermost, so the inner loop
     walks rows of rhs and out contiguously and LLVM vectorizes it (the i-j-k order of
     linalg.matmul's loops strides down rhs columns, ~5x slower). Batch maps broadcast (size-1
@@ -66,6 +79,115 @@ def _lower_matmul(lw, a, b):
     out_map = ir.AffineMap.get(nb + 3, 0, [d(i) for i in range(nb)] + [d(m), d(n)])
     return lw.generic(ins, maps, lw.full(out, 0.0), out_map, ["parallel"] * (nb + 1) + ["reduction", "parallel"],
                       lambda x, y, acc: arith.addf(acc, arith.mulf(x, y)))
+
+
+def _transposed_source(v):
+    """`(x, True)` when `v` is `x` with its last two dims swapped by a linalg.transpose (what
+    the adjoint's `a^T @ g` lowers to), so BLAS can read `x` transposed instead of a copy."""
+    op = getattr(v.owner, "operation", v.owner)
+    if isinstance(op, ir.Operation) and op.name == "linalg.transpose":
+        perm = list(ir.DenseI64ArrayAttr(op.attributes["permutation"]))
+        r = len(perm)
+        if r >= 2 and perm == list(range(r - 2)) + [r - 1, r - 2]:
+            return op.operands[0], True
+    return v, False
+
+
+def _contiguous_strides(shape):
+    strides, acc = [], 1
+    for dim in reversed(shape):
+        strides.append(acc)
+        acc *= dim
+    return strides[::-1]
+
+
+def _lower_matmul_blas(lw, a, b, blas):
+    """out[batch] = lhs[batch] @ rhs[batch] as cblas ?gemm calls (row-major), in a private
+    function per shape (`Lowering.call_private`) whose arguments bufferization makes plain
+    contiguous buffers. An operand that is a transpose of the last two dims is passed untransposed
+    with the BLAS transpose flag. Batch dims loop (scf.for) with stride 0 where an operand
+    broadcasts; when rhs has no batch of its own, lhs's batch folds into M: one call."""
+    from mlir.dialects import bufferization, llvm, memref, scf
+    from symgrad.dialects.graph.lowering import storage_type
+
+    lib = blas.library()
+    out = lw.result
+    dtype = out.dtype
+    nb = out.rank - 2
+    M, N = out.shape[-2:]
+    K = lw.operand_types[0].shape[-1]
+    (sa, trans_a), (sb, trans_b) = _transposed_source(a), _transposed_source(b)
+    ta, tb = TensorType(tuple(sa.type.shape), dtype), TensorType(tuple(sb.type.shape), dtype)
+
+    def batch_strides(t):  # per out batch dim, in elements (0 where broadcast)
+        r = t.rank - 2
+        st = _contiguous_strides(t.shape)
+        return [st[j - (nb - r)] if j >= nb - r and t.shape[j - (nb - r)] != 1 else 0 for j in range(nb)]
+
+    bsa, bsb, bsc = batch_strides(ta), batch_strides(tb), _contiguous_strides(out.shape)[:nb]
+    loops = [d for d in range(nb) if out.shape[d] != 1]
+    rows = M
+    if not trans_a and all(s == 0 for s in bsb) and all(bsa[d] for d in loops):
+        rows, loops = M * int(np.prod(out.shape[:nb], dtype=np.int64)), []  # lhs batch folds into M
+
+    ftype = element_type(dtype)
+    ity = ir.IntegerType.get_signless(lib.int_bits)
+    i32, i64 = ir.IntegerType.get_signless(32), ir.IntegerType.get_signless(64)
+    ptr = ir.Type.parse("!llvm.ptr")
+    # One single-threaded GEMM per call (see runtime/blas.py): the strided-batch interface with one
+    # matrix above OpenBLAS's small-matrix size, plain ?gemm at or below it.
+    batch = lib.has("gemm_batch_strided") and rows * N * K > blas.SMALL_MNK
+    symbol = lib.symbol("gemm_batch_strided" if batch else "gemm", dtype)
+    esize = 4 if dtype == "f32" else 8
+
+    def body(x, y, out_address):
+        def int_(v, t=ity):
+            return arith.constant(t, int(v))
+
+        xm = bufferization.to_buffer(ir.MemRefType.get(list(ta.shape), ftype), x, read_only=True)
+        ym = bufferization.to_buffer(ir.MemRefType.get(list(tb.shape), ftype), y, read_only=True)
+        bases = [arith.index_cast(i64, memref.extract_aligned_pointer_as_index(m)) for m in (xm, ym)]
+        bases.append(arith.index_cast(i64, out_address))
+        flags = [int_(blas.ROW_MAJOR, i32), int_(blas.TRANS if trans_a else blas.NO_TRANS, i32),
+                 int_(blas.TRANS if trans_b else blas.NO_TRANS, i32), int_(rows), int_(N), int_(K),
+                 arith.constant(ftype, 1.0)]
+        lds = [int_(max(1, ta.shape[-1])), int_(max(1, tb.shape[-1])), int_(max(1, N))]
+        zero, esize_c = int_(0), int_(esize, i64)
+
+        def call(offsets):  # i64 element offsets into lhs, rhs, out (None: 0)
+            p = [llvm.inttoptr(ptr, base if off is None else arith.addi(base, arith.muli(off, esize_c)))
+                 for base, off in zip(bases, offsets)]
+            if batch:  # one matrix: strides 0, count 1
+                args = [p[0], lds[0], zero, p[1], lds[1], zero, arith.constant(ftype, 0.0), p[2], lds[2], zero,
+                        int_(1)]
+            else:
+                args = [p[0], lds[0], p[1], lds[1], arith.constant(ftype, 0.0), p[2], lds[2]]
+            lw.call_external(symbol, flags + args)
+
+        def nest(level, offsets):
+            if level == len(loops):
+                call(offsets)
+                return
+            d = loops[level]
+            idx = ir.IndexType.get()
+            loop = scf.ForOp(arith.constant(idx, 0), arith.constant(idx, out.shape[d]), arith.constant(idx, 1))
+            with ir.InsertionPoint(loop.body):
+                iv = arith.index_cast(i64, loop.induction_variable)
+                step = [arith.muli(iv, int_(st, i64)) if st else None for st in (bsa[d], bsb[d], bsc[d])]
+                nest(level + 1, [o if st is None else st if o is None else arith.addi(o, st)
+                                 for o, st in zip(offsets, step)])
+                scf.YieldOp([])
+
+        nest(0, [None, None, None])
+        return []
+
+    # The result buffer is allocated here, not in the callee: a returned result that is an
+    # allocation becomes the caller's out-parameter in place (buffer-results-to-out-params).
+    name = (f"symgrad_matmul_{dtype}_{'x'.join(map(str, ta.shape))}{'t' if trans_a else ''}"
+            f"_{'x'.join(map(str, tb.shape))}{'t' if trans_b else ''}_{'x'.join(map(str, out.shape))}")
+    result = memref.alloc(ir.MemRefType.get(list(out.shape), ftype), [], [], alignment=64)
+    lw.call_private(name, [sa, sb, memref.extract_aligned_pointer_as_index(result)], [], body)
+    return bufferization.to_tensor(storage_type(out), result, restrict=True, writable=True)
 
 
 register(OpDef(

@@ -1,0 +1,226 @@
+"""graph.matmul in native code: calls into numpy's BLAS (runtime/blas.py), and the loops fallback.
+
+Numerics against numpy in float64 for 2-D, transposed operands (as the adjoint writes
+them), broadcast batches, size-1 and 0-size dims, f32 and f64, on both sides of OpenBLAS's
+small-matrix size (the two BLAS interfaces). All cases of one dtype are functions of one
+module, compiled once. The fallback (no BLAS) runs in subprocesses, since the choice is made
+once per process.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+
+import numpy as np
+import pytest
+
+import symgrad as sg
+from symgrad.runtime import blas
+
+# (lhs shape, rhs shape, lhs is a transpose, rhs is a transpose); shapes are the logical operands.
+CASES = [
+    ((3, 4), (4, 5), False, False),
+    ((1, 1), (1, 1), False, False),
+    ((1, 7), (7, 1), False, False),
+    ((7, 1), (1, 7), False, False),
+    ((5, 3), (3, 4), True, False),
+    ((5, 3), (3, 4), False, True),
+    ((5, 3), (3, 4), True, True),
+    ((1, 6), (6, 2), True, True),
+    ((70, 130), (130, 120), False, False),  # M*N*K > 100^3: the strided-batch interface
+    ((130, 70), (70, 120), True, False),
+    ((120, 130), (130, 70), False, True),
+    ((2, 3, 4), (2, 4, 5), False, False),
+    ((3, 1, 2, 4), (1, 5, 4, 3), False, False),
+    ((2, 1, 3, 4), (5, 4, 2), False, False),
+    ((1, 2, 3), (3, 2), False, False),
+    ((4, 3, 5), (5, 2), False, False),  # rhs without batch: lhs's batch folds into M
+    ((6, 7), (4, 7, 5), False, False),  # lhs broadcast over rhs's batch
+    ((2, 4, 3), (2, 3, 5), True, False),
+    ((3, 2, 4), (4, 5), False, True),
+    ((1, 3, 4), (1, 4, 2), False, False),
+    ((2, 0), (0, 3), False, False),
+    ((0, 4), (4, 5), False, False),
+    ((4, 5), (5, 0), False, False),
+    ((0, 2, 3), (3, 2), False, False),
+    ((2, 3, 0), (0, 4), False, False),
+    ((0, 2, 3), (0, 3, 4), False, False),
+    ((3, 0), (0, 2), True, True),
+]
+
+
+def _swap(shape):
+    return shape[:-2] + (shape[-1], shape[-2])
+
+
+def _ty(shape, dtype):
+    return f"tensor<{''.join(f'{d}x' for d in shape)}{dtype}>"
+
+
+def _function(i, a, b, ta, tb, dtype):
+    """@mm<i>(lhs, rhs): a matmul whose operands are transposes of the arguments where asked."""
+    out = np.broadcast_shapes(a[:-2], b[:-2]) + (a[-2], b[-1])
+    args = [_swap(a) if ta else a, _swap(b) if tb else b]
+    lines = [f"func.func @mm{i}(%a: {_ty(args[0], dtype)}, %b: {_ty(args[1], dtype)}) -> {_ty(out, dtype)} {{"]
+    names = []
+    for name, shape, t, logical in (("a", args[0], ta, a), ("b", args[1], tb, b)):
+        if t:
+            perm = ", ".join(map(str, list(range(len(shape) - 2)) + [len(shape) - 1, len(shape) - 2]))
+            lines.append(f'  %{name}t = "graph.transpose"(%{name}) {{perm = array<i64: {perm}>}} : '
+                         f"({_ty(shape, dtype)}) -> {_ty(logical, dtype)}")
+            names.append(f"%{name}t")
+        else:
+            names.append(f"%{name}")
+    lines.append(f'  %r = "graph.matmul"({names[0]}, {names[1]}) : ({_ty(a, dtype)}, {_ty(b, dtype)}) -> '
+                 f"{_ty(out, dtype)}")
+    lines += [f"  return %r : {_ty(out, dtype)}", "}"]
+    return "\n".join(lines), [tuple(s) for s in args]
+
+
+@pytest.fixture(scope="module", params=["f32", "f64"])
+def compiled(request):
+    dtype = request.param
+    texts, arg_shapes = zip(*(_function(i, *case, dtype) for i, case in enumerate(CASES)))
+    return dtype, sg.compile("\n".join(texts)), arg_shapes
+
+
+def assert_matmul_close(got, a, b, ta, tb):
+    """`got` within a few ulps per term of numpy's float64 product (error bound ~ K * eps * |a||b|)."""
+    a64, b64 = a.astype(np.float64), b.astype(np.float64)
+    if ta:
+        a64 = np.swapaxes(a64, -1, -2)
+    if tb:
+        b64 = np.swapaxes(b64, -1, -2)
+    want = np.matmul(a64, b64)
+    assert got.dtype == a.dtype and got.shape == want.shape
+    eps = np.finfo(a.dtype).eps
+    bound = 2 * eps * (a64.shape[-1] + 1) * np.matmul(np.abs(a64), np.abs(b64)) + np.finfo(a.dtype).tiny
+    assert np.all(np.abs(got - want) <= bound), f"max error {np.max(np.abs(got - want), initial=0)}"
+
+
+@pytest.mark.parametrize("index", range(len(CASES)), ids=[f"{a}{'T' if ta else ''}@{b}{'T' if tb else ''}"
+                                                           for a, b, ta, tb in CASES])
+def test_matmul_matches_numpy(compiled, index, rng):
+    dtype, cm, arg_shapes = compiled
+    np_dtype = np.float32 if dtype == "f32" else np.float64
+    a, b = (rng.standard_normal(s).astype(np_dtype) for s in arg_shapes[index])
+    assert_matmul_close(cm[f"mm{index}"](a, b), a, b, *CASES[index][2:])
+
+
+def test_numpys_blas_is_found_and_called():
+    """numpy is pinned with its OpenBLAS, so BLAS must be found; matmul then lowers to calls, and the
+    adjoint's transposes become BLAS flags instead of copies."""
+    assert blas.library() is not None, blas.unavailable_reason()
+    x, w = np.ones((8, 5), np.float32), np.ones((8, 3), np.float32)
+    stages = sg.jit(lambda x, w: sg.transpose(x, (1, 0)) @ w).lower(x, w)
+    assert "symgrad_matmul_f32_8x5t_8x3_5x3" in stages.as_text("linalg")
+    assert "linalg.transpose" not in stages.as_text("linalg")
+    assert "linalg.generic" not in stages.as_text("linalg")
+    assert "llvm.call @symgrad_cblas_sgemm(" in stages.as_text("llvm")
+
+
+def test_matmul_result_is_written_into_the_output_array():
+    """The result buffer of a returned matmul is the caller's out-parameter: no temporary + copy."""
+    x, w = np.ones((8, 5), np.float32), np.ones((5, 3), np.float32)
+    llvm_ir = sg.jit(lambda x, w: x @ w).lower(x, w).as_text("llvm-ir")
+    assert "@malloc" not in llvm_ir and "memcpy" not in llvm_ir
+
+
+def test_mlp_gradients_through_blas(rng):
+    """The adjoint's products (x^T @ dz, dz @ W^T, h^T @ g) against hand-written numpy, float64."""
+    x, w1, w2 = (rng.standard_normal(s) for s in ((32, 20), (20, 16), (16, 6)))
+
+    def loss(x, w1, w2):
+        return (sg.tanh(x @ w1) @ w2).sum()
+
+    value, (dx, dw1, dw2) = sg.value_and_grad(loss, argnums=(0, 1, 2))(x, w1, w2)
+    h = np.tanh(x @ w1)
+    g = np.ones((32, 6))
+    dz = (g @ w2.T) * (1 - h * h)
+    np.testing.assert_allclose(value, (h @ w2).sum(), rtol=1e-12)
+    for got, want in ((dx, dz @ w1.T), (dw1, x.T @ dz), (dw2, h.T @ g)):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+
+
+def test_strided_chained_and_shared_operands(rng):
+    """A slice (a strided view), a product feeding another product, and a product both returned
+    and consumed: the call boundary copies strided views, and nothing is overwritten."""
+    x, w = rng.standard_normal((6, 10)), rng.standard_normal((5, 5))
+
+    def f(x, w):
+        y = x[:, 1::2] @ w
+        return y, (y @ w) @ sg.transpose(y, (1, 0)), sg.tanh(y)
+
+    y, z, t = sg.jit(f)(x, w)
+    want = x[:, 1::2] @ w
+    np.testing.assert_allclose(y, want, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(z, (want @ w) @ want.T, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(t, np.tanh(want), rtol=1e-12, atol=1e-12)
+
+
+def test_concurrent_calls_from_threads(rng):
+    """Kernels call BLAS without the GIL; many threads at once must each get their own product
+    (small and large sizes: both BLAS interfaces)."""
+    small = sg.jit(lambda a, b: a @ b)
+    big = sg.jit(lambda a, b: sg.transpose(a, (1, 0)) @ b)
+    work = []
+    for i in range(8):
+        a, b = rng.standard_normal((9, 7)).astype(np.float32), rng.standard_normal((7, 4)).astype(np.float32)
+        c, d = rng.standard_normal((100, 120)).astype(np.float32), rng.standard_normal((100, 110)).astype(np.float32)
+        work.append((a, b, c, d))
+    small(*work[0][:2]), big(*work[0][2:])  # compile before the threads start
+    errors = []
+
+    def run(a, b, c, d):
+        try:
+            for _ in range(20):
+                assert_matmul_close(small(a, b), a, b, False, False)
+                assert_matmul_close(big(c, d), c, d, True, False)
+        except AssertionError as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=run, args=w) for w in work]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors[0]
+
+
+FALLBACK = textwrap.dedent("""
+    import sys, numpy as np, symgrad as sg
+    from symgrad.runtime import blas
+    from symgrad import cache
+    assert blas.library() is None
+    print("REASON", blas.unavailable_reason())
+    print("FINGERPRINT", cache.toolchain_fingerprint())
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((3, 4, 5)), rng.standard_normal((5, 6))
+    f = sg.jit(lambda a, b: sg.transpose(a, (0, 2, 1)) @ a @ b)
+    assert "symgrad_cblas" not in f.lower(a, b).as_text("llvm-ir")
+    np.testing.assert_allclose(f(a, b), np.swapaxes(a, 1, 2) @ a @ b, rtol=1e-12, atol=1e-12)
+    print("OK")
+""")
+
+
+@pytest.mark.parametrize("setting, reason", [("off", "disabled by SYMGRAD_BLAS=off"),
+                                             ("/nonexistent/libblas.so", "no such file"),
+                                             ("libm", "exports none of")])
+def test_without_blas_matmul_falls_back_to_generated_loops(tmp_path, setting, reason):
+    if setting == "libm":  # a real library that is no BLAS
+        import ctypes.util
+        setting = next(p for p in ("/lib/x86_64-linux-gnu/libm.so.6", "/usr/lib64/libm.so.6",
+                                   "/lib64/libm.so.6", ctypes.util.find_library("m") or "") if os.path.isfile(p))
+    env = dict(os.environ, SYMGRAD_BLAS=setting, SYMGRAD_CACHE_DIR=str(tmp_path))
+    proc = subprocess.run([sys.executable, "-c", FALLBACK], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0 and proc.stdout.strip().endswith("OK"), proc.stderr[-3000:]
+    lines = dict(line.split(" ", 1) for line in proc.stdout.strip().splitlines() if " " in line)
+    assert reason in lines["REASON"]
+    # the compile cache key tells BLAS and loops apart, so neither process loads the other's objects
+    from symgrad import cache
+    assert "blas=none" in lines["FINGERPRINT"]
+    assert lines["FINGERPRINT"] != cache.toolchain_fingerprint()
+    assert f"blas={blas.fingerprint()}" in cache.toolchain_fingerprint()
