@@ -75,6 +75,28 @@ class FunctionSignature:
     inputs: tuple[TensorType, ...]
     results: tuple[TensorType, ...]
     single: bool  # return one array rather than a 1-tuple
+    # Bytes of the largest tensor the module computes: a bound on one allocation inside the kernel
+    # (symgrad.runtime.kernel checks it can be allocated before calling; see there).
+    largest_value: int = 0
+
+
+def _largest_value(module: Module) -> int:
+    largest = 0
+
+    def visit(op):
+        nonlocal largest
+        for r in op.results:
+            t = r.type
+            if isinstance(t, ir.RankedTensorType) and t.has_static_shape:
+                e = t.element_type
+                n = 4 if isinstance(e, ir.F32Type) else (e.width + 7) // 8 if isinstance(e, ir.IntegerType) else 8
+                for d in t.shape:
+                    n *= d
+                largest = max(largest, n)
+        return ir.WalkResult.ADVANCE
+
+    module.mlir.operation.walk(visit, ir.WalkOrder.PRE_ORDER)
+    return largest
 
 
 def signatures(module: Module) -> list[FunctionSignature]:
@@ -83,6 +105,7 @@ def signatures(module: Module) -> list[FunctionSignature]:
     funcs = module.functions()
     single_meta = module.meta.get("single_output")
     with module.context:
+        largest = _largest_value(module)
         for f in funcs:
             if f.is_external:
                 continue
@@ -94,9 +117,10 @@ def signatures(module: Module) -> list[FunctionSignature]:
                 ins = tuple(TensorType.from_mlir(t) for t in f.type.inputs)
                 res = tuple(TensorType.from_mlir(t) for t in f.type.results)
             except ShapeError as e:
-                raise CompileError("verify", f"@{name} cannot be compiled: {e}") from None
+                raise CompileError("verify", f"@{name} cannot be compiled",
+                                   [(format_location(f.location), f"@{name} cannot be compiled: {e}")]) from None
             single = len(res) == 1 if (single_meta is None or len(funcs) != 1) else bool(single_meta) and len(res) == 1
-            out.append(FunctionSignature(name, ins, res, single))
+            out.append(FunctionSignature(name, ins, res, single, largest))
     return out
 
 

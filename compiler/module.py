@@ -7,7 +7,8 @@ loading a dialect twice into one context aborts).
 from __future__ import annotations
 
 import os
-from typing import Iterable, Optional
+import re
+from typing import Iterable, Optional, Union
 
 import mlir.ir as ir
 from mlir.dialects import func as func_d
@@ -94,6 +95,87 @@ def rename_source(module: ir.Module, name: str) -> None:
     module.operation.walk(visit, ir.WalkOrder.PRE_ORDER)
 
 
+# ------------------------------------------------------- before MLIR's parser --
+#: Brackets nested deeper than this are rejected before parsing: MLIR's parser is recursive
+#: descent and overflows the stack (a segfault) a few thousand levels down (regions cost ~2.5 KB
+#: of stack per level). Real IR stays far below; 256 levels need < 1 MB of stack.
+MAX_NESTING = 256
+
+_SCAN = re.compile(r'"(?:[^"\\\n]|\\.)*"?|//[^\n]*|->|>=|<=|\bloc\s*\(|[()\[\]{}<>]')
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_OPEN = {"(": ")", "[": "]", "{": "}", "<": ">"}
+_CLOSE = {")", "]", "}", ">"}
+_GENERIC_NAME = re.compile(r"\s*\(")
+
+
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    line = text.count("\n", 0, pos) + 1
+    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
+
+
+def check_text(text: str) -> Optional[tuple[int, int, str]]:
+    """The first problem in `text` that must not reach MLIR's parser, as (line, col, message).
+
+    MLIR crashes the process, instead of reporting an error, on: brackets nested thousands
+    deep (stack overflow), and a generic op name whose op part is empty when its dialect is
+    loaded (`"graph"(...)`, `"scf."(...)`: a fatal error, "created with unregistered dialect").
+    Text that is not valid Unicode (bytes that are not UTF-8, decoded with `surrogateescape`,
+    or lone surrogates) cannot be handed to the bindings at all.
+    """
+    bad = _SURROGATE.search(text)
+    if bad:
+        return (*_line_col(text, bad.start()), _bad_char(bad.group()))
+    stack: list[str] = []
+    in_loc = 0  # how many of the open brackets belong to loc(...): strings there are names
+    for m in _SCAN.finditer(text):
+        tok = m.group()
+        c = tok[0]
+        if c == '"':
+            if not in_loc and len(tok) > 1 and tok.endswith('"') and _GENERIC_NAME.match(text, m.end()) \
+                    and _at_op_position(text, m.start()):
+                name = tok[1:-1]
+                dialect, dot, op = name.partition(".")
+                if "\\" not in name and (not dot or not op or not dialect):
+                    return (*_line_col(text, m.start()),
+                            f"'{name}' is not a valid operation name (expected 'dialect.operation')")
+        elif c == "/" or tok in ("->", ">=", "<="):
+            continue
+        elif tok.startswith("loc"):
+            stack.append("loc(")
+            in_loc += 1
+        elif c in _OPEN:
+            stack.append(c)
+        elif c in _CLOSE:
+            if stack and _OPEN.get(stack[-1][-1]) == c:
+                in_loc -= stack.pop() == "loc("
+            continue
+        if len(stack) > MAX_NESTING:
+            return (*_line_col(text, m.start()),
+                    f"brackets nested more than {MAX_NESTING} levels deep are not supported")
+    return None
+
+
+def _at_op_position(text: str, pos: int) -> bool:
+    """Whether a string at `pos` stands where an op's generic name does: first on its line or
+    after `=`, `{`, `}` (not, e.g., `emitc.call_opaque "f"(...)`)."""
+    i = pos - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i < 0 or text[i] in "\n={}"
+
+
+def _bad_char(ch: str) -> str:
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, decoded with surrogateescape
+        return f"invalid UTF-8 byte 0x{code - 0xDC00:02x} (the input must be UTF-8 text)"
+    return f"invalid character U+{code:04X} (a lone surrogate cannot be encoded as UTF-8)"
+
+
+def decode(data: Union[str, bytes]) -> str:
+    """Text for `check_text`: bytes that are not UTF-8 survive as surrogates (and are reported)."""
+    return data.decode("utf-8", "surrogateescape") if isinstance(data, (bytes, bytearray)) else data
+
+
 def new_context() -> ir.Context:
     ctx = ir.Context()
     graph.load(ctx)
@@ -153,8 +235,16 @@ class Module:
         return self.mlir.operation.get_asm(enable_debug_info=True)
 
 
-def parse(text: str, name: str = "<string>", verify: bool = True) -> Module:
-    """Parses textual IR (any dialect plus `graph`) into a new module; raises IRError."""
+def parse(text: Union[str, bytes], name: str = "<string>", verify: bool = True) -> Module:
+    """Parses textual IR (any dialect plus `graph`; str or UTF-8 bytes) into a new module;
+    raises IRError."""
+    if not isinstance(text, (str, bytes, bytearray)):
+        raise TypeError(f"sg.parse expects IR text (str or bytes), got {type(text).__name__}")
+    text = decode(text)
+    problem = check_text(text)
+    if problem is not None:
+        line, col, msg = problem
+        raise IRError(f"cannot parse {name}", [(f"{name}:{line}:{col}", msg)])
     ctx = new_context()
     with ctx:
         try:
@@ -167,11 +257,10 @@ def parse(text: str, name: str = "<string>", verify: bool = True) -> Module:
 
 
 def parse_file(path: str | os.PathLike, verify: bool = True) -> Module:
-    ctx = new_context()
-    with ctx:
-        try:
-            m = ir.Module.parseFile(str(path))
-        except ir.MLIRError as e:
-            raise IRError.from_mlir(e, f"cannot parse {path}") from None
-    module = Module(m, ctx)
-    return module.verify() if verify else module
+    """Parses a file like `parse`, with its path in every location; raises IRError."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise IRError(f"cannot open {path}", [(str(path), f"cannot open input file: {e.strerror or e}")]) from None
+    return parse(data, name=str(path), verify=verify)

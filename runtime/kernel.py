@@ -6,6 +6,11 @@ allocates every output with numpy and passes it in, so a kernel never returns
 memory that Python must free. The call goes through a ctypes CFUNCTYPE, which
 releases the GIL while native code runs: other Python threads keep running and
 several threads may call kernels at once.
+
+Memory: lowered code calls `malloc` for temporaries and cannot report a failure
+(a NULL result would be written through: a segfault). So a kernel whose module
+computes a tensor larger than PROBE_BYTES first allocates (and frees) that many
+bytes with numpy, which raises a clean MemoryError where malloc would fail.
 """
 from __future__ import annotations
 
@@ -18,6 +23,11 @@ from symgrad.dialects.graph.types import TensorType
 
 from .args import check_inputs, describe_signature, outputs
 from .memref import DescriptorBlock
+
+
+#: Kernels whose module computes a tensor at least this large check, before each call, that
+#: an allocation of its size succeeds (about 10 us; smaller ones are not worth checking).
+PROBE_BYTES = 1 << 30
 
 
 class Kernel:
@@ -38,6 +48,9 @@ class Kernel:
         self._block = DescriptorBlock(self.inputs + self.results)
         self._input_specs = [(t.shape, t.np_dtype) for t in self.inputs]
         self._result_specs = [(t.shape, t.np_dtype) for t in self.results]
+        sig = getattr(owner, "signatures", {}).get(name)
+        self.largest_value = getattr(sig, "largest_value", 0)
+        self._probe = self.largest_value >= PROBE_BYTES
 
     @property
     def signature(self) -> str:
@@ -55,8 +68,18 @@ class Kernel:
             outs = [np.empty(shape, dtype) for shape, dtype in self._result_specs]
         else:
             outs = outputs(self.name, self.results, out, arrays)
+        if self._probe:
+            self._check_memory()
         self._cfunc(*self._block.pack(arrays + outs))  # GIL released here
         return outs[0] if self.single else tuple(outs)
+
+    def _check_memory(self) -> None:
+        try:
+            probe = np.empty(self.largest_value, np.uint8)  # untouched pages: nothing is committed
+        except (MemoryError, ValueError):
+            raise MemoryError(f"@{self.name} computes a tensor of {self.largest_value} bytes, which cannot be "
+                              f"allocated on this machine; nothing was run") from None
+        del probe
 
     def _fast_inputs(self, args):
         """The arguments unchanged when all are exactly right (the common case), else None."""

@@ -143,10 +143,10 @@ def read_input(path: str) -> tuple[str, str]:
         except OSError as e:
             raise InputError(f"cannot open input file '{path}': {e.strerror or e}") from None
         name = path
-    try:
-        return data.decode("utf-8"), name
-    except UnicodeDecodeError as e:
-        raise InputError(f"input file '{name}' is not UTF-8 text (byte {e.start})") from None
+    # Bytes that are not UTF-8 survive as surrogates and are reported at their line and column
+    # (symgrad.module.check_text), like any other error in the input.
+    from symgrad.module import decode
+    return decode(data), name
 
 
 def split_chunks(text: str, split: bool) -> list[tuple[int, str]]:
@@ -210,13 +210,16 @@ class Driver:
 
     def process(self, text: str) -> tuple[Optional[str], list]:
         """(printed module or None on failure, diagnostics) for one chunk."""
-        from symgrad.module import rename_source
+        from symgrad.module import check_text, rename_source
 
         from .diagnostics import Diag
         ir = self._ir
         diags: list = []
         self.pending = []
         with self.ctx:
+            problem = check_text(text)  # what would crash MLIR's parser instead of failing
+            if problem is not None:
+                return None, [Diag("error", problem[2], self.name, problem[0], problem[1])]
             try:
                 module = ir.Module.parse(text)
             except ir.MLIRError as e:

@@ -52,8 +52,8 @@ def _tensor_to_py(a):
     if not isinstance(a, (ir.DenseFPElementsAttr, ir.DenseIntElementsAttr)):
         raise ShapeError(f"expected dense elements such as `dense<1.0> : tensor<2xf32>`, got {a}")
     t = TensorType.from_mlir(a.type)
-    if a.is_splat:
-        return np.full(t.shape, np.array(a.get_splat_value().value, dtype=t.np_dtype), dtype=t.np_dtype)
+    if a.is_splat:  # a read-only broadcast view: a splat of any size costs one element
+        return np.broadcast_to(np.array(a.get_splat_value().value, dtype=t.np_dtype), t.shape)
     return np.array(a, dtype=t.np_dtype).reshape(t.shape)
 
 
@@ -61,11 +61,14 @@ def _tensor_to_mlir(value):
     value = np.asarray(value)
     t = TensorType.of_array(value)
     mt = t.to_mlir()
-    if value.size > 0 and np.all(value == value.flat[0]) and not np.isnan(value.flat[0]):
+    splat = value.size > 0 and (not any(value.strides) or np.all(value == value.flat[0]))
+    if splat and not np.isnan(value.flat[0]):
         scalar = value.flat[0]
         if t.dtype == "i1":
             return ir.DenseElementsAttr.get_splat(mt, ir.BoolAttr.get(bool(scalar)))
         return ir.DenseElementsAttr.get_splat(mt, ir.FloatAttr.get(element_type(t.dtype), float(scalar)))
+    if t.dtype == "i1":  # MLIR stores i1 elements as packed bits
+        return ir.DenseElementsAttr.get(np.packbits(value.ravel(), bitorder="little"), type=mt)
     return ir.DenseElementsAttr.get(np.ascontiguousarray(value), type=mt)
 
 

@@ -73,12 +73,65 @@ def verify_op(op: ir.Operation) -> str | None:
     return None
 
 
+#: The largest tensor (or memref, vector) a module may mention, in bytes: sizes and offsets are
+#: 64-bit signed integers in lowered code, and MLIR asserts (aborts) when an element count
+#: overflows them (ShapedType::getNumElements), so larger types are rejected here, located.
+MAX_BYTES = 2 ** 63 - 1
+
+
+def _element_bytes(t: ir.Type) -> int:
+    if isinstance(t, (ir.F32Type,)):
+        return 4
+    if isinstance(t, ir.IntegerType):
+        return max((t.width + 7) // 8, 1)
+    if isinstance(t, (ir.F16Type, ir.BF16Type)):
+        return 2
+    return 8  # f64, index, pointers; complex and vectors as elements are rarer than their cost
+
+
+def oversized(t: ir.Type) -> str | None:
+    """Why a shaped type is too large to exist, or None."""
+    if not isinstance(t, (ir.RankedTensorType, ir.MemRefType, ir.VectorType)):
+        return None
+    count = 1
+    for d in t.shape:
+        if d < 0:  # dynamic
+            return None
+        count *= d
+    size = count * _element_bytes(t.element_type)
+    if size > MAX_BYTES:
+        return (f"type {t} is too large: {count} elements, {size} bytes (at most 2^63-1 bytes can be "
+                f"addressed)")
+    return None
+
+
+def verify_sizes(op: ir.Operation) -> str | None:
+    """The first type of `op` (results, block arguments of its regions, function signature) that
+    is too large, as a message, or None. Runs on ops of every dialect."""
+    types = [r.type for r in op.results]
+    for region in op.regions:
+        for block in region.blocks:
+            types += [a.type for a in block.arguments]
+    if "function_type" in op.attributes:
+        try:
+            ft = ir.FunctionType(ir.TypeAttr(op.attributes["function_type"]).value)
+            types += list(ft.inputs) + list(ft.results)
+        except (ValueError, TypeError):
+            pass
+    for t in types:
+        msg = oversized(t)
+        if msg:
+            return f"'{op.name}' op {msg}"
+    return None
+
+
 def verify(root: ir.Operation) -> list[Diagnostic]:
-    """Every problem found in `graph` ops under `root`, in walk order."""
+    """Every problem found in `graph` ops under `root` (and types too large for any op), in walk
+    order."""
     found: list[Diagnostic] = []
 
     def visit(op):
-        msg = verify_op(op)
+        msg = verify_sizes(op) or verify_op(op)
         if msg:
             found.append(Diagnostic(op.location, msg))
         return ir.WalkResult.ADVANCE

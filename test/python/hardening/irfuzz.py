@@ -1,0 +1,210 @@
+"""The adversarial-IR harness: feeds IR texts to symgrad-opt, sg.parse and sg.compile in a worker
+process and classifies every outcome.
+
+Each case goes through, in one worker process (batches keep it fast; a crash costs one restart):
+
+  symgrad-opt FILE                      (the driver's main(), in process, stdout/stderr captured)
+  symgrad-opt FILE --graph-differentiate
+  symgrad-opt FILE --graph-to-llvm
+  symgrad-opt FILE --emit=llvm-ir
+  sg.parse(text)
+  sg.compile(text)
+
+and every outcome must be `ok` (the mutant happens to be valid) or `error`: a non-zero exit with
+a `FILE:LINE:COL: error: ...` line (LINE >= 1) and no traceback or "internal error" for the
+driver; an `IRError` / `CompileError` whose diagnostics carry such locations for the API. The
+parent (`run`) watches the worker: a worker that dies (a signal: segfault, assertion abort) or
+goes silent past the timeout is a `crash` / `hang` of the case it was on, and a fresh worker
+carries on with the next case.
+
+    python irfuzz.py --worker CASES.json START     (the worker; CASES is [[name, base64 bytes]])
+"""
+from __future__ import annotations
+
+import base64
+import contextlib
+import io
+import json
+import os
+import re
+import select
+import subprocess
+import sys
+import tempfile
+import time
+
+DRIVER_RUNS = {"opt": [], "diff": ["--graph-differentiate"], "llvm": ["--graph-to-llvm"],
+               "llvm-ir": ["--emit=llvm-ir"]}
+LOCATED = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+)$")
+DRIVER_ERROR = re.compile(r"^(?P<file>\S.*?):(?P<line>\d+):(?P<col>\d+): error: ", re.M)
+GOOD = ("ok", "error")
+TEXT = 400  # characters of each error message kept in the results
+
+
+# ---------------------------------------------------------------- classifying --
+def classify_driver(rc: int, stderr: str) -> str:
+    if "Traceback" in stderr or "internal error" in stderr:
+        return "bad: " + stderr.strip()[-600:]
+    if rc == 0:
+        if " error: " in stderr:
+            return "bad: exit 0 with an error: " + stderr.strip()[-300:]
+        return "ok"
+    located = [m for m in DRIVER_ERROR.finditer(stderr) if int(m.group("line")) >= 1]
+    if not located:
+        return "unlocated: " + stderr.strip()[-400:]
+    return "error"
+
+
+def _located(diags) -> bool:
+    for loc, _ in diags:
+        m = LOCATED.match(loc)
+        if m and int(m.group("line")) >= 1:
+            return True
+    return False
+
+
+def classify_exception(e: BaseException, api: str) -> str:
+    import symgrad as sg
+    expected = sg.IRError if api == "parse" else sg.CompileError
+    if type(e) is not expected:
+        return f"bad: {type(e).__name__}: {str(e)[:500]}"
+    if "internal error" in str(e):
+        return f"bad: {str(e)[:500]}"
+    if not _located(e.diagnostics):
+        return f"unlocated: {str(e)[:400]}"
+    return "error"
+
+
+# --------------------------------------------------------------------- worker --
+def _run_driver(path: str, flags: list[str]) -> tuple[str, str]:
+    from symgrad.tools.symgrad_opt import main
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            rc = main([path, *flags])
+        except SystemExit as e:  # argparse
+            rc = e.code if isinstance(e.code, int) else 1
+        except BaseException as e:  # noqa: BLE001 - escaping main() is the bug being looked for
+            return f"bad: main() raised {type(e).__name__}: {e}", ""
+    return classify_driver(rc, err.getvalue()), err.getvalue()[:TEXT]
+
+
+def run_one(data: bytes, workdir: str) -> dict:
+    import symgrad as sg
+    path = os.path.join(workdir, "case.mlir")
+    with open(path, "wb") as f:
+        f.write(data)
+    results = {}
+    for name, flags in DRIVER_RUNS.items():
+        t0 = time.perf_counter()
+        results[name], results[name + ":text"] = _run_driver(path, flags)
+        results[name + ":s"] = round(time.perf_counter() - t0, 3)
+    text = data.decode("utf-8", "surrogateescape")
+    try:
+        sg.parse(data)  # bytes; sg.compile gets the str below
+        results["parse"] = "ok"
+    except Exception as e:  # noqa: BLE001
+        results["parse"] = classify_exception(e, "parse")
+        results["parse:text"] = str(e)[:TEXT]
+    t0 = time.perf_counter()
+    try:
+        sg.compile(text, cache=False)
+        results["compile"] = "ok"
+    except Exception as e:  # noqa: BLE001
+        results["compile"] = classify_exception(e, "compile")
+        results["compile:text"] = str(e)[:TEXT]
+        if isinstance(e, sg.CompileError):
+            results["compile:stage"] = e.stage
+    results["compile:s"] = round(time.perf_counter() - t0, 3)
+    return results
+
+
+def worker(cases_path: str, start: int) -> None:
+    with open(cases_path) as f:
+        cases = json.load(f)
+    import symgrad  # noqa: F401  (imported before the first case, so its time is not a case's)
+    workdir = tempfile.mkdtemp(prefix="irfuzz-")
+    out = sys.__stdout__
+    for i in range(start, len(cases)):
+        out.write(json.dumps({"begin": i}) + "\n")
+        out.flush()
+        res = run_one(base64.b64decode(cases[i][1]), workdir)
+        out.write(json.dumps({"end": i, "results": res}) + "\n")
+        out.flush()
+
+
+# --------------------------------------------------------------------- parent --
+def run(cases: list[tuple[str, bytes]], timeout: float = 120.0, env: dict | None = None) -> list[dict]:
+    """Runs every case in worker processes; returns one {name, results} dict per case. A worker
+    that dies or hangs marks its case `crash` / `hang` (with the exit status and stderr tail)."""
+    tmp = tempfile.mkdtemp(prefix="irfuzz-parent-")
+    cases_path = os.path.join(tmp, "cases.json")
+    with open(cases_path, "w") as f:
+        json.dump([[n, base64.b64encode(d).decode()] for n, d in cases], f)
+    env = dict(os.environ if env is None else env)
+    env.setdefault("SYMGRAD_CACHE_DIR", os.path.join(tmp, "cache"))
+    results: list[dict | None] = [None] * len(cases)
+    start = 0
+    while start < len(cases):
+        err_path = os.path.join(tmp, f"stderr-{start}.txt")
+        with open(err_path, "wb") as err:
+            proc = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--worker", cases_path, str(start)],
+                                    stdout=subprocess.PIPE, stderr=err, env=env)
+        current, buf, deadline = None, b"", time.monotonic() + timeout * 2  # startup counts double
+        failure = None
+        while True:
+            left = deadline - time.monotonic()
+            ready = select.select([proc.stdout], [], [], max(left, 0))[0] if left > 0 else []
+            if not ready:
+                proc.kill()
+                proc.wait()
+                failure = "hang"
+                break
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            if not chunk:
+                proc.wait()
+                failure = "crash" if current is not None else ("done" if proc.returncode == 0 else "crash")
+                break
+            buf += chunk
+            while b"\n" in buf:
+                line, buf = buf.split(b"\n", 1)
+                msg = json.loads(line)
+                if "begin" in msg:
+                    current = msg["begin"]
+                else:
+                    results[msg["end"]] = {"name": cases[msg["end"]][0], "results": msg["results"]}
+                    current = None
+                deadline = time.monotonic() + timeout
+        proc.stdout.close()
+        if failure == "done":
+            break
+        with open(err_path, "rb") as f:
+            tail = f.read()[-2000:].decode("utf-8", "replace")
+        where = current if current is not None else start
+        status = proc.returncode
+        how = f"signal {-status}" if status is not None and status < 0 else f"exit status {status}"
+        results[where] = {"name": cases[where][0],
+                          "results": {"worker": f"{failure}: {how} (timeout {timeout} s)\n{tail}" if failure == "hang"
+                                      else f"{failure}: {how}\n{tail}"}}
+        start = where + 1
+    return [r if r is not None else {"name": cases[i][0], "results": {"worker": "never run"}}
+            for i, r in enumerate(results)]
+
+
+def failures(results: list[dict]) -> list[str]:
+    """Every outcome that is neither `ok` nor a located `error`, as readable lines."""
+    out = []
+    for r in results:
+        for k, v in r["results"].items():
+            if ":" in k or (isinstance(v, str) and v in GOOD):
+                continue
+            out.append(f"{r['name']} [{k}]: {v}")
+    return out
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--worker":
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        worker(sys.argv[2], int(sys.argv[3]))
+    else:
+        sys.exit(__doc__)
