@@ -35,11 +35,13 @@ import ctypes
 import ctypes.util
 import mlir.ir as ir
 
+from . import distinct_results as _distinct  # noqa: F401  (registers distinct-returned-buffers)
 from . import lower_to_linalg as _lower  # noqa: F401  (registers convert-graph-to-linalg)
 from symgrad.runtime import blas as _blas
 from .registry import PASSES, PassError, register_pass
 
 BUFFERIZE = ("one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map}",
+             "distinct-returned-buffers",
              "buffer-results-to-out-params{hoist-static-allocs modify-public-functions}",
              "func.func(promote-buffers-to-stack{max-alloc-size-in-bytes=4096})",
              "buffer-deallocation-pipeline")

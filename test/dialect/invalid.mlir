@@ -327,6 +327,15 @@ func.func @case35(%a: tensor<3xf32>) -> tensor<2x4xf32> {
 
 // -----
 
+// sum_to_size: a boolean tensor has no sum (found by the random-graph fuzzer).
+func.func @sum_to_size_of_i1(%a: tensor<2xi1>) -> tensor<1xi1> {
+  // expected-error@+1 {{'graph.sum_to_size' op operand 'input' must have a float element type (f32 or f64), got tensor<2xi1>}}
+  %0 = "graph.sum_to_size"(%a) {shape = array<i64: 1>} : (tensor<2xi1>) -> tensor<1xi1>
+  return %0 : tensor<1xi1>
+}
+
+// -----
+
 // sum_to_size: shape must broadcast to the operand.
 func.func @case36(%a: tensor<2x4xf32>) -> tensor<3xf32> {
   // expected-error@+1 {{'graph.sum_to_size' op shape 3 does not broadcast to the shape 2x4 of operand 'input', so the operand cannot be summed to it}}

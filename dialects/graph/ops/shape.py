@@ -277,6 +277,7 @@ def _infer_broadcast_to(x, shape):
 
 
 def _infer_sum_to_size(x, shape):
+    require_float("input", x)
     shape = check_shape_attr(shape)
     if not can_broadcast(shape, x.shape):
         raise ShapeError(f"shape {shape_str(shape)} does not broadcast to the shape {shape_str(x.shape)} of "
@@ -405,7 +406,7 @@ def _infer_pad(x, shape, start, step):
 
 def _pad_ref(x, shape, start, step):
     out = np.zeros(shape, x.dtype)
-    out[tuple(slice(a, None, s) for a, s in zip(start, step))][tuple(slice(0, n) for n in x.shape)] = x
+    out[tuple(slice(a, a + (n - 1) * s + 1 if n else a, s) for a, s, n in zip(start, step, x.shape))] = x
     return out
 
 

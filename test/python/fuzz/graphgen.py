@@ -401,29 +401,6 @@ class KnownBug:
 
 
 KNOWN_BUGS: list = [
-    KnownBug("rank0-pad-reference.mlir",
-             "graph.pad's numpy reference (_pad_ref) raises TypeError on a rank-0 operand, so interpreting "
-             "a rank-0 pad, or the adjoint of a rank-0 slice (its vjp is a pad; `x[...]` on a scalar), crashes",
-             lambda op, types, attrs: op in ("pad", "slice") and types[0].rank == 0),
-    KnownBug("bool-constant-builder.mlir",
-             "building a non-splat boolean graph.constant (emit / sg.constant) raises ValueError from "
-             "DenseElementsAttr.get(bool array, type=tensor<..xi1>) in attrs._tensor_to_mlir",
-             lambda op, types, attrs: op == "constant" and np.asarray(attrs["value"]).dtype == np.bool_
-             and np.unique(attrs["value"]).size > 1),
-    KnownBug("sum-to-size-i1.mlir",
-             "graph.sum_to_size accepts an i1 operand (its infer has no float check) but its reference sums "
-             "booleans to int64, so the interpreter rejects the result type; the verifier accepts IR that "
-             "cannot run",
-             lambda op, types, attrs: op == "sum_to_size" and types[0].dtype == "i1"),
-    # Not avoidable step by step (it needs two results that fold to one buffer), so a fuzz run
-    # with the compiled runner crashes until it is fixed; regressions replay it in a subprocess.
-    KnownBug("duplicate-result-compile.mlir",
-             "sg.compile crashes the process (SIGSEGV, or an llvm::cast<MemRefType> assertion) when a "
-             "function returns one computed tensor twice, directly (`return %1, %1`) or after folding/CSE "
-             "(identity reductions with axes=[], sum_to_size/broadcast_to/reshape to the same shape, two "
-             "equal ops, or a primal that returns y and captures y's operand when y folds to it): "
-             "buffer-results-to-out-params{hoist-static-allocs} hoists the same memref.alloc twice",
-             lambda op, types, attrs: False, runners=("compiled",)),
 ]
 
 

@@ -2,8 +2,7 @@
 // seed: 2
 // hvp: false
 // runner: interpret
-// xfail: building a non-splat boolean graph.constant (emit / sg.constant) raises ValueError from DenseElementsAttr.get(bool array, type=tensor<..xi1>) in attrs._tensor_to_mlir
-// failure: ValueError: DenseElementsAttr could not be constructed from the given buffer. This may mean that the Python buffer layout does not match that MLIR expected layout and is a bug.
+// fixed, was: ValueError: DenseElementsAttr could not be constructed from the given buffer. This may mean that the Python buffer layout does not match that MLIR expected layout and is a bug.
 // input 0: [0.5, -1.25]
 func.func @f(%arg0: tensor<2xf64>) -> (tensor<2xf64>) {
   %0 = "graph.constant"() {value = dense<[true, false]> : tensor<2xi1>} : () -> tensor<2xi1>

@@ -2,8 +2,7 @@
 // seed: 1
 // hvp: false
 // runner: interpret
-// xfail: graph.pad's numpy reference (_pad_ref) raises TypeError on a rank-0 operand, so interpreting a rank-0 pad, or the adjoint of a rank-0 slice (its vjp is a pad; `x[...]` on a scalar), crashes
-// failure: TypeError: 'numpy.float64' object does not support item assignment
+// fixed, was: TypeError: 'numpy.float64' object does not support item assignment
 // input 0: 0.5
 module {
   func.func @f(%arg0: tensor<f64>) -> tensor<f64> {
