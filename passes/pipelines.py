@@ -20,9 +20,13 @@ The stages, in order (GRAPH_TO_LLVM is the exact text):
     becomes a `linalg.copy`, i.e. plain loops. (Upstream lowers copies of
     strided memrefs to a call to `memrefCopy` from MLIR's runner-utils
     library, which is not installed.)
- 5. linalg to loops, then to the LLVM dialect. `log1p`, `expm1`, `erf` become
-    libm calls first (convert-math-to-libm-precise): upstream's LLVM lowering
-    of log1p/expm1 loses accuracy near 0 and erf has none.
+ 5. linalg to loops, then to the LLVM dialect. The graph ops exp, expm1, log,
+    log1p, tanh, sigmoid and erf never reach this stage as `math` ops: their
+    lowerings are arithmetic (dialects/graph/mathfns.py), which LLVM's loop
+    vectorizer can vectorize (a libm call in the loop body stops it). Other
+    `math.log1p`/`expm1`/`erf` (hand-written IR) become libm calls
+    (convert-math-to-libm-precise): upstream's LLVM lowering of log1p/expm1
+    loses accuracy near 0 and erf has none. sin, cos and pow remain libm calls.
 
 `check_lowered` guards the translation to LLVM IR: the translator crashes the
 process on any op that is not in the LLVM dialect, and MCJIT aborts on
