@@ -5,4 +5,5 @@
 - kernel.py: `Kernel`, one compiled function (destination-passing, GIL released);
 - gradient.py: the seed's Gradient protocol on native kernels (`CompiledGradient`);
 - transforms.py: `sg.jit`, `sg.vjp`, `sg.grad`, `sg.value_and_grad`.
+- blas.py: numpy's OpenBLAS, found and bound for the JIT (graph.matmul kernels call its GEMM).
 """
