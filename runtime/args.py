@@ -22,8 +22,10 @@ def _describe(t: TensorType) -> str:
 
 
 def _given(a) -> str:
-    if isinstance(a, (np.ndarray, np.generic)):
+    if type(a) is np.ndarray or isinstance(a, np.generic):
         return f"{a.dtype}{list(np.shape(a))}"
+    if isinstance(a, np.ndarray):  # a subclass (matrix, masked array, ...): say which
+        return f"{type(a).__name__} {a.dtype}{list(np.shape(a))}"
     return type(a).__name__
 
 
@@ -31,6 +33,9 @@ def as_input(fname: str, i: int, t: TensorType, a) -> np.ndarray:
     """Argument `i` of `fname` as a C-contiguous, aligned array of type `t`, or an error."""
     if type(a) is np.ndarray:
         arr = a
+    elif isinstance(a, np.ma.MaskedArray):
+        raise TypeError(f"@{fname} argument {i}: masked arrays are not supported (the mask would be ignored); "
+                        f"pass a.filled(value) or a.data")
     elif isinstance(a, (np.ndarray, np.generic)):
         arr = np.asarray(a)
     else:
@@ -59,6 +64,8 @@ def outputs(fname: str, types: Sequence[TensorType], out, inputs: Sequence[np.nd
     """Fresh output arrays, or the caller's `out=` arrays after checking them."""
     if out is None:
         return [np.empty(t.shape, t.np_dtype) for t in types]
+    if not isinstance(out, (np.ndarray, tuple, list)):
+        raise TypeError(f"@{fname} out=: expected an array or a tuple of {len(types)} arrays, got {_given(out)}")
     outs = [out] if isinstance(out, np.ndarray) else list(out)
     if len(outs) != len(types):
         raise ValueError(f"@{fname} out=: expected {len(types)} output array(s), got {len(outs)}")

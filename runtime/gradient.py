@@ -80,6 +80,9 @@ class CompiledGradient:
         """One gradient per df_output_vjps entry. vjps: one per real output in df_input_vjps (or
         one per df_input_vjps entry); None means zero."""
         g = self.gradient
+        if not isinstance(getattr(saved, "captures", None), tuple):
+            raise TypeError(f"@{g.df_name}: backward takes the Saved value that forward returned first, got "
+                            f"{type(saved).__name__}")
         n_all, n_real = len(self._vjp_types), len(self._real)
         if not vjps:
             vjps = (None,) * n_real

@@ -25,6 +25,9 @@ Argnums = Union[int, Sequence[int]]
 
 
 # ----------------------------------------------------------------- helpers --
+_DTYPES = (np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.bool_))
+
+
 def _signature(name: str, args) -> tuple:
     key = []
     for i, a in enumerate(args):
@@ -32,7 +35,13 @@ def _signature(name: str, args) -> tuple:
             if not isinstance(a, (np.ndarray, np.generic)):
                 raise TypeError(f"{name}: argument {i} must be a numpy array (shapes and dtypes select the "
                                 f"compiled kernel), got {type(a).__name__}")
+            if isinstance(a, np.ma.MaskedArray):
+                raise TypeError(f"{name}: argument {i} is a masked array, which is not supported (the mask would "
+                                f"be ignored); pass a.filled(value) or a.data")
             a = np.asarray(a)
+        if a.dtype not in _DTYPES:
+            raise TypeError(f"{name}: argument {i} has dtype {a.dtype}; supported: float32, float64 and bool "
+                            f"(native byte order); convert with .astype(...)")
         key.append((a.shape, a.dtype))
     return tuple(key)
 
@@ -48,7 +57,12 @@ def _fn_name(fn) -> str:
 
 
 def _normalize_argnums(argnums: Argnums, n: int, who: str) -> tuple[tuple[int, ...], bool]:
-    single = isinstance(argnums, (int, np.integer))
+    def is_int(a):
+        return isinstance(a, (int, np.integer)) and not isinstance(a, (bool, np.bool_))
+
+    single = is_int(argnums)
+    if not single and not (isinstance(argnums, (tuple, list)) and all(is_int(a) for a in argnums)):
+        raise TypeError(f"{who}: argnums must be an int or a tuple of ints, got {argnums!r}")
     nums = (int(argnums),) if single else tuple(int(a) for a in argnums)
     if not nums:
         raise ValueError(f"{who}: argnums is empty")
