@@ -160,7 +160,10 @@ class Lowering:
         A lowering that must work on buffers (e.g. call a library) puts that code in such a
         function with tensor arguments: bufferization then sees an ordinary call, works out
         from the body which arguments are read or written, and gives the function
-        identity-layout memref arguments (copying strided operands at the call site)."""
+        identity-layout memref arguments (copying strided operands at the call site). Inside,
+        `bufferization.to_buffer` of an argument is safe; on a value of the caller it is not:
+        canonicalization folds it with a producing `to_tensor` and the read vanishes from the
+        bufferization analysis. (So such functions must not be inlined before bufferization.)"""
         from mlir.dialects import func
         module = self._module()
         if name not in ir.SymbolTable(module):
