@@ -9,10 +9,19 @@ compiling the same IR loads the object and skips MLIR lowering and LLVM code
 generation entirely.
 
 The folder is `$SYMGRAD_CACHE_DIR`, else `$XDG_CACHE_HOME/symgrad`, else
-`~/.cache/symgrad`. Writes are atomic (temporary file + rename), every entry
-carries a checksum that is verified before the object is loaded, and any
-I/O problem just means a cache miss. `clear_cache()` empties both caches
-(only files this module created are removed).
+`~/.cache/symgrad`. Writes are atomic (temporary file + rename: processes
+filling the cache at the same time never see half an entry). Every entry
+carries its key and a checksum of the object, both verified before the object
+is loaded: a truncated, corrupted or misplaced entry is never loaded; it is
+reported with a `CacheWarning` naming the file, removed and recompiled. A
+missing or unreadable entry or folder is a plain miss.
+
+Both caches are bounded, least recently used entries going first: in memory
+`$SYMGRAD_MEMORY_CACHE_SIZE` compiled modules (default 256), on disk
+`$SYMGRAD_DISK_CACHE_MB` megabytes of objects (default 1024; 0: no bound).
+Loading an entry refreshes its modification time, which is what the disk
+bound evicts by. `clear_cache()` empties both caches (only files this module
+created are removed).
 """
 from __future__ import annotations
 
@@ -20,14 +29,39 @@ import hashlib
 import os
 import tempfile
 import threading
+import time
+import warnings
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-MAGIC = b"SYMGRAD-OBJ-1\n"
+MAGIC = b"SYMGRAD-OBJ-2\n"  # then the key, the sha256 of the object (hex, one line each), the object
 OBJECT_SUFFIX = ".o"
 MEMORY_ENTRIES = 256
+DISK_MB = 1024
+
+
+class CacheWarning(RuntimeWarning):
+    """A cache entry was corrupt (and was recompiled), or the cache could not be maintained."""
+
+
+def _env_number(name: str, default: float) -> float:
+    try:
+        return max(float(os.environ.get(name, default)), 0.0)
+    except ValueError:
+        warnings.warn(f"symgrad: ${name}={os.environ[name]!r} is not a number; using {default}", CacheWarning,
+                      stacklevel=3)
+        return default
+
+
+def memory_entries() -> int:
+    return int(_env_number("SYMGRAD_MEMORY_CACHE_SIZE", MEMORY_ENTRIES))
+
+
+def disk_bytes() -> int:
+    return int(_env_number("SYMGRAD_DISK_CACHE_MB", DISK_MB) * (1 << 20))
+
 
 _lock = threading.Lock()
 _memory: "OrderedDict[tuple, object]" = OrderedDict()
@@ -110,7 +144,8 @@ def memory_put(key: tuple, value) -> None:
     with _lock:
         _memory[key] = value
         _memory.move_to_end(key)
-        while len(_memory) > MEMORY_ENTRIES:
+        limit = memory_entries()
+        while len(_memory) > limit:
             _memory.popitem(last=False)
 
 
@@ -119,26 +154,98 @@ def _object_path(key: str) -> Path:
     return _objects_dir() / f"{key}{OBJECT_SUFFIX}"
 
 
+def _header(key: str, payload: bytes) -> bytes:
+    return MAGIC + key.encode() + b"\n" + hashlib.sha256(payload).hexdigest().encode() + b"\n"
+
+
+def check_entry(key: str, data: bytes) -> tuple[Optional[bytes], Optional[str]]:
+    """(object code, None) when `data` is a sound entry for `key`, else (None, what is wrong)."""
+    if not data.startswith(MAGIC):
+        return None, "it does not start with the symgrad cache header" if data else "it is empty"
+    rest = data[len(MAGIC):]
+    parts = rest.split(b"\n", 2)
+    if len(parts) < 3 or len(parts[1]) != 64:
+        return None, "its header is truncated"
+    stored_key, digest, payload = parts
+    if stored_key != key.encode():
+        return None, "it holds the entry of another key"
+    if hashlib.sha256(payload).hexdigest().encode() != digest:
+        return None, "its checksum does not match (truncated or corrupted)"
+    return payload, None
+
+
 def load_object(key: str) -> Optional[bytes]:
-    """The cached object code for `key`, or None (missing, unreadable or corrupt)."""
+    """The cached object code for `key`, or None: missing or unreadable (silently), or corrupt,
+    which is reported with a CacheWarning naming the file and removed, never loaded."""
+    path = _object_path(key)
     try:
-        data = _object_path(key).read_bytes()
+        data = path.read_bytes()
     except OSError:
         return None
-    if not data.startswith(MAGIC):
+    payload, problem = check_entry(key, data)
+    if problem is not None:
+        warnings.warn(f"symgrad: ignoring the corrupt cache entry {path}: {problem}; recompiling", CacheWarning,
+                      stacklevel=3)
+        try:
+            path.unlink()
+        except OSError:
+            pass
         return None
-    header_end = len(MAGIC) + 65
-    digest, payload = data[len(MAGIC):header_end - 1], data[header_end:]
-    if data[header_end - 1:header_end] != b"\n" or hashlib.sha256(payload).hexdigest().encode() != digest:
-        return None
+    try:
+        os.utime(path)  # recently used: the disk bound evicts the least recently used entries
+    except OSError:
+        pass
     return payload
 
 
 def store_object(key: str, payload: bytes) -> Optional[Path]:
-    """Writes atomically; returns the path, or None when the cache folder is not writable."""
-    path = _object_path(key)
-    data = MAGIC + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload
-    return _atomic_write(path, data)
+    """Writes atomically, then keeps the folder within its bound; returns the path, or None when
+    the cache folder is not writable."""
+    path = _atomic_write(_object_path(key), _header(key, payload) + payload)
+    if path is not None:
+        prune(disk_bytes(), keep=path)
+    return path
+
+
+def prune(limit: int, keep: Optional[Path] = None) -> int:
+    """Removes the least recently used objects until the folder holds at most `limit` bytes
+    (0: no bound); `keep` is never removed. Returns how many were removed. Other processes may
+    prune or write at the same time: whatever disappears under us is skipped."""
+    if limit <= 0:
+        return 0
+    entries = []
+    try:
+        with os.scandir(_objects_dir()) as it:
+            for e in it:
+                if not e.name.endswith(OBJECT_SUFFIX):
+                    if e.name.startswith(".tmp-"):  # left by a process killed mid-write, an hour ago or more
+                        try:
+                            if e.stat().st_mtime < time.time() - 3600:
+                                os.unlink(e.path)
+                        except OSError:
+                            pass
+                    continue
+                try:
+                    st = e.stat()
+                except OSError:
+                    continue
+                entries.append((st.st_mtime, st.st_size, e.path))
+    except OSError:
+        return 0
+    total = sum(size for _, size, _ in entries)
+    removed = 0
+    for _, size, p in sorted(entries):
+        if total <= limit:
+            break
+        if keep is not None and p == str(keep):
+            continue
+        try:
+            os.unlink(p)
+            removed += 1
+        except OSError:
+            pass
+        total -= size
+    return removed
 
 
 def _atomic_write(path: Path, data: bytes) -> Optional[Path]:
@@ -160,9 +267,22 @@ def _atomic_write(path: Path, data: bytes) -> Optional[Path]:
     return path
 
 
+FAILURES_KEPT = 64
+
+
 def save_failure(key: str, text: str) -> Optional[Path]:
-    """Saves the IR of a failed compile (for the reproduction command)."""
-    return _atomic_write(failures_dir() / f"{key[:16]}.mlir", text.encode())
+    """Saves the IR of a failed compile (for the reproduction command); the FAILURES_KEPT most
+    recent are kept."""
+    path = _atomic_write(failures_dir() / f"{key[:16]}.mlir", text.encode("utf-8", "surrogateescape"))
+    if path is not None:
+        try:
+            saved = sorted((p.stat().st_mtime, p) for p in failures_dir().glob("*.mlir"))
+            for _, p in saved[:-FAILURES_KEPT]:
+                if p != path:
+                    p.unlink()
+        except OSError:
+            pass
+    return path
 
 
 def clear_cache(memory: bool = True, disk: bool = True) -> None:

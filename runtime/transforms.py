@@ -12,16 +12,38 @@ the compiled objects are shared through sg.compile's caches). Every returned
 callable has `.lower(*args)`, the staged IR for those arguments: 'graph'
 (traced), 'differentiated' (for gradients), 'linalg', 'llvm' (dialect) and
 'llvm-ir', like `jax.jit(f).lower(x).as_text()`.
+
+The specializations of one transform are bounded: `max_cache=` (default
+`$SYMGRAD_JIT_CACHE_SIZE`, else 64) signatures are kept, and a new one evicts
+the least recently called. An evicted signature is traced again when it comes
+back; its object code is usually still in sg.compile's memory or disk cache.
 """
 from __future__ import annotations
 
+import os
 import threading
 import weakref
+from collections import OrderedDict
 from typing import Callable, Optional, Sequence, Union
 
 import numpy as np
 
 Argnums = Union[int, Sequence[int]]
+DEFAULT_MAX_CACHE = 64
+
+
+def _max_cache(value: Optional[int], who: str) -> int:
+    source = "max_cache"
+    if value is None:
+        value = os.environ.get("SYMGRAD_JIT_CACHE_SIZE", DEFAULT_MAX_CACHE)
+        source = "$SYMGRAD_JIT_CACHE_SIZE"
+    try:
+        n = int(value)
+    except (TypeError, ValueError):
+        n = 0
+    if n < 1 or isinstance(value, bool) or (isinstance(value, float) and value != n):
+        raise ValueError(f"{who}: {source} must be a positive integer, got {value!r}")
+    return n
 
 
 # ----------------------------------------------------------------- helpers --
@@ -107,25 +129,36 @@ class _Transform:
 
     kind = "jit"
 
-    def __init__(self, fn: Callable):
+    def __init__(self, fn: Callable, max_cache: Optional[int] = None):
         if not callable(fn):
             raise TypeError(f"sg.{self.kind} expects a function, got {type(fn).__name__}")
         self.fn = fn
         self.__name__ = _fn_name(fn)
         self.__doc__ = getattr(fn, "__doc__", None)
         self.__wrapped__ = fn
-        self._specializations: dict = {}
+        self.max_cache = _max_cache(max_cache, f"sg.{self.kind}({self.__name__})")
+        self._specializations: OrderedDict = OrderedDict()  # least recently used first
         self._lock = threading.Lock()
+        self.evictions = 0
 
     def _get(self, args):
         key = _signature(f"sg.{self.kind}({self.__name__})", args)
-        entry = self._specializations.get(key)
-        if entry is None:
-            with self._lock:
-                entry = self._specializations.get(key)
-                if entry is None:
-                    entry = self._build(key)
-                    self._specializations[key] = entry
+        specs = self._specializations
+        entry = specs.get(key)
+        if entry is not None:
+            try:
+                specs.move_to_end(key)  # one C call: atomic under the GIL; the lock is for misses only
+            except KeyError:  # evicted by another thread just now; the entry we hold still works
+                pass
+            return entry
+        with self._lock:
+            entry = specs.get(key)
+            if entry is None:
+                entry = self._build(key)
+                specs[key] = entry
+                while len(specs) > self.max_cache:
+                    specs.popitem(last=False)
+                    self.evictions += 1
         return entry
 
     def _trace(self, signature, requires_grad=None):
@@ -145,6 +178,7 @@ class _Transform:
         return Lowered(stages)
 
     def cache_size(self) -> int:
+        """How many signatures are compiled and kept (at most `max_cache`)."""
         return len(self._specializations)
 
     def __repr__(self) -> str:
@@ -178,9 +212,10 @@ def _is_tracing(args) -> bool:
     return any(isinstance(a, Tensor) for a in args)
 
 
-def jit(fn: Callable) -> Jitted:
-    """Compiles `fn` (numpy arrays in, numpy arrays out) once per input signature."""
-    return Jitted(fn)
+def jit(fn: Callable, *, max_cache: Optional[int] = None) -> Jitted:
+    """Compiles `fn` (numpy arrays in, numpy arrays out) once per input signature, keeping the
+    `max_cache` most recently used signatures (see the module docstring)."""
+    return Jitted(fn, max_cache)
 
 
 # ---------------------------------------------------------------- gradients --
@@ -210,16 +245,25 @@ class _GradEntry:
         return [grads[self.grad_slot[a]] if a in self.grad_slot else self.zeros(a) for a in self.wrt]
 
 
-def _differentiated(transform: _Transform, signature, wrt) -> _GradEntry:
+def _differentiated(transform: _Transform, signature, wrt, fused: bool = False) -> _GradEntry:
+    """Traces, differentiates and compiles. With `fused`, the module also gets @<f>_fused (primal
+    and adjoint in one kernel, see passes/fuse_gradient.py) for callers that know the vjp upfront."""
     from symgrad.gradient import differentiate
     from symgrad.jit import compile as sg_compile
+    from symgrad.passes.fuse_gradient import build_fused
     traced = transform._trace(signature)
     for i in wrt:
         if np.dtype(signature[i][1]).kind != "f":
             raise TypeError(f"sg.{transform.kind}({transform.__name__}): argument {i} has dtype "
                             f"{np.dtype(signature[i][1])}; only float arguments can be differentiated")
     gradient = differentiate(traced, requires_grad=list(wrt))
-    return _GradEntry(traced, sg_compile(gradient), wrt)
+    fused_name = None
+    if fused:
+        with gradient.module.context:
+            fused_name = build_fused(gradient.f)
+    entry = _GradEntry(traced, sg_compile(gradient), wrt)
+    entry.fused = entry.cg.compiled[fused_name] if fused_name else None
+    return entry
 
 
 class _Vjp(_Transform):
@@ -278,8 +322,9 @@ class Grad(_Transform):
 
     kind = "grad"
 
-    def __init__(self, fn: Callable, argnums: Argnums = 0, with_value: bool = False):
-        super().__init__(fn)
+    def __init__(self, fn: Callable, argnums: Argnums = 0, with_value: bool = False,
+                 max_cache: Optional[int] = None):
+        super().__init__(fn, max_cache)
         self.argnums = argnums
         self.with_value = with_value
         if with_value:
@@ -287,7 +332,7 @@ class Grad(_Transform):
 
     def _build(self, signature):
         wrt, _ = _normalize_argnums(self.argnums, len(signature), f"sg.{self.kind}({self.__name__})")
-        entry = _differentiated(self, signature, wrt)
+        entry = _differentiated(self, signature, wrt, fused=True)
         out = entry.out_types
         if len(out) != 1 or out[0].rank != 0 or not out[0].is_float:
             got = ", ".join(str(t) for t in out)
@@ -299,21 +344,22 @@ class Grad(_Transform):
     def __call__(self, *args):
         entry = self._get(args)
         _, single = _normalize_argnums(self.argnums, len(args), f"sg.{self.kind}({self.__name__})")
-        (value,), saved = entry.cg.forward(*args)
-        grads = entry.cg.backward(saved, entry.one) if entry.vjp_outputs else ()
+        # One kernel: the loss and the gradients, the vjp of the loss being 1.
+        outputs = entry.fused(*args, *([entry.one] if entry.vjp_outputs else []))
+        value, grads = outputs[0], tuple(outputs[1:])
         grads = entry.gradients(grads) if grads else [entry.zeros(a) for a in entry.wrt]
         result = grads[0] if single else tuple(grads)
         return (value, result) if self.with_value else result
 
 
-def grad(fn: Callable, argnums: Argnums = 0) -> Grad:
+def grad(fn: Callable, argnums: Argnums = 0, *, max_cache: Optional[int] = None) -> Grad:
     """The gradient of scalar-valued `fn` with respect to argument(s) `argnums`."""
-    return Grad(fn, argnums)
+    return Grad(fn, argnums, max_cache=max_cache)
 
 
-def value_and_grad(fn: Callable, argnums: Argnums = 0) -> Grad:
+def value_and_grad(fn: Callable, argnums: Argnums = 0, *, max_cache: Optional[int] = None) -> Grad:
     """Like grad, returning (fn's value, gradient(s))."""
-    return Grad(fn, argnums, with_value=True)
+    return Grad(fn, argnums, with_value=True, max_cache=max_cache)
 
 
 __all__ = ["jit", "vjp", "grad", "value_and_grad", "Jitted", "Grad", "Lowered"]
