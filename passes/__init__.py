@@ -1,5 +1,5 @@
 """symgrad's MLIR passes. Importing this package registers all of them in `PASSES`."""
-from . import differentiate, verify  # noqa: F401
+from . import differentiate, fuse_gradient, verify  # noqa: F401
 from . import lower_to_linalg, pipelines  # noqa: F401  (convert-graph-to-linalg, graph-to-llvm)
 from .registry import PASSES, PassError, PassInfo, as_mlir_pass, parse_options, register_pass
 

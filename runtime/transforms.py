@@ -245,16 +245,25 @@ class _GradEntry:
         return [grads[self.grad_slot[a]] if a in self.grad_slot else self.zeros(a) for a in self.wrt]
 
 
-def _differentiated(transform: _Transform, signature, wrt) -> _GradEntry:
+def _differentiated(transform: _Transform, signature, wrt, fused: bool = False) -> _GradEntry:
+    """Traces, differentiates and compiles. With `fused`, the module also gets @<f>_fused (primal
+    and adjoint in one kernel, see passes/fuse_gradient.py) for callers that know the vjp upfront."""
     from symgrad.gradient import differentiate
     from symgrad.jit import compile as sg_compile
+    from symgrad.passes.fuse_gradient import build_fused
     traced = transform._trace(signature)
     for i in wrt:
         if np.dtype(signature[i][1]).kind != "f":
             raise TypeError(f"sg.{transform.kind}({transform.__name__}): argument {i} has dtype "
                             f"{np.dtype(signature[i][1])}; only float arguments can be differentiated")
     gradient = differentiate(traced, requires_grad=list(wrt))
-    return _GradEntry(traced, sg_compile(gradient), wrt)
+    fused_name = None
+    if fused:
+        with gradient.module.context:
+            fused_name = build_fused(gradient.f)
+    entry = _GradEntry(traced, sg_compile(gradient), wrt)
+    entry.fused = entry.cg.compiled[fused_name] if fused_name else None
+    return entry
 
 
 class _Vjp(_Transform):
@@ -323,7 +332,7 @@ class Grad(_Transform):
 
     def _build(self, signature):
         wrt, _ = _normalize_argnums(self.argnums, len(signature), f"sg.{self.kind}({self.__name__})")
-        entry = _differentiated(self, signature, wrt)
+        entry = _differentiated(self, signature, wrt, fused=True)
         out = entry.out_types
         if len(out) != 1 or out[0].rank != 0 or not out[0].is_float:
             got = ", ".join(str(t) for t in out)
@@ -335,8 +344,9 @@ class Grad(_Transform):
     def __call__(self, *args):
         entry = self._get(args)
         _, single = _normalize_argnums(self.argnums, len(args), f"sg.{self.kind}({self.__name__})")
-        (value,), saved = entry.cg.forward(*args)
-        grads = entry.cg.backward(saved, entry.one) if entry.vjp_outputs else ()
+        # One kernel: the loss and the gradients, the vjp of the loss being 1.
+        outputs = entry.fused(*args, *([entry.one] if entry.vjp_outputs else []))
+        value, grads = outputs[0], tuple(outputs[1:])
         grads = entry.gradients(grads) if grads else [entry.zeros(a) for a in entry.wrt]
         result = grads[0] if single else tuple(grads)
         return (value, result) if self.with_value else result

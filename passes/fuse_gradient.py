@@ -1,0 +1,79 @@
+"""`graph-fuse-gradient`: one function that runs the primal and the adjoint back to back.
+
+For `grad`/`value_and_grad` the vjp is known when compiling, so nothing forces
+the captures through memory between two kernels: `@f_fused(args..., vjps...)
+-> (real outputs..., gradients...)` inlines `@f` and the adjoint variant without
+the temporaries' vjps, wiring each capture straight to the value it captures.
+Upstream elementwise fusion can then merge primal and adjoint loops (e.g. `tanh`
+and its derivative in one pass over the data), and intermediates that were only
+saved for the adjoint become ordinary temporaries.
+"""
+from __future__ import annotations
+
+import mlir.ir as ir
+from mlir.dialects import func as func_d
+
+from .differentiate import build_adjoint_variant, read_gradient_info
+from .registry import PassError, register_pass
+
+FUSED_ATTR = "graph.fused"
+
+
+def _inline(block: ir.Block, source: func_d.FuncOp, mapping: dict) -> list:
+    """Clones `source`'s body into `block` with its arguments mapped; returns the mapped results."""
+    for op in source.entry_block.operations:
+        op = op.operation
+        if op.name == "func.return":
+            return [mapping[v] for v in op.operands]
+        if len(op.regions):
+            raise PassError([(op.location, f"cannot fuse @{source.sym_name.value}: '{op.name}' has regions")])
+        clone = op.clone(ip=ir.InsertionPoint(block))
+        for i, v in enumerate(op.operands):
+            if v in mapping:
+                clone.operands[i] = mapping[v]
+        for old, new in zip(op.results, clone.results):
+            mapping[old] = new
+    raise PassError([(source.location, f"@{source.sym_name.value} has no func.return")])
+
+
+def build_fused(fop: func_d.FuncOp) -> str:
+    """Adds `@<f>_fused` next to a differentiated `fop` (once) and returns its name."""
+    if FUSED_ATTR in fop.attributes:
+        return fop.attributes[FUSED_ATTR].value
+    info = read_gradient_info(fop)
+    present = tuple(i < info.f_real_outputs for i in info.df_input_vjps)
+    recompute = fop.attributes["graph.recompute"].value if "graph.recompute" in fop.attributes else "none"
+    adjoint_name = fop.attributes["graph.adjoint"].value if all(present) else \
+        build_adjoint_variant(fop, present, recompute)
+    table = ir.SymbolTable(fop.operation.parent)  # the variant may be new
+    adjoint = table[adjoint_name].opview
+    results = list(fop.type.results)
+    vjp_types = [results[i] for i in info.df_input_vjps if i < info.f_real_outputs]
+    name, k = f"{fop.sym_name.value}_fused", 1
+    while name in table:
+        name, k = f"{fop.sym_name.value}_fused_{k}", k + 1
+    with ir.InsertionPoint(fop), fop.location:
+        fused = func_d.FuncOp(name, (list(fop.type.inputs) + vjp_types,
+                                     results[:info.f_real_outputs] + list(adjoint.type.results)))
+    fused.operation.move_after(fop.operation)
+    n_args = len(fop.type.inputs)
+    block = fused.add_entry_block([fop.location] * (n_args + len(vjp_types)))
+    args = list(block.arguments)
+    outputs = _inline(block, fop, dict(zip(fop.entry_block.arguments, args[:n_args])))
+    captures = [args[i] for i in info.df_input_captured_inputs] + \
+        [outputs[i] for i in info.df_input_captured_outputs]
+    grads = _inline(block, adjoint, dict(zip(adjoint.entry_block.arguments, args[n_args:] + captures)))
+    with ir.InsertionPoint(block), fop.location:
+        func_d.ReturnOp(outputs[:info.f_real_outputs] + grads)
+    fused.attributes["graph.primal"] = ir.FlatSymbolRefAttr.get(fop.sym_name.value)
+    fop.attributes[FUSED_ATTR] = ir.FlatSymbolRefAttr.get(name)
+    return name
+
+
+@register_pass("graph-fuse-gradient",
+               "add @<f>_fused(args..., vjps...) -> (outputs..., gradients...) running the primal and the "
+               "adjoint of each differentiated function in one body (for grad/value_and_grad)")
+def graph_fuse_gradient(module_op) -> None:
+    for op in list(module_op.regions[0].blocks[0].operations):
+        if isinstance(op.opview, func_d.FuncOp) and "graph.adjoint" in op.attributes:
+            build_fused(op.opview)
