@@ -6,6 +6,16 @@
 # graphs, spread over every core. Minimal failing graphs are printed and saved under
 # test/python/fuzz/regressions/ (see the README there). Extra arguments go to pytest.
 source "$(dirname "$0")/env.sh"
+if [[ "${1:-}" == "ir" ]]; then  # ./scripts/fuzz.sh ir [N]: N IR mutations (default 3000), test/python/hardening
+  shift; if [[ "${1:-}" =~ ^[0-9]+$ ]]; then SYMGRAD_IRFUZZ_CASES="$1"; shift; fi
+  export SYMGRAD_IRFUZZ_CASES="${SYMGRAD_IRFUZZ_CASES:-3000}"
+  export SYMGRAD_IRFUZZ_SEED="${SYMGRAD_IRFUZZ_SEED:-$(( (RANDOM << 15) | RANDOM ))}"
+  JOBS="${SYMGRAD_FUZZ_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}"
+  export SYMGRAD_IRFUZZ_SHARDS="${SYMGRAD_IRFUZZ_SHARDS:-$(( JOBS * 4 ))}"
+  echo "==> $SYMGRAD_IRFUZZ_CASES IR mutations on $JOBS cores (replay: SYMGRAD_IRFUZZ_SEED=$SYMGRAD_IRFUZZ_SEED $0 ir" \
+       "$SYMGRAD_IRFUZZ_CASES)"
+  exec pytest -q -n "$JOBS" -p no:cacheprovider test/python/hardening/test_ir_adversarial.py::test_mutated_ir_never_crashes "$@"
+fi
 if [[ "${1:-}" =~ ^[0-9]+$ ]]; then SYMGRAD_FUZZ_EXAMPLES="$1"; shift; fi
 export SYMGRAD_FUZZ_EXAMPLES="${SYMGRAD_FUZZ_EXAMPLES:-5000}"
 export SYMGRAD_FUZZ_SEED="${SYMGRAD_FUZZ_SEED:-$(( (RANDOM << 15) | RANDOM ))}"

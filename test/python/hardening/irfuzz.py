@@ -28,6 +28,7 @@ import json
 import os
 import re
 import select
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -125,12 +126,15 @@ def worker(cases_path: str, start: int) -> None:
     import symgrad  # noqa: F401  (imported before the first case, so its time is not a case's)
     workdir = tempfile.mkdtemp(prefix="irfuzz-")
     out = sys.__stdout__
-    for i in range(start, len(cases)):
-        out.write(json.dumps({"begin": i}) + "\n")
-        out.flush()
-        res = run_one(base64.b64decode(cases[i][1]), workdir)
-        out.write(json.dumps({"end": i, "results": res}) + "\n")
-        out.flush()
+    try:
+        for i in range(start, len(cases)):
+            out.write(json.dumps({"begin": i}) + "\n")
+            out.flush()
+            res = run_one(base64.b64decode(cases[i][1]), workdir)
+            out.write(json.dumps({"end": i, "results": res}) + "\n")
+            out.flush()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 # --------------------------------------------------------------------- parent --
@@ -138,6 +142,13 @@ def run(cases: list[tuple[str, bytes]], timeout: float = 120.0, env: dict | None
     """Runs every case in worker processes; returns one {name, results} dict per case. A worker
     that dies or hangs marks its case `crash` / `hang` (with the exit status and stderr tail)."""
     tmp = tempfile.mkdtemp(prefix="irfuzz-parent-")
+    try:
+        return _run(cases, timeout, env, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _run(cases, timeout, env, tmp) -> list[dict]:
     cases_path = os.path.join(tmp, "cases.json")
     with open(cases_path, "w") as f:
         json.dump([[n, base64.b64encode(d).decode()] for n, d in cases], f)
