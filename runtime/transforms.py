@@ -269,6 +269,11 @@ def _differentiated(transform: _Transform, signature, wrt, fused: bool = False) 
 class _Vjp(_Transform):
     kind = "vjp"
 
+    def __init__(self, fn: Callable, state=None):
+        super().__init__(fn)
+        if state is not None:  # the specializations kept for fn across sg.vjp calls
+            self._specializations, self._lock = state
+
     def _build(self, signature):
         return _differentiated(self, signature, tuple(range(len(signature))))
 
@@ -280,19 +285,24 @@ def _check_cotangent(entry: _GradEntry, i: int, ct, name: str):
     return as_input(f"{name} (vjp cotangent)", i, entry.out_types[i], ct)
 
 
-_vjp_transforms: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+# fn -> (specializations, lock) for sg.vjp, which has no transform object to keep them in. The
+# values must not refer to fn (a _Vjp does), or no entry would ever die: a loop calling sg.vjp
+# on a new lambda each time would keep every lambda and its compiled kernels forever.
+_vjp_states: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _vjp_lock = threading.Lock()
 
 
 def _vjp_transform(fn) -> _Vjp:
     try:
         with _vjp_lock:
-            t = _vjp_transforms.get(fn)
-            if t is None:
-                t = _vjp_transforms[fn] = _Vjp(fn)
-            return t
+            state = _vjp_states.get(fn)
+            if state is None:
+                t = _Vjp(fn)
+                _vjp_states[fn] = (t._specializations, t._lock)
+                return t
     except TypeError:  # not weak-referenceable: no reuse across calls (sg.compile still caches)
         return _Vjp(fn)
+    return _Vjp(fn, state)
 
 
 def vjp(fn: Callable, *primals):

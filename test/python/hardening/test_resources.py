@@ -52,6 +52,29 @@ def test_evicted_memory_cache_entries_are_collected(monkeypatch):
     assert len(sgcache._memory) <= 3
 
 
+def test_vjp_of_a_new_function_each_call_keeps_nothing_alive():
+    """sg.vjp keeps its specializations per function, weakly: a loop over fresh lambdas (closures
+    over the batch, say) used to keep every lambda and its compiled gradient forever."""
+    from symgrad.runtime import transforms
+    x = np.linspace(-1, 1, 5)
+    before = len(transforms._vjp_states)
+    refs = []
+    for k in range(12):
+        fn = lambda x, k=k: sg.exp(x) * float(k)  # noqa: E731
+        out, vjp_fn = sg.vjp(fn, x)
+        np.testing.assert_allclose(vjp_fn(np.ones(5))[0], np.exp(x) * k, rtol=1e-12)
+        refs.append(weakref.ref(fn))
+        del fn, vjp_fn
+    gc.collect()
+    assert not any(r() for r in refs)
+    assert len(transforms._vjp_states) == before
+    # The same function keeps its specialization from one call to the next.
+    def f(x):
+        return sg.tanh(x) * 2.0
+    sg.vjp(f, x)
+    assert transforms._vjp_transform(f).cache_size() == 1
+
+
 def test_jit_keeps_the_most_recently_used_specializations(monkeypatch):
     calls = []
 
