@@ -338,7 +338,12 @@ def compile(module: Union[Module, str], *, opt_level: int = OPT_LEVEL, cache: bo
         t0 = time.perf_counter()
         sigs = signatures(module)
         if not sigs:
-            raise CompileError("verify", "the module has no public function to compile")
+            with module.context:  # located at the first (private or external) function, else the module
+                funcs = module.functions()
+                where = format_location((funcs[0] if funcs else module.mlir.operation).location)
+            raise CompileError("verify", "the module has no public function to compile",
+                               [(where.replace(":0:0", ":1:1") if where.endswith(":0:0") else where,
+                                 "no public function to compile (private and external functions are not)")])
         key = _cache.make_key(source, GRAPH_TO_LLVM, options)
         obj = _cache.load_object(key) if cache else None
         timings = {"key": time.perf_counter() - t0}

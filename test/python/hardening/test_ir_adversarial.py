@@ -110,6 +110,23 @@ def test_crash_regressions_are_located_errors(regression_results, case):
         assert f":{line}:" in detail, (k, detail)
 
 
+@pytest.mark.parametrize("text, where, message", [
+    ("func.func private @f() {\n  return\n}\n", "<compile input>:1:1", "no public function to compile"),
+    ("module {\n}\n", "<compile input>:1:1", "no public function to compile"),
+    ("\nfunc.func @f(%x: tensor<2xbf16>) -> tensor<2xbf16> {\n  return %x : tensor<2xbf16>\n}\n",
+     "<compile input>:2:1", "@f cannot be compiled: element type bf16 is not supported"),
+    ("func.func @f(%x: f32) -> f32 {\n  return %x : f32\n}\n", "<compile input>:1:1",
+     "@f cannot be compiled: expected a ranked tensor type, got f32"),
+])
+def test_compile_errors_about_the_whole_module_are_located(text, where, message):
+    """Found by the fuzzer: CompileErrors that came without any location."""
+    import symgrad as sg
+    with pytest.raises(sg.CompileError) as info:
+        sg.compile(text)
+    assert info.value.stage == "verify"
+    assert any(loc == where and message in msg for loc, msg in info.value.diagnostics), info.value.diagnostics
+
+
 def test_check_text_positions_and_exceptions():
     assert check_text(BASE) is None
     line, col, msg = check_text("module {\n  %0 = \"graph\"() : () -> ()\n}")
