@@ -136,6 +136,10 @@ def _llvm():
         if not _llvm_ready:
             llvm.initialize_native_target()
             llvm.initialize_native_asmprinter()
+            # The loop vectorizer sizes vectors by a loop's widest type by default: the f64
+            # accumulator of a float32 sum then halves the width of the float32 work fused into
+            # it (exp at 4 lanes, not 8). Sizing by the narrowest type: row sum(exp) 4.4 -> 2.8 ms.
+            llvm.set_option("", "-vectorizer-maximize-bandwidth")
             _llvm_ready = True
     return llvm
 

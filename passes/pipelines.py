@@ -8,7 +8,13 @@ The stages, in order (GRAPH_TO_LLVM is the exact text):
  1. convert-graph-to-linalg: every graph op to linalg/tensor/arith/math on
     tensors (lowerings live in the op registry); functions get
     `llvm.emit_c_interface` and read-only arguments; i1 tensors become i8.
- 2. Elementwise fusion (plus canonicalize/cse) on tensors.
+ 2. Elementwise fusion (plus canonicalize/cse) on tensors. First the unit dims
+    that keepdims leaves (a [n, 1] row statistic) are folded out of the
+    generics (linalg-fold-unit-extent-dims) and the reshape pairs around them
+    cancel (canonicalize): otherwise fusion pushes the reshapes through the
+    generics as unit dims, and a result that ends up a reshaped view is
+    computed in a temporary and copied into its out-parameter (W4's softmax
+    spent 3/4 of its time on such a 16 MiB temporary and its copy).
  3. One-shot bufferization across function boundaries with identity layouts
     (plain contiguous memrefs at the ABI), then buffer-results-to-out-params
     with hoisted static allocations: every result becomes a caller-allocated
@@ -52,6 +58,9 @@ BUFFERIZE = ("one-shot-bufferize{bufferize-function-boundaries function-boundary
 
 TENSOR_STAGES = (
     "convert-graph-to-linalg",
+    "canonicalize",
+    "linalg-fold-unit-extent-dims",
+    "canonicalize",
     "func.func(linalg-fuse-elementwise-ops)",
     "canonicalize",
     "cse",
