@@ -364,10 +364,11 @@ def check_hvp(g: RandomGraph, grad: sg.Gradient, runner: Runner, report: Report)
     wrt = list(grad.df_output_vjps)
     cts = [rng.standard_normal(t.shape).astype(t.np_dtype) if t.is_float else None for t in g.output_types]
     vjps = [cts[i] for i in grad.df_input_vjps]
-    vs = [rng.standard_normal(g.arg_types[i].shape) for i in wrt]
+    vs = [rng.standard_normal(g.arg_types[i].shape).astype(g.arg_types[i].np_dtype) for i in wrt]
     run = runner.for_gradient(grad.module)
 
     def gradient_at(arrays):
+        arrays = [np.asarray(a).astype(x.dtype) for a, x in zip(arrays, g.inputs)]
         _, saved = grad.forward(*arrays, runner=run)
         return grad.backward(saved, *vjps, runner=run)
 

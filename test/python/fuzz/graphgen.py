@@ -49,7 +49,10 @@ MAX_DIM = 4
 # finite differences meaningless long before they overflow.
 MAX_MAGNITUDE = 1e6
 
-ARG_DTYPES = ("f64",) * 5 + ("i1",)  # arguments after the first
+# Float arguments are float64 (the precision of the numerical checks) but for one graph in
+# five, float32; after the first, one argument in six is a boolean mask instead.
+FLOAT_DTYPES = ("f64",) * 4 + ("f32",)
+ARG_KINDS = (True,) * 5 + (False,)  # True: a float argument
 # Ops in registry order; hypothesis shrinks a drawn op towards the first ones.
 OP_NAMES = tuple(OPS)
 # Where argument values are drawn: every op's test domain, the default one first.
@@ -66,7 +69,7 @@ class Step:
 
 @dataclass
 class RandomGraph:
-    arg_types: list  # TensorType per argument (f64, or i1 for a mask)
+    arg_types: list  # TensorType per argument (f64 or f32, or i1 for a mask)
     inputs: list  # one numpy array per argument
     steps: list  # Step per op, in order; value k >= len(args) is the result of steps[k - len(args)]
     outputs: list  # value indices returned by the function
@@ -507,10 +510,12 @@ class _Builder:
 
 @st.composite
 def random_graphs(draw, max_ops: int = MAX_OPS, op_names=OP_NAMES, hvp_every: int = 3, runner: str = "interpret"):
-    """A `RandomGraph`: 1-3 arguments (float64; after the first, now and then a boolean
-    mask, which never requires grad), up to `max_ops` ops from `op_names`, 1-2 outputs."""
+    """A `RandomGraph`: 1-3 arguments (float64, or float32 for the whole graph now and then;
+    after the first, now and then a boolean mask, which never requires grad), up to
+    `max_ops` ops from `op_names`, 1-2 outputs."""
     base = draw(shapes())
-    arg_types = [TensorType(draw(related_shape(base)), "f64" if k == 0 else draw(st.sampled_from(ARG_DTYPES)))
+    dtype = draw(st.sampled_from(FLOAT_DTYPES))
+    arg_types = [TensorType(draw(related_shape(base)), dtype if k == 0 or draw(st.sampled_from(ARG_KINDS)) else "i1")
                  for k in range(draw(st.integers(1, MAX_ARGS)))]
     seed = draw(st.integers(0, 2**31 - 1))
     rng = np.random.default_rng(seed)
@@ -520,7 +525,7 @@ def random_graphs(draw, max_ops: int = MAX_OPS, op_names=OP_NAMES, hvp_every: in
             inputs.append(rng.random(t.shape) < 0.5)
             continue
         lo, hi = draw(st.sampled_from(DOMAINS))
-        inputs.append(rng.uniform(lo, hi, t.shape))
+        inputs.append(rng.uniform(lo, hi, t.shape).astype(t.np_dtype))
     builder = _Builder(arg_types, inputs, base, known_bugs(runner))
     for _ in range(draw(st.sampled_from(range(1, max_ops + 1)))):
         for _attempt in range(4):  # an op the current values cannot feed: draw another

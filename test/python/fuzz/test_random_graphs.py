@@ -131,6 +131,7 @@ FEATURES = {
     "three arguments": lambda g: len(g.arg_types) == 3,
     "boolean argument": lambda g: any(t.dtype == "i1" for t in g.arg_types),
     "float32 values": lambda g: g.has_f32,
+    "float32 arguments": lambda g: any(t.dtype == "f32" for t in g.arg_types),
     "hvp": lambda g: g.hvp,
     "eight ops": lambda g: len(g.steps) == 8,
 }
