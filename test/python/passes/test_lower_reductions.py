@@ -109,3 +109,18 @@ def test_elementwise_and_reduction_loops_vectorize():
     assert re.search(r"<\d+ x float>", text)
     assert re.search(r"fadd reassoc <\d+ x double>", text), "the row sum did not vectorize"
     assert not re.search(r"call \S+ @(expf|exp|logf|log)\(", text)
+
+
+def test_row_statistics_stay_two_dimensional():
+    """keepdims' [n, 1] row statistics (softmax's max and logsumexp, and the same captured for
+    the adjoint) are folded out of the generics before and after fusion: no unit dim spreads
+    into a [n, 1, m] iteration space, whose result would be computed in a temporary and copied."""
+    x = np.ones((64, 32), np.float32)
+
+    def loss(v):
+        s = sg.softmax(v, axis=-1)
+        return (s * s).sum()
+
+    text = sg.value_and_grad(loss).lower(x).as_text("linalg")
+    assert "linalg.generic" in text
+    assert not re.search(r"tensor<64x1x32x", text), "a unit dim spread into the row loops"
