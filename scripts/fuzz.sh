@@ -2,6 +2,7 @@
 # The long random-graph fuzz run (issue 6), one command:
 #   ./scripts/fuzz.sh [N]            N random graphs (default 5000) with a fresh seed
 #   SYMGRAD_FUZZ_SEED=S ./scripts/fuzz.sh N    replays the run that printed seed S
+#   SYMGRAD_FUZZ_RUNNERS=interpret,compiled ./scripts/fuzz.sh N   also checks native kernels
 # The normal suite runs a fixed-seed 300; this runs the same properties on many more
 # graphs, spread over every core. Minimal failing graphs are printed and saved under
 # test/python/fuzz/regressions/ (see the README there). Extra arguments go to pytest.

@@ -24,10 +24,9 @@ Runner hook: `Runner.run(module, func_name, *arrays)` runs one function (the
 primal, the adjoints and their variants all go through it). The suite uses the
 reference interpreter, which must match the references bit for bit. `COMPILED`
 runs `sg.compile`d native kernels instead (to a few ulps): opt in with
-SYMGRAD_FUZZ_RUNNERS=interpret,compiled. It is not in the default run yet:
-native code crashes the process on graphs that return one buffer twice (see
-regressions/duplicate-result-compile.mlir), which a crash-isolated run hits a few
-times per hundred graphs.
+SYMGRAD_FUZZ_RUNNERS=interpret,compiled (e.g. for scripts/fuzz.sh). It is not in
+the default run because compiling every primal and adjoint costs about a second
+per graph; its regressions (runner: compiled) are replayed on every run.
 """
 from __future__ import annotations
 
