@@ -282,7 +282,7 @@ def lower_to_llvm_ir(module: Module, key: str = "adhoc", pipeline: Optional[str]
     text = module.mlir_with_debuginfo()
     times = {}
     t0 = time.perf_counter()
-    diags = module.diagnostics()
+    diags = module.diagnostics(lowering=True)
     if diags:
         path, cmd = _reproduce("lower", key, text, pipeline)
         raise CompileError("verify", "the module is not valid graph IR",
@@ -372,7 +372,7 @@ def lower_stages(module: Module) -> dict:
     from symgrad.passes.pipelines import GRAPH_TO_LINALG, LINALG_TO_LLVM, LoweringError, run_pipeline, translate
 
     out = {"graph": str(module)}
-    diags = module.diagnostics()
+    diags = module.diagnostics(lowering=True)
     if diags:
         raise CompileError("verify", "the module is not valid graph IR",
                            [(format_location(d.location), d.message) for d in diags])

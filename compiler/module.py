@@ -213,14 +213,15 @@ class Module:
                 return f
         raise KeyError(f"no function @{name} in the module (it has {self.function_names()})")
 
-    def diagnostics(self) -> list[Diagnostic]:
-        """MLIR's structural verifier first, then the `graph` shape and dtype rules."""
+    def diagnostics(self, lowering: bool = False) -> list[Diagnostic]:
+        """MLIR's structural verifier first, then the `graph` shape and dtype rules (with
+        `lowering`, also what the lowering to LLVM cannot take)."""
         with self.context:
             try:
                 self.mlir.operation.verify()
             except ir.MLIRError as e:
                 return [Diagnostic(d.location, d.message) for d in e.error_diagnostics]
-            return verify_graph(self.mlir.operation)
+            return verify_graph(self.mlir.operation, lowering=lowering)
 
     def verify(self) -> "Module":
         diags = self.diagnostics()

@@ -105,33 +105,88 @@ def oversized(t: ir.Type) -> str | None:
     return None
 
 
-def verify_sizes(op: ir.Operation) -> str | None:
-    """The first type of `op` (results, block arguments of its regions, function signature) that
-    is too large, as a message, or None. Runs on ops of every dialect."""
+def _types(op: ir.Operation) -> list[ir.Type]:
+    """The types `op` defines: results, arguments of its blocks, its function signature."""
     types = [r.type for r in op.results]
     for region in op.regions:
         for block in region.blocks:
             types += [a.type for a in block.arguments]
-    if "function_type" in op.attributes:
-        try:
-            ft = ir.FunctionType(ir.TypeAttr(op.attributes["function_type"]).value)
-            types += list(ft.inputs) + list(ft.results)
-        except (ValueError, TypeError):
-            pass
-    for t in types:
+    ft = _function_type(op)
+    if ft is not None:
+        types += list(ft.inputs) + list(ft.results)
+    return types
+
+
+def _function_type(op: ir.Operation):
+    if "function_type" not in op.attributes:
+        return None
+    try:
+        return ir.FunctionType(ir.TypeAttr(op.attributes["function_type"]).value)
+    except (ValueError, TypeError):
+        return None
+
+
+def verify_sizes(op: ir.Operation) -> str | None:
+    """The first type of `op` that is too large, as a message, or None. Runs on ops of every dialect."""
+    for t in _types(op):
         msg = oversized(t)
         if msg:
             return f"'{op.name}' op {msg}"
     return None
 
 
-def verify(root: ir.Operation) -> list[Diagnostic]:
-    """Every problem found in `graph` ops under `root` (and types too large for any op), in walk
-    order."""
+REQUIRES_GRAD = "graph.requires_grad"
+
+
+def verify_requires_grad(op: ir.Operation) -> str | None:
+    """An argument marked {graph.requires_grad} must have a graph tensor type (the gradient pass
+    builds its zero gradient and its adjoint's signature from it)."""
+    ft = _function_type(op)
+    if ft is None or "arg_attrs" not in op.attributes:
+        return None
+    try:
+        arg_attrs = list(ir.ArrayAttr(op.attributes["arg_attrs"]))
+    except (ValueError, TypeError):
+        return None
+    for i, (t, d) in enumerate(zip(ft.inputs, arg_attrs)):
+        try:
+            marked = REQUIRES_GRAD in ir.DictAttr(d)
+        except (ValueError, TypeError):
+            continue
+        if marked:
+            try:
+                TensorType.from_mlir(t)
+            except ShapeError as e:
+                return f"'{op.name}' op argument #{i} is marked {{{REQUIRES_GRAD}}} but its type is not a graph " \
+                       f"tensor: {e}"
+    return None
+
+
+def _memref_element(t: ir.Type) -> bool:
+    """MemRefType::isValidElementType for the builtin types (no dialect type qualifies in practice)."""
+    return isinstance(t, (ir.IntegerType, ir.FloatType, ir.ComplexType, ir.IndexType, ir.VectorType))
+
+
+def verify_lowerable(op: ir.Operation) -> str | None:
+    """A tensor whose elements cannot be memref elements (e.g. !llvm.ptr) makes bufferization
+    assert (abort) instead of failing: such types are rejected before lowering."""
+    for t in _types(op):
+        if isinstance(t, (ir.RankedTensorType, ir.UnrankedTensorType)) and not _memref_element(t.element_type):
+            return f"'{op.name}' op type {t} cannot be lowered: tensor elements must be integers, floats, " \
+                   f"complex numbers, indices or vectors to become memory"
+    return None
+
+
+def verify(root: ir.Operation, lowering: bool = False, rules: bool = True) -> list[Diagnostic]:
+    """Every problem found in `graph` ops under `root` (and, in ops of every dialect, types too
+    large to exist and misplaced {graph.requires_grad}), in walk order. With `lowering`, also
+    what would crash the lowering to LLVM (verify_lowerable). Without `rules`, only what would
+    crash MLIR (sizes, and with `lowering` lowerability): the guards that `--no-verify` keeps."""
     found: list[Diagnostic] = []
 
     def visit(op):
-        msg = verify_sizes(op) or verify_op(op)
+        msg = verify_sizes(op) or (lowering and verify_lowerable(op)) or \
+            (rules and (verify_requires_grad(op) or verify_op(op)))
         if msg:
             found.append(Diagnostic(op.location, msg))
         return ir.WalkResult.ADVANCE

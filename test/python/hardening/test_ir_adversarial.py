@@ -88,12 +88,23 @@ REGRESSIONS = {
     "element-count-overflow": (BASE.replace("3x4xf32", "4611686018427387904x2xf32").encode(), 1, "is too large"),
     "byte-size-overflow": (BASE.replace("3x4xf32", "2305843009213693952xf32").encode(), 1,
                            "2305843009213693952 elements, 9223372036854775808 bytes"),
+    # --graph-differentiate: "internal error ... ShapeError" at 0:0 (the pass built a zero gradient for it).
+    "requires-grad-on-unsupported-type": (
+        b"func.func @f(%x: tensor<2xui1> {graph.requires_grad}) -> tensor<2xui1> {\n"
+        b"  return %x : tensor<2xui1>\n}\n", 1, "argument #0 is marked {graph.requires_grad} but its type is not"),
+}
+# Valid IR that only the lowering cannot take: parsing, printing and differentiating it succeed.
+LOWERING_ONLY = ("llvm", "llvm-ir", "compile")
+REGRESSIONS_LOWERING = {
+    # Bufferization asserted (MemRefType::get, "verifyInvariants") on tensor<4x!llvm.ptr>: signal 6.
+    "tensor-of-llvm-pointers": (b"func.func @f(%x: tensor<4x!llvm.ptr>) -> tensor<4x!llvm.ptr> {\n"
+                                b"  return %x : tensor<4x!llvm.ptr>\n}\n", 1, "cannot be lowered: tensor elements must be"),
 }
 
 
 @pytest.fixture(scope="module")
 def regression_results(tmp_path_factory):
-    cases = [(name, data) for name, (data, _, _) in REGRESSIONS.items()]
+    cases = [(name, data) for name, (data, _, _) in {**REGRESSIONS, **REGRESSIONS_LOWERING}.items()]
     env = dict(os.environ, SYMGRAD_CACHE_DIR=str(tmp_path_factory.mktemp("cache")))
     return {r["name"]: r["results"] for r in irfuzz.run(cases, env=env)}
 
@@ -125,6 +136,21 @@ def test_compile_errors_about_the_whole_module_are_located(text, where, message)
         sg.compile(text)
     assert info.value.stage == "verify"
     assert any(loc == where and message in msg for loc, msg in info.value.diagnostics), info.value.diagnostics
+
+
+@pytest.mark.parametrize("case", sorted(REGRESSIONS_LOWERING))
+def test_lowering_crash_regressions_are_located_errors(regression_results, case):
+    _, line, message = REGRESSIONS_LOWERING[case]
+    res = regression_results[case]
+    assert "worker" not in res, res["worker"]
+    for k in ENTRY_POINTS:
+        if k not in LOWERING_ONLY:
+            assert res[k] == "ok", (k, res[k])
+            continue
+        assert res[k] == "error", (k, res[k])
+        assert f":{line}:" in res[k + ":text"], (k, res[k + ":text"])
+    for k in ("llvm", "llvm-ir"):  # the driver's own message (sg.compile names the unsupported signature first)
+        assert message in res[k + ":text"], (k, res[k + ":text"])
 
 
 def test_check_text_positions_and_exceptions():
