@@ -162,6 +162,68 @@ def verify_requires_grad(op: ir.Operation) -> str | None:
     return None
 
 
+GRADIENT_FIELDS = ("df_input_vjps", "df_input_captured_inputs", "df_input_captured_outputs", "df_output_vjps")
+
+
+def verify_gradient_contract(op: ir.Operation) -> str | None:
+    """A function carrying `graph.adjoint` (the output of graph-differentiate) must keep the
+    Gradient contract its attributes state, or sg.Gradient would index out of range or, worse,
+    run the wrong function on the wrong values: the attributes have their kinds, every offset is
+    in range, and the adjoint exists with the signature the offsets imply."""
+    if "graph.adjoint" not in op.attributes:
+        return None
+    ft = _function_type(op)
+    if ft is None:
+        return f"'{op.name}' op has graph.adjoint but is not a function"
+    where = f"'{op.name}' op Gradient contract: "
+    attrs = op.attributes
+    if not isinstance(attrs["graph.adjoint"], ir.FlatSymbolRefAttr):
+        return where + f"graph.adjoint must be a symbol such as @f_adjoint, got {attrs['graph.adjoint']}"
+    real = attrs["graph.f_real_outputs"] if "graph.f_real_outputs" in attrs else None
+    if not isinstance(real, ir.IntegerAttr) or isinstance(real, ir.BoolAttr):
+        return where + f"graph.f_real_outputs must be an integer such as `1 : i64`, got {real}"
+    nargs, nres = len(ft.inputs), len(ft.results)
+    if not 0 <= real.value <= nres:
+        return where + f"graph.f_real_outputs = {real.value} is outside [0, {nres}] (the function has {nres} results)"
+    fields = {}
+    for name in GRADIENT_FIELDS:
+        a = attrs[f"graph.{name}"] if f"graph.{name}" in attrs else None
+        if not isinstance(a, ir.DenseI64ArrayAttr):
+            return where + f"graph.{name} must be an array<i64: ...>, got {a}"
+        fields[name] = [int(v) for v in a]
+    bounds = {"df_input_vjps": ("results", nres), "df_input_captured_inputs": ("arguments", nargs),
+              "df_input_captured_outputs": ("results", nres), "df_output_vjps": ("arguments", nargs)}
+    for name, (what, n) in bounds.items():
+        bad = [v for v in fields[name] if not 0 <= v < n]
+        if bad:
+            return where + f"graph.{name} has offset {bad[0]}, but the function has {n} {what}"
+    for name in ("df_input_vjps", "df_output_vjps"):
+        if len(set(fields[name])) != len(fields[name]):
+            return where + f"graph.{name} repeats an offset: {fields[name]}"
+    try:
+        df = ir.SymbolTable(op.parent)[attrs["graph.adjoint"].value]
+    except (KeyError, ValueError, TypeError):
+        return where + f"the adjoint {attrs['graph.adjoint']} is not a function of this module"
+    dft = _function_type(df.operation)
+    if dft is None or df.operation == op:
+        return where + f"the adjoint {attrs['graph.adjoint']} is not another function"
+    want_in = [ft.results[i] for i in fields["df_input_vjps"]] + \
+        [ft.inputs[i] for i in fields["df_input_captured_inputs"]] + \
+        [ft.results[i] for i in fields["df_input_captured_outputs"]]
+    want_out = [ft.inputs[i] for i in fields["df_output_vjps"]]
+    got_out = list(dft.results)
+    df_real = df.attributes["graph.f_real_outputs"] if "graph.f_real_outputs" in df.attributes else None
+    if "graph.adjoint" in df.attributes and isinstance(df_real, ir.IntegerAttr):
+        got_out = got_out[:df_real.value]  # differentiated in turn: its captured temporaries follow
+    if [str(t) for t in dft.inputs] != [str(t) for t in want_in] or \
+            [str(t) for t in got_out] != [str(t) for t in want_out]:
+        show = lambda ts: "(" + ", ".join(str(t) for t in ts) + ")"  # noqa: E731
+        return where + f"the adjoint {attrs['graph.adjoint']} has type {show(dft.inputs)} -> {show(dft.results)}, " \
+                       f"but the offsets imply {show(want_in)} -> {show(want_out)} (vjps, captured inputs, " \
+                       f"captured outputs -> one gradient per df_output_vjps entry)"
+    return None
+
+
 def _memref_element(t: ir.Type) -> bool:
     """MemRefType::isValidElementType for the builtin types (no dialect type qualifies in practice)."""
     return isinstance(t, (ir.IntegerType, ir.FloatType, ir.ComplexType, ir.IndexType, ir.VectorType))
@@ -186,7 +248,7 @@ def verify(root: ir.Operation, lowering: bool = False, rules: bool = True) -> li
 
     def visit(op):
         msg = verify_sizes(op) or (lowering and verify_lowerable(op)) or \
-            (rules and (verify_requires_grad(op) or verify_op(op)))
+            (rules and (verify_requires_grad(op) or verify_gradient_contract(op) or verify_op(op)))
         if msg:
             found.append(Diagnostic(op.location, msg))
         return ir.WalkResult.ADVANCE

@@ -153,6 +153,42 @@ def test_lowering_crash_regressions_are_located_errors(regression_results, case)
         assert message in res[k + ":text"], (k, res[k + ":text"])
 
 
+GRADIENT_MUTATIONS = {  # the seed's example, differentiated; each edit breaks the contract its attributes state
+    "vjp-offset-out-of-range": ("df_input_vjps = array<i64: 0, 2>", "df_input_vjps = array<i64: 0, 99>",
+                                "graph.df_input_vjps has offset 99, but the function has 3 results"),
+    "negative-offset": ("df_input_vjps = array<i64: 0, 2>", "df_input_vjps = array<i64: -5, 2>", "offset -5"),
+    "captured-input-out-of-range": ("captured_inputs = array<i64: 0>", "captured_inputs = array<i64: 7>",
+                                    "graph.df_input_captured_inputs has offset 7, but the function has 2 arguments"),
+    "too-many-real-outputs": ("f_real_outputs = 2 : i64", "f_real_outputs = 99 : i64",
+                              "graph.f_real_outputs = 99 is outside [0, 3]"),
+    "repeated-gradient": ("df_output_vjps = array<i64: 0>", "df_output_vjps = array<i64: 1, 1>", "repeats an offset"),
+    "more-gradients-than-the-adjoint-returns": ("df_output_vjps = array<i64: 0>", "df_output_vjps = array<i64: 0, 1>",
+                                                 "the offsets imply"),
+    "missing-adjoint": ("graph.adjoint = @f_adjoint", "graph.adjoint = @nosuch", "@nosuch is not a function"),
+    "primal-as-its-own-adjoint": ("graph.adjoint = @f_adjoint", "graph.adjoint = @f", "@f is not another function"),
+    "offsets-of-another-kind": ("df_input_vjps = array<i64: 0, 2>", 'df_input_vjps = "x"', "must be an array<i64"),
+    "real-outputs-of-another-kind": ("f_real_outputs = 2 : i64", "f_real_outputs = 2.0 : f32", "must be an integer"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(GRADIENT_MUTATIONS))
+def test_a_broken_gradient_contract_is_a_located_error(case):
+    """Found by hand after the fuzzer's attribute mutations: sg.Gradient read such modules and
+    raised IndexError/TypeError, or ran the wrong function (a 'gradient' from @f itself) or
+    returned zeros for gradients the adjoint does not compute."""
+    import numpy as np
+    import symgrad as sg
+    g = sg.differentiate(sg.trace(lambda x, m: (sg.tanh(sg.exp(x) * x), m * m), np.ones(3), np.ones(3),
+                                  requires_grad=[0]))
+    text = str(g.module)
+    old, new, message = GRADIENT_MUTATIONS[case]
+    assert text.count(old) == 1
+    with pytest.raises(sg.IRError) as info:
+        sg.parse(text.replace(old, new), name="grad.mlir")
+    ((loc, msg),) = info.value.diagnostics
+    assert loc == "grad.mlir:2:3" and "Gradient contract: " in msg and message in msg, (loc, msg)
+
+
 def test_check_text_positions_and_exceptions():
     assert check_text(BASE) is None
     line, col, msg = check_text("module {\n  %0 = \"graph\"() : () -> ()\n}")

@@ -1,0 +1,61 @@
+// Inputs that crashed MLIR or symgrad before issue 6's hardening, each now a located error
+// (dialects/graph/verifier.py, compiler/module.py check_text). test/python/hardening has the fuzzer.
+// RUN: %symgrad-opt %s --split-input-file --verify-diagnostics
+// RUN: %symgrad-opt %s --split-input-file --verify-diagnostics --graph-differentiate
+
+// An element count past 2^63 aborted in ShapedType::getNumElements during lowering.
+// expected-error@+1 {{'func.func' op type tensor<4611686018427387904x2xf32> is too large: 9223372036854775808 elements, 36893488147419103232 bytes (at most 2^63-1 bytes can be addressed)}}
+func.func @huge(%x: tensor<4611686018427387904x2xf32>) -> tensor<4611686018427387904x2xf32> {
+  return %x : tensor<4611686018427387904x2xf32>
+}
+
+// -----
+
+// The gradient pass built a zero gradient of this type and failed with an internal ShapeError.
+// expected-error@+1 {{'func.func' op argument #0 is marked {graph.requires_grad} but its type is not a graph tensor: element type ui1 is not supported (expected f32, f64 or i1)}}
+func.func @f(%x: tensor<2xui1> {graph.requires_grad}) -> tensor<2xui1> {
+  return %x : tensor<2xui1>
+}
+
+// -----
+
+// A Gradient contract whose offsets do not fit the functions (sg.Gradient indexed out of range).
+// expected-error@+1 {{'func.func' op Gradient contract: graph.df_input_captured_inputs has offset 3, but the function has 1 arguments}}
+func.func @f(%x: tensor<3xf32> {graph.requires_grad}) -> (tensor<3xf32>, tensor<3xf32>) attributes {graph.adjoint = @f_adjoint, graph.df_input_captured_inputs = array<i64: 3>, graph.df_input_captured_outputs = array<i64: 1>, graph.df_input_vjps = array<i64: 0>, graph.df_output_vjps = array<i64: 0>, graph.f_real_outputs = 1 : i64} {
+  %0 = "graph.exp"(%x) : (tensor<3xf32>) -> tensor<3xf32>
+  return %0, %0 : tensor<3xf32>, tensor<3xf32>
+}
+func.func @f_adjoint(%dy: tensor<3xf32>, %x: tensor<3xf32>, %y: tensor<3xf32>) -> tensor<3xf32> attributes {graph.primal = @f} {
+  %0 = "graph.mul"(%dy, %y) : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+// ... or whose adjoint has another signature (it was run on the wrong values).
+// expected-error@+1 {{'func.func' op Gradient contract: the adjoint @g has type (tensor<3xf32>) -> (tensor<3xf32>), but the offsets imply (tensor<3xf32>, tensor<3xf32>) -> (tensor<3xf32>)}}
+func.func @f(%x: tensor<3xf32> {graph.requires_grad}) -> (tensor<3xf32>, tensor<3xf32>) attributes {graph.adjoint = @g, graph.df_input_captured_inputs = array<i64>, graph.df_input_captured_outputs = array<i64: 1>, graph.df_input_vjps = array<i64: 0>, graph.df_output_vjps = array<i64: 0>, graph.f_real_outputs = 1 : i64} {
+  %0 = "graph.exp"(%x) : (tensor<3xf32>) -> tensor<3xf32>
+  return %0, %0 : tensor<3xf32>, tensor<3xf32>
+}
+func.func @g(%dy: tensor<3xf32>) -> tensor<3xf32> {
+  return %dy : tensor<3xf32>
+}
+
+// -----
+
+// A generic op name with an empty op part, in a loaded dialect: LLVM ERROR "created with
+// unregistered dialect" (an abort) inside MLIR's parser.
+func.func @f(%x: tensor<3xf32>) -> tensor<3xf32> {
+  // expected-error@+1 {{'graph.' is not a valid operation name (expected 'dialect.operation')}}
+  %0 = "graph."(%x) : (tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+// Brackets nested thousands deep overflowed the stack of MLIR's recursive-descent parser.
+// expected-error@+1 {{brackets nested more than 256 levels deep are not supported}}
+func.func @f() -> ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((f32)))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))) {
+  return
+}
