@@ -177,7 +177,13 @@ def decode(data: Union[str, bytes]) -> str:
 
 
 def new_context() -> ir.Context:
+    """A context with the `graph` dialect, single-threaded: with MLIR's threads, the verifier and
+    the pass manager report errors from worker threads, and the bindings' error capture then
+    touches Python objects without the GIL, which aborts the process ("Critical nanobind error:
+    ... while the GIL was not held"; e.g. a module whose nested module and function both fail
+    to verify)."""
     ctx = ir.Context()
+    ctx.enable_multithreading(False)
     graph.load(ctx)
     return ctx
 
