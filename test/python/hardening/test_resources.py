@@ -41,6 +41,25 @@ def test_a_dropped_compiled_module_is_collected_with_its_engine():
     assert module() is None and engine() is None  # ... and nothing else does
 
 
+def test_compiling_and_dropping_many_modules_frees_every_engine():
+    """Each compile makes a CompiledModule and its MCJIT engine (the code); loaded again and again
+    from the disk cache and dropped, none may survive (the memory cache is emptied each time)."""
+    texts = [str(sg.trace(lambda x: sg.tanh(x) * float(k), np.ones(k + 1))) for k in range(10)]
+    for t in texts:
+        sg.compile(t)
+    refs = []
+    for i in range(60):
+        sg.clear_cache(memory=True, disk=False)
+        cm = sg.compile(texts[i % 10])
+        assert cm.cache == "disk"
+        np.testing.assert_allclose(cm.f(np.ones(i % 10 + 1)), np.tanh(1.0) * (i % 10))
+        refs += [weakref.ref(cm), weakref.ref(cm._engine), weakref.ref(cm._target_machine)]
+        del cm
+    sg.clear_cache(memory=True, disk=False)  # it holds the last one
+    gc.collect()
+    assert sum(r() is not None for r in refs) == 0
+
+
 def test_evicted_memory_cache_entries_are_collected(monkeypatch):
     monkeypatch.setenv("SYMGRAD_MEMORY_CACHE_SIZE", "3")
     refs = []
