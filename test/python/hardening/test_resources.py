@@ -182,6 +182,7 @@ def test_a_long_jit_session_over_many_shapes_stays_bounded(tmp_path):
                           timeout=max(600, n))
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(f"{n} shapes:", out)
     worst = out["worst"]
     assert worst["jit"] <= 6 and worst["grad"] <= 6 and worst["memory"] <= 8, worst
     assert out["evictions"] == n - 6
