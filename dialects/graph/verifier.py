@@ -126,6 +126,15 @@ def _function_type(op: ir.Operation):
         return None
 
 
+def _graph_function_type(op: ir.Operation):
+    """The type of a func.func still at the graph level, or None: once bufferized (memrefs in its
+    signature) or lowered, its graph.* attributes describe what it was, not what it is."""
+    ft = _function_type(op) if op.name == "func.func" else None
+    if ft is None or any(isinstance(t, (ir.MemRefType, ir.UnrankedMemRefType)) for t in [*ft.inputs, *ft.results]):
+        return None
+    return ft
+
+
 def verify_sizes(op: ir.Operation) -> str | None:
     """The first type of `op` that is too large, as a message, or None. Runs on ops of every dialect."""
     for t in _types(op):
@@ -141,7 +150,7 @@ REQUIRES_GRAD = "graph.requires_grad"
 def verify_requires_grad(op: ir.Operation) -> str | None:
     """An argument marked {graph.requires_grad} must have a graph tensor type (the gradient pass
     builds its zero gradient and its adjoint's signature from it)."""
-    ft = _function_type(op)
+    ft = _graph_function_type(op)
     if ft is None or "arg_attrs" not in op.attributes:
         return None
     try:
@@ -172,9 +181,9 @@ def verify_gradient_contract(op: ir.Operation) -> str | None:
     in range, and the adjoint exists with the signature the offsets imply."""
     if "graph.adjoint" not in op.attributes:
         return None
-    ft = _function_type(op)
-    if ft is None:
-        return f"'{op.name}' op has graph.adjoint but is not a function"
+    ft = _graph_function_type(op)
+    if ft is None:  # bufferized or lowered: the contract was checked before
+        return None
     where = f"'{op.name}' op Gradient contract: "
     attrs = op.attributes
     if not isinstance(attrs["graph.adjoint"], ir.FlatSymbolRefAttr):
@@ -204,7 +213,7 @@ def verify_gradient_contract(op: ir.Operation) -> str | None:
         df = ir.SymbolTable(op.parent)[attrs["graph.adjoint"].value]
     except (KeyError, ValueError, TypeError):
         return where + f"the adjoint {attrs['graph.adjoint']} is not a function of this module"
-    dft = _function_type(df.operation)
+    dft = _graph_function_type(df.operation)
     if dft is None or df.operation == op:
         return where + f"the adjoint {attrs['graph.adjoint']} is not another function"
     want_in = [ft.results[i] for i in fields["df_input_vjps"]] + \

@@ -432,10 +432,25 @@ def change_results(rng, text):
     return text[:m.start()] + new + text[m.end():]
 
 
+def resize_everywhere(rng, text):
+    """One dimension size changed in every tensor type (0 and 1 are the lowering's corners): the
+    module often still verifies, so the mutant reaches the gradient pass and the lowering."""
+    dims = sorted({d for m in TENSOR.finditer(text) for d in m.group(1).split("x")[:-1] if d.isdigit()})
+    if not dims:
+        return text
+    old, new = _pick(rng, dims), _pick(rng, ["0", "1", "2", "5", "64"])
+
+    def fix(m):
+        parts = m.group(1).split("x")
+        return "tensor<" + "x".join([new if p == old else p for p in parts[:-1]] + parts[-1:]) + ">"
+
+    return TENSOR.sub(fix, text)
+
+
 MUTATORS = [drop_token, duplicate_token, swap_tokens, replace_token, truncate, drop_bracket, swap_type, mutate_dim,
             mutate_element_type, rename_op, mutate_attribute, add_attribute_dict, mutate_number, rewire_value,
             self_cycle, duplicate_function, nest_in_region, multi_block, recursive_call, deep_nesting, insert_bytes,
-            change_results]
+            change_results, resize_everywhere]
 
 
 def mutate(rng: np.random.Generator, text: str) -> tuple[bytes, list[str]]:
