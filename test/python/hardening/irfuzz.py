@@ -7,12 +7,15 @@ Each case goes through, in one worker process (batches keep it fast; a crash cos
   symgrad-opt FILE --graph-differentiate
   symgrad-opt FILE --graph-to-llvm
   symgrad-opt FILE --emit=llvm-ir
+  symgrad-opt FILE --graph-differentiate --graph-to-llvm
   sg.parse(text)
   sg.compile(text)
 
 and every outcome must be `ok` (the mutant happens to be valid) or `error`: a non-zero exit with
 a `FILE:LINE:COL: error: ...` line (LINE >= 1) and no traceback or "internal error" for the
-driver; an `IRError` / `CompileError` whose diagnostics carry such locations for the API. The
+driver; an `IRError` / `CompileError` whose diagnostics carry such locations for the API; and
+entry points that do the same work agree (IMPLIES: a located error where another path succeeds
+is a false error). The
 parent (`run`) watches the worker: a worker that dies (a signal: segfault, assertion abort) or
 goes silent past the timeout is a `crash` / `hang` of the case it was on, and a fresh worker
 carries on with the next case.
@@ -35,7 +38,7 @@ import tempfile
 import time
 
 DRIVER_RUNS = {"opt": [], "diff": ["--graph-differentiate"], "llvm": ["--graph-to-llvm"],
-               "llvm-ir": ["--emit=llvm-ir"]}
+               "llvm-ir": ["--emit=llvm-ir"], "diff-llvm": ["--graph-differentiate", "--graph-to-llvm"]}
 LOCATED = re.compile(r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+)$")
 DRIVER_ERROR = re.compile(r"^(?P<file>\S.*?):(?P<line>\d+):(?P<col>\d+): error: ", re.M)
 GOOD = ("ok", "error")
@@ -202,14 +205,26 @@ def _run(cases, timeout, env, tmp) -> list[dict]:
             for i, r in enumerate(results)]
 
 
+# Entry points that must agree: (a, b) means "a succeeds => b succeeds". A located error where
+# the other path succeeds is a false error (e.g. a verifier rule firing on lowered IR).
+IMPLIES = [(("opt",), "parse"), (("parse",), "opt"), (("compile",), "llvm"), (("compile",), "llvm-ir"),
+           (("diff", "llvm"), "diff-llvm")]
+
+
 def failures(results: list[dict]) -> list[str]:
-    """Every outcome that is neither `ok` nor a located `error`, as readable lines."""
+    """Every outcome that is neither `ok` nor a located `error`, and every disagreement between
+    entry points (IMPLIES), as readable lines."""
     out = []
     for r in results:
-        for k, v in r["results"].items():
+        res = r["results"]
+        for k, v in res.items():
             if ":" in k or (isinstance(v, str) and v in GOOD):
                 continue
             out.append(f"{r['name']} [{k}]: {v}")
+        for premises, b in IMPLIES:
+            if all(res.get(a) == "ok" for a in premises) and res.get(b) == "error":
+                out.append(f"{r['name']} [{b}]: inconsistent: {' and '.join(premises)} succeeded but {b} failed: "
+                           f"{res.get(b + ':text', '')[:300]}")
     return out
 
 

@@ -22,7 +22,7 @@ from symgrad.module import MAX_NESTING, check_text
 SEED = int(os.environ.get("SYMGRAD_IRFUZZ_SEED", "20260"))
 CASES = int(os.environ.get("SYMGRAD_IRFUZZ_CASES", "240"))
 SHARDS = int(os.environ.get("SYMGRAD_IRFUZZ_SHARDS", "4"))
-ENTRY_POINTS = ("opt", "diff", "llvm", "llvm-ir", "parse", "compile")
+ENTRY_POINTS = ("opt", "diff", "llvm", "llvm-ir", "diff-llvm", "parse", "compile")
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +99,7 @@ REGRESSIONS = {
         b"  return %x : tensor<2xui1>\n}\n", 1, "argument #0 is marked {graph.requires_grad} but its type is not"),
 }
 # Valid IR that only the lowering cannot take: parsing, printing and differentiating it succeed.
-LOWERING_ONLY = ("llvm", "llvm-ir", "compile")
+LOWERING_ONLY = ("llvm", "llvm-ir", "diff-llvm", "compile")
 REGRESSIONS_LOWERING = {
     # Bufferization asserted (MemRefType::get, "verifyInvariants") on tensor<4x!llvm.ptr>: signal 6.
     "tensor-of-llvm-pointers": (b"func.func @f(%x: tensor<4x!llvm.ptr>) -> tensor<4x!llvm.ptr> {\n"
