@@ -215,6 +215,17 @@ def test_a_long_jit_session_over_many_shapes_stays_bounded(tmp_path):
     assert worst["jit"] <= 6 and worst["grad"] <= 6 and worst["memory"] <= 8, worst
     assert out["evictions"] == n - 6
     assert worst["disk"] <= (0.25 * (1 << 20)) + 64 * 1024, worst  # the bound, plus the entry just written
+    # RSS over the second half, per new shape (each compiles a kernel, every 4th a gradient too).
+    # llvmlite 0.50's O3 module pipeline leaks ~50 KB + ~0.3 KB per LLVM instruction on every
+    # run (LLVMPY_RunNewModulePassManager; upstream, measured at ~100 KB per compile here), so
+    # RSS grows ~130 KB per shape no matter what symgrad keeps; a leaked MLIR context per
+    # compile (the rename_source bug) or unbounded caches cost several times more.
+    # Short sessions are dominated by warm-up (first compiles of each kind): an absolute bound.
     rss = out["rss"]
-    growth = rss[-1] - rss[len(rss) // 2]
-    assert growth < 24 << 20, f"RSS grew by {growth / 1e6:.1f} MB over the second half: {rss}"
+    half = len(rss) // 2
+    growth = rss[-1] - rss[half]
+    if n < 300:
+        assert growth < 24 << 20, f"RSS grew by {growth / 1e6:.1f} MB over the second half: {rss}"
+    else:
+        per_shape = growth / ((len(rss) - 1 - half) * (n // 6))
+        assert per_shape < 400 << 10, f"RSS grew by {per_shape / 1024:.0f} KB per shape: {rss}"
