@@ -183,6 +183,8 @@ def load_object(key: str) -> Optional[bytes]:
     except OSError:
         return None
     payload, problem = check_entry(key, data)
+    if problem is not None and data.startswith(MAGIC[:12]) and not data.startswith(MAGIC):
+        return None  # another version of this cache format: a plain miss, rewritten after compiling
     if problem is not None:
         warnings.warn(f"symgrad: ignoring the corrupt cache entry {path}: {problem}; recompiling", CacheWarning,
                       stacklevel=3)

@@ -187,6 +187,20 @@ CORRUPTIONS = {
 }
 
 
+def test_an_entry_of_another_cache_format_version_is_a_plain_miss(tmp_path):
+    x = np.linspace(-2, 2, 10)
+    text = str(sg.trace(lambda x: sg.sigmoid(x) * 3.0, x))
+    sg.clear_cache(memory=True, disk=False)
+    sg.compile(text)
+    (path,) = (tmp_path / "cache" / "objects").glob("*.o")
+    path.write_bytes(b"SYMGRAD-OBJ-1\n" + path.read_bytes()[len(sgcache.MAGIC):])
+    sg.clear_cache(memory=True, disk=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert sg.compile(text).cache is None  # recompiled, silently
+    assert sgcache.check_entry(path.stem, path.read_bytes())[1] is None
+
+
 @pytest.mark.parametrize("how", sorted(CORRUPTIONS) + ["other_key"])
 def test_a_corrupt_cache_entry_is_reported_removed_and_recompiled(how, tmp_path):
     x = np.linspace(-2, 2, 10)
