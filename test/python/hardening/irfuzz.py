@@ -127,7 +127,7 @@ def worker(cases_path: str, start: int) -> None:
     with open(cases_path) as f:
         cases = json.load(f)
     import symgrad  # noqa: F401  (imported before the first case, so its time is not a case's)
-    workdir = tempfile.mkdtemp(prefix="irfuzz-")
+    workdir = tempfile.mkdtemp(prefix="irfuzz-", dir=os.environ.get("IRFUZZ_TMP"))  # the parent removes it
     out = sys.__stdout__
     try:
         for i in range(start, len(cases)):
@@ -157,6 +157,7 @@ def _run(cases, timeout, env, tmp) -> list[dict]:
         json.dump([[n, base64.b64encode(d).decode()] for n, d in cases], f)
     env = dict(os.environ if env is None else env)
     env.setdefault("SYMGRAD_CACHE_DIR", os.path.join(tmp, "cache"))
+    env["IRFUZZ_TMP"] = tmp  # a worker killed by a signal cannot clean up after itself
     results: list[dict | None] = [None] * len(cases)
     start = 0
     while start < len(cases):
