@@ -157,7 +157,7 @@ def is_differentiable(target, requires_grad=None) -> bool:
     if isinstance(target, str):
         from symgrad.dialects.graph.registry import lookup
         opdef = lookup(target if "." in target else f"graph.{target}")
-        return opdef is not None and opdef.vjp is not None
+        return opdef is not None and opdef.differentiable
     if isinstance(target, Module):
         with target.context:
             return is_differentiable(target.function(), requires_grad)

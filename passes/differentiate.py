@@ -77,7 +77,7 @@ def non_differentiable_reason(op: ir.Operation) -> Optional[str]:
     opdef = lookup(op.name)
     if opdef is None:
         return "it is not a graph op, so symgrad has no gradient rule for it"
-    if opdef.vjp is None:
+    if not opdef.differentiable:
         return opdef.nondiff
     return None
 
@@ -96,6 +96,9 @@ def propagate_requires_grad(fop, mask: Sequence[bool]) -> set:
         float_results = [r for r in op.results if _is_float_tensor(r)]
         if not float_results:
             continue  # comparisons: i1 results never require grad
+        opdef = lookup(op.name)
+        if opdef is not None and opdef.stops_gradient:
+            continue  # its result is a constant to differentiation
         reason = non_differentiable_reason(op)
         if reason:
             problems.append((op.location, f"'{op.name}' op is not differentiable ({reason}), but its operand "

@@ -39,6 +39,9 @@ class OpDef:
     vjp: Optional[Callable[..., Any]] = None
     vjp_doc: str = ""
     nondiff: str = ""  # why the op has no vjp (shown in diagnostics and docs)
+    # The result is a constant to differentiation (jax.lax.stop_gradient, torch's detach): it never
+    # requires grad, so no cotangent flows back through the op and it needs no vjp.
+    stops_gradient: bool = False
     # Cheap enough to recompute in the adjoint instead of saving it (recompute=elementwise).
     rematerializable: bool = False
     # Lowering to linalg/tensor/arith/math on tensors, filled by the native-code work.
@@ -56,7 +59,8 @@ class OpDef:
 
     @property
     def differentiable(self) -> bool:
-        return self.vjp is not None
+        """Differentiating through the op never fails (it has a rule, or blocks gradients)."""
+        return self.vjp is not None or self.stops_gradient
 
 
 OPS: dict[str, OpDef] = {}
@@ -65,8 +69,9 @@ OPS: dict[str, OpDef] = {}
 def register(op: OpDef) -> OpDef:
     if op.name in OPS:
         raise ValueError(f"graph.{op.name} is registered twice")
-    if not op.vjp and not op.nondiff:
-        raise ValueError(f"graph.{op.name}: give a vjp rule or say why there is none (nondiff=...)")
+    if not op.vjp and not op.nondiff and not op.stops_gradient:
+        raise ValueError(f"graph.{op.name}: give a vjp rule, say why there is none (nondiff=...) "
+                         f"or mark it stops_gradient")
     OPS[op.name] = op
     return op
 

@@ -124,6 +124,14 @@ func.func @reciprocal(%arg0: tensor<3x4xf32>) -> tensor<3x4xf32> {
   return %0 : tensor<3x4xf32>
 }
 
+// CHECK-LABEL: func.func @stop_gradient(
+// CHECK-NEXT:    %[[R:.*]] = "graph.stop_gradient"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+// CHECK-NEXT:    return %[[R]] : tensor<3x4xf32>
+func.func @stop_gradient(%arg0: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  %0 = "graph.stop_gradient"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
 // CHECK-LABEL: func.func @add(
 // CHECK-NEXT:    %[[R:.*]] = "graph.add"(%arg0, %arg1) : (tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x4xf32>
 // CHECK-NEXT:    return %[[R]] : tensor<3x4xf32>

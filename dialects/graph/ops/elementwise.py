@@ -101,6 +101,15 @@ unary("expm1", "e**x - 1, accurate near 0.", np.expm1, lambda g, y, x: (g * (y +
       lower=mathfns.expm1)
 unary("reciprocal", "1 / x.", np.reciprocal, lambda g, y, x: (-g * y * y,), "-g * y^2", POSITIVE,
       lower=lambda s, x: arith.divf(s.const(1.0), x))
+register(OpDef(
+    name="stop_gradient", summary="Identity whose result is a constant to differentiation "
+                                  "(jax.lax.stop_gradient, torch's detach).",
+    operands=("input",), infer=_infer_unary, ref=np.copy, shape_rule="result type = operand type (f32 or f64)",
+    stops_gradient=True,
+    vjp_doc="none: the result never requires grad, so no cotangent reaches the operand. A shift that "
+            "cancels mathematically (softmax's row max) is wrapped in it so the adjoint does no work for it",
+    api_name="stop_gradient", samples=UNARY_SAMPLES, rematerializable=True,
+    lower=lambda lw, x: x))  # the value itself: nothing to compute
 
 
 # ---------------------------------------------------------------- binary -----

@@ -173,6 +173,30 @@ func.func @reciprocal(%arg0: tensor<3x4xf32> {graph.requires_grad}) -> tensor<3x
   return %0 : tensor<3x4xf32>
 }
 
+// stop_gradient: its result never requires grad, so the output needs no vjp
+// (df_input_vjps is empty) and the argument's gradient is an exact zero.
+// CHECK-LABEL: func.func @stop_gradient(
+// CHECK-SAME: graph.df_input_vjps = array<i64>
+// CHECK-LABEL: func.func @stop_gradient_adjoint(
+// CHECK-SAME: ) -> tensor<3x4xf32>
+// CHECK-NEXT: %[[Z:.*]] = "graph.constant"() {value = dense<0.000000e+00> : tensor<3x4xf32>}
+// CHECK-NEXT: return %[[Z]]
+func.func @stop_gradient(%arg0: tensor<3x4xf32> {graph.requires_grad}) -> tensor<3x4xf32> {
+  %0 = "graph.stop_gradient"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// Only the path around it carries a gradient: x * stop_gradient(x) has gradient stop_gradient(x) * g.
+// CHECK-LABEL: func.func @stop_gradient_partial_adjoint(
+// CHECK-SAME: %[[G:arg[0-9]+]]: tensor<3x4xf32>, %[[S:arg[0-9]+]]: tensor<3x4xf32>) -> tensor<3x4xf32>
+// CHECK-NEXT: %[[D:.*]] = "graph.mul"(%[[G]], %[[S]])
+// CHECK-NEXT: return %[[D]]
+func.func @stop_gradient_partial(%arg0: tensor<3x4xf32> {graph.requires_grad}) -> tensor<3x4xf32> {
+  %0 = "graph.stop_gradient"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  %1 = "graph.mul"(%arg0, %0) : (tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %1 : tensor<3x4xf32>
+}
+
 // CHECK-LABEL: func.func @add_adjoint(
 // CHECK-SAME: -> (tensor<3x4xf32>, tensor<3x4xf32>)
 // CHECK: return

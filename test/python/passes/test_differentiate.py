@@ -141,6 +141,31 @@ def test_broadcast_fan_out_reductions_matmul():
     check_gradient(sg.trace(f, *args), "f", args, [0, 1, 2], RNG)
 
 
+def test_stop_gradient_is_a_constant_to_differentiation():
+    def f(x, y):
+        return (x * sg.stop_gradient(x * y)).sum() + sg.stop_gradient(y).sum()
+    x, y = f64(3, 4), f64(3, 4)
+    m = sg.trace(f, x, y)
+    g = sg.differentiate(m, requires_grad=[0, 1])
+    _, saved = g.forward(x, y)
+    dx, dy = g.backward(saved, np.float64(1.0))
+    np.testing.assert_array_equal(dx, x * y)  # d/dx of x * c with c = x * y held constant
+    np.testing.assert_array_equal(dy, np.zeros_like(y))  # exact zero: no path carries a gradient
+    assert sg.is_differentiable("stop_gradient")
+
+
+@pytest.mark.parametrize("composite", ["softmax", "log_softmax"])
+def test_softmax_adjoint_does_no_work_for_the_row_max(composite):
+    """The max shift cancels; stop_gradient keeps its (zero) gradient out of the adjoint."""
+    fn = getattr(sg, composite)
+    args = [f64(4, 6)]
+    m = sg.trace(lambda x: (fn(x, axis=-1) ** 2.0).sum(), *args)
+    g = sg.differentiate(m, requires_grad=[0])
+    adjoint_ops = {op.operation.name for op in g.df.entry_block.operations}
+    assert not adjoint_ops & {"graph.max", "graph.eq", "graph.select"}, adjoint_ops
+    check_gradient(m, m.function().sym_name.value, args, [0], RNG)
+
+
 def test_composites_gelu_layer_norm_concat_slices():
     def f(x, y):
         z = sg.concatenate([sg.gelu(x), sg.layer_norm(y)], axis=1)
