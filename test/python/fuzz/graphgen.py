@@ -88,9 +88,15 @@ class RandomGraph:
 
     # -- the numpy program: each step's registry reference, in order -----------
     def evaluate_all(self, arrays) -> list:
+        """Every value at `arrays`, as differentiation sees the program: a stop_gradient result is a
+        constant, so once the values at `inputs` are known it keeps its value there (the finite-
+        difference oracles perturb the inputs and must not see it move)."""
         vals = list(arrays)
         with np.errstate(all="ignore"):
             for s in self.steps:
+                if OPS[s.op].stops_gradient and self.values:
+                    vals.append(self.values[len(vals)])
+                    continue
                 vals.append(np.asarray(OPS[s.op].ref(*[vals[i] for i in s.operands], **s.attrs)))
         return vals
 
