@@ -63,15 +63,22 @@ def symgrad_pass_names() -> list[str]:
     return sorted(_passes())
 
 
-def _check_balanced(text: str) -> None:
+def _brackets(text: str, start: int = 0):
+    """The one bracket scanner: yields (index, char, depth) for each character of text[start:] outside
+    double-quoted strings; depth counts the () and {} pairs around the character (a bracket is at the
+    depth of what surrounds its pair). Raises PipelineError when the scan reaches a closer without its
+    opener, a mismatched pair, or the end with a string or a bracket still open (columns are 1-based
+    in `text`)."""
     stack: list[tuple[str, int]] = []
     quote = False
-    for i, ch in enumerate(text):
+    for i in range(start, len(text)):
+        ch = text[i]
         if ch == '"':
             quote = not quote
         elif quote:
             continue
         elif ch in _OPEN:
+            yield i, ch, len(stack)
             stack.append((ch, i))
         elif ch in _CLOSE:
             if not stack:
@@ -79,11 +86,19 @@ def _check_balanced(text: str) -> None:
             opener, at = stack.pop()
             if opener != _CLOSE[ch]:
                 raise PipelineError(f"'{ch}' at column {i + 1} closes '{opener}' from column {at + 1}")
+            yield i, ch, len(stack)
+        else:
+            yield i, ch, len(stack)
     if quote:
         raise PipelineError("unterminated string")
     if stack:
         opener, at = stack[-1]
         raise PipelineError(f"'{opener}' at column {at + 1} is never closed")
+
+
+def _matching(text: str, start: int) -> int:
+    """The index of the bracket closing the one at text[start]."""
+    return next(i for i, ch, depth in _brackets(text, start) if depth == 0 and ch in _CLOSE)
 
 
 def split_entries(text: str) -> list[str]:
@@ -92,23 +107,11 @@ def split_entries(text: str) -> list[str]:
     Raises ValueError on unbalanced brackets and on empty entries (`a,,b`, a
     trailing comma). An empty or all-blank list gives [].
     """
-    _check_balanced(text)
+    commas = [i for i, ch, depth in _brackets(text) if ch == "," and depth == 0]  # checks the brackets first
     if not text.strip():
         return []
-    parts, depth, quote, start = [], 0, False, 0
-    for i, ch in enumerate(text):
-        if ch == '"':
-            quote = not quote
-        elif quote:
-            continue
-        elif ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth -= 1
-        elif ch == "," and depth == 0:
-            parts.append(text[start:i])
-            start = i + 1
-    parts.append(text[start:])
+    bounds = [-1, *commas, len(text)]
+    parts = [text[a + 1:b] for a, b in zip(bounds, bounds[1:])]
     out = []
     for n, p in enumerate(parts):
         if not p.strip():
@@ -127,34 +130,20 @@ def parse_entry(text: str) -> Entry:
     name = text[:i].strip()
     if not name or any(c.isspace() for c in name) or any(c in name for c in ")},"):
         raise PipelineError(f"'{text}' is not a pass: expected `name`, `name{{options}}` or `op-name(passes)`")
-    rest = text[i:]
     options = nested = None
-    if rest.startswith("{"):
-        end = _matching(rest, 0)
-        options, rest = rest[1:end], rest[end + 1:].strip()
-    if rest.startswith("("):
-        end = _matching(rest, 0)
-        nested, rest = rest[1:end], rest[end + 1:].strip()
-    if rest:
-        raise PipelineError(f"unexpected '{rest}' after '{text[:len(text) - len(rest)].strip()}'")
+    if text.startswith("{", i):
+        end = _matching(text, i)
+        options, i = text[i + 1:end], _skip_blanks(text, end + 1)
+    if text.startswith("(", i):
+        end = _matching(text, i)
+        nested, i = text[i + 1:end], _skip_blanks(text, end + 1)
+    if i < len(text):
+        raise PipelineError(f"unexpected '{text[i:]}' after '{text[:i].strip()}'")
     return Entry(name, options, nested, text)
 
 
-def _matching(text: str, start: int) -> int:
-    depth, quote = 0, False
-    for i in range(start, len(text)):
-        ch = text[i]
-        if ch == '"':
-            quote = not quote
-        elif quote:
-            continue
-        elif ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth -= 1
-            if depth == 0:
-                return i
-    raise PipelineError(f"unbalanced brackets in '{text}'")  # pragma: no cover
+def _skip_blanks(text: str, i: int) -> int:
+    return len(text) - len(text[i:].lstrip())
 
 
 def strip_anchor(pipeline: str) -> str:
@@ -164,8 +153,7 @@ def strip_anchor(pipeline: str) -> str:
     symgrad always runs on a module.
     """
     text = pipeline.strip()
-    _check_balanced(text)
-    entries = split_entries(text)
+    entries = split_entries(text)  # checks the brackets
     if len(entries) == 1:
         e = parse_entry(entries[0])
         if e.name == "builtin.module" and e.nested is not None and e.options is None:

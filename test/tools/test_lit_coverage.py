@@ -152,6 +152,18 @@ def test_split_entries_respects_brackets():
     assert pipeline.split_entries("  ") == []
 
 
+def test_parse_entry_pairs_brackets_as_split_entries_does():
+    """One bracket scanner: quotes hide brackets, and a mismatched pair is the same error, at the same
+    column, whether the entry or the whole list is parsed (parse_entry once took `a{b)` as options `b`)."""
+    assert pipeline.parse_entry('a{x="(}" y=1} (b(c),d)') == pipeline.Entry("a", 'x="(}" y=1', "b(c),d")
+    for text in ["a{b)", "a(b}", "a{(})", "a{x}(b}"]:
+        with pytest.raises(pipeline.PipelineError) as entry:
+            pipeline.parse_entry(text)
+        with pytest.raises(pipeline.PipelineError) as entries:
+            pipeline.split_entries(text)
+        assert str(entry.value) == str(entries.value) and "closes" in str(entry.value)
+
+
 @pytest.mark.parametrize("text,reason", [
     ("builtin.module(cse,)", "trailing comma"),
     ("cse,,cse", "empty entry"),
