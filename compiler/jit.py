@@ -32,6 +32,7 @@ from mlir.dialects import func as func_d
 
 from symgrad.dialects.graph.types import ShapeError, TensorType
 from symgrad.runtime import blas as _blas
+from symgrad.runtime import pool as _pool
 from symgrad.runtime.kernel import Kernel
 
 from . import cache as _cache
@@ -203,6 +204,7 @@ class CompiledModule:
         stub.data_layout = str(self._target_machine.target_data)
         self._engine = llvm.create_mcjit_compiler(stub, self._target_machine)
         _blas.register_with_jit()  # matmul kernels call numpy's BLAS through symgrad_cblas_*
+        _pool.register_with_jit()  # temporaries come from the caching pool (_mlir_memref_to_llvm_*)
         try:
             self._engine.add_object_file(llvm.ObjectFileRef.from_data(object_code))
             self._engine.finalize_object()
@@ -394,5 +396,8 @@ def lower_stages(module: Module) -> dict:
 
 
 def clear_cache(memory: bool = True, disk: bool = True) -> None:
-    """Empties symgrad's compiled-kernel caches (in memory and in the on-disk folder)."""
+    """Empties symgrad's compiled-kernel caches (in memory and in the on-disk folder); `memory`
+    also frees the blocks the kernels' allocation pool caches (symgrad.runtime.pool.release)."""
     _cache.clear_cache(memory=memory, disk=disk)
+    if memory:
+        _pool.release()

@@ -6,4 +6,5 @@
 - gradient.py: the seed's Gradient protocol on native kernels (`CompiledGradient`);
 - transforms.py: `sg.jit`, `sg.vjp`, `sg.grad`, `sg.value_and_grad`.
 - blas.py: numpy's OpenBLAS, found and bound for the JIT (graph.matmul kernels call its GEMM).
+- pool.py: the caching allocator behind kernels' temporaries (bound for the JIT; `release()`, `stats()`).
 """

@@ -7,10 +7,13 @@ memory that Python must free. The call goes through a ctypes CFUNCTYPE, which
 releases the GIL while native code runs: other Python threads keep running and
 several threads may call kernels at once.
 
-Memory: lowered code calls `malloc` for temporaries and cannot report a failure
-(a NULL result would be written through: a segfault). So a kernel whose module
-computes a tensor larger than PROBE_BYTES first allocates (and frees) that many
-bytes with numpy, which raises a clean MemoryError where malloc would fail.
+Memory: lowered code takes its temporaries from symgrad's caching pool
+(runtime/pool.py, over malloc) and cannot report a failure (a NULL result would
+be written through: a segfault). So a kernel whose module computes a tensor
+larger than PROBE_BYTES first allocates (and frees) that many bytes with numpy,
+which raises a clean MemoryError where malloc would fail. When that fails, the
+blocks the pool caches are given back to malloc and the probe runs once more
+(the pool does the same itself when malloc fails inside a kernel).
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ import numpy as np
 from symgrad.dialects.graph.types import TensorType
 
 from .args import check_inputs, describe_signature, outputs
+from . import pool as _pool
 from .memref import DescriptorBlock
 
 
@@ -75,7 +79,12 @@ class Kernel:
 
     def _check_memory(self) -> None:
         try:
-            probe = np.empty(self.largest_value, np.uint8)  # untouched pages: nothing is committed
+            try:
+                probe = np.empty(self.largest_value, np.uint8)  # untouched pages: nothing is committed
+            except MemoryError:
+                if not _pool.release():
+                    raise
+                probe = np.empty(self.largest_value, np.uint8)
         except (MemoryError, ValueError):
             raise MemoryError(f"@{self.name} computes a tensor of {self.largest_value} bytes, which cannot be "
                               f"allocated on this machine; nothing was run") from None

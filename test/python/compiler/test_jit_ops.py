@@ -13,7 +13,7 @@ import llvmlite.binding as llvm
 import symgrad as sg
 from symgrad.dialects.graph.registry import OPS, Sample
 from symgrad.dialects.graph.types import TensorType
-from symgrad.runtime import blas
+from symgrad.runtime import blas, pool
 
 from jit_cases import DTYPES, Case, build_module, random_inputs, registry_cases
 
@@ -151,5 +151,5 @@ def test_llvmlite_parses_every_op(dtype):
     missing = [c.name for c in cases if f"_mlir_ciface_{c.name}" not in defined]
     assert not missing
     externals = {f.name for f in mod.functions if f.is_declaration and not f.name.startswith("llvm.")}
-    assert externals <= {"malloc", "free", "memcpy", "memset", "memmove", "log1pf", "log1p", "expm1f",
-                         "expm1", "erff", "erf"} | blas.ALL_SYMBOLS, externals  # blas: bound by the JIT
+    assert externals <= {"memcpy", "memset", "memmove", "log1pf", "log1p", "expm1f", "expm1", "erff",
+                         "erf"} | blas.ALL_SYMBOLS | pool.SYMBOLS, externals  # blas, pool: bound by the JIT

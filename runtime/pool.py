@@ -1,0 +1,506 @@
+"""The caching allocator behind compiled kernels' temporaries (PyTorch-style, owned by symgrad).
+
+Why. Kernels allocate their large temporaries (a [4096, 1024] f32 tensor is
+16 MiB) on every call and free them before returning. glibc serves blocks that
+large with mmap and unmaps them on free, so every call faults in fresh pages
+(~8 ms per 64 MiB here: most of W3's step). Changing malloc's thresholds would
+change it for the whole process (numpy, torch, the user's own code), so
+instead the kernels allocate from this pool, which keeps a bounded number of
+freed blocks for the next call.
+
+How kernels reach it. The pipeline lowers memref allocations with
+`finalize-memref-to-llvm{use-generic-functions}`, so lowered code calls
+`_mlir_memref_to_llvm_alloc(size)`, `_mlir_memref_to_llvm_aligned_alloc(align,
+size)` and `_mlir_memref_to_llvm_free(ptr)` instead of malloc/free.
+`register_with_jit()` compiles the allocator below (LLVM IR text, no C compiler
+needed) once per process and binds those names in llvmlite's symbol table
+before any kernel object is loaded. The pool's code lives as long as the process.
+
+The allocator. Every block carries a 16-byte header just below the pointer it
+hands out: the pointer malloc returned, and a tag (a size class, or RAW).
+- Below SMALL_BYTES (64 KiB), and when pooling is off: malloc/free (RAW).
+- From SMALL_BYTES up: size classes, 8 per power of two, so a block is at most
+  12.5% larger than asked; the block is 64-byte aligned. Each class has SLOTS
+  lock-free slots holding cached blocks: allocation takes one with an atomic
+  exchange (so no ABA: a slot holds a whole pointer, never a list), free puts
+  one back with compare-and-swap, or frees it to malloc when the slots are
+  full or caching it would push the bytes cached past the cap (an atomic
+  counter, reserved before a block enters a slot and released after it
+  leaves, so the cached blocks never exceed the cap).
+- When malloc fails, the pool frees everything cached and tries once more;
+  NULL comes back only where malloc itself fails (the caller's memory probe,
+  runtime/kernel.py, guards the tensors for which that can happen).
+Kernels run with the GIL released, from any number of threads: every shared
+word is touched only with atomic instructions.
+
+Settings. `SYMGRAD_POOL_BYTES` caps the bytes cached (an integer with an
+optional K/M/G suffix; default: the smaller of 1 GiB and a quarter of RAM;
+0 turns caching off: plain malloc/free). `set_limit()` changes it at run time,
+`release()` frees what is cached (so does `sg.clear_cache()`), `stats()`
+reports hits, misses and the bytes cached.
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+import threading
+import warnings
+from dataclasses import dataclass
+from typing import Optional
+
+ENV = "SYMGRAD_POOL_BYTES"
+#: Blocks below this go straight to malloc/free.
+SMALL_BYTES = 1 << 16
+#: Size classes cover [2^MIN_LOG, 2^MAX_LOG) bytes, 2^SUB_LOG classes per power of two.
+MIN_LOG, MAX_LOG, SUB_LOG = 16, 40, 3
+CLASSES = (MAX_LOG - MIN_LOG) << SUB_LOG
+#: Cached blocks per class at most.
+SLOTS = 8
+#: Header below each block: the pointer malloc returned, then the tag.
+HEADER = 16
+#: Alignment of pooled blocks (raw ones keep malloc's 16).
+ALIGN = 64
+RAW = -1
+
+#: The names lowered code calls (upstream MLIR's generic allocation functions).
+ALLOC, ALIGNED_ALLOC, FREE = "_mlir_memref_to_llvm_alloc", "_mlir_memref_to_llvm_aligned_alloc", \
+    "_mlir_memref_to_llvm_free"
+SYMBOLS = frozenset({ALLOC, ALIGNED_ALLOC, FREE})
+
+# Counters, in the order symgrad_pool_stats writes them after (limit, bytes cached, blocks cached).
+_COUNTERS = ("hits", "misses", "cached", "over_limit", "slots_full", "released")
+_LIMIT_MAX = 1 << 62
+_SIZE_MAX = 1 << 62  # larger requests get NULL, as from malloc
+
+IR = r"""
+@limit = internal global i64 0
+@bytes = internal global i64 0
+@counters = internal global [{ncounters} x i64] zeroinitializer
+@slots = internal global [{nslots} x ptr] zeroinitializer
+
+declare ptr @malloc(i64)
+declare void @free(ptr)
+declare i64 @llvm.ctlz.i64(i64, i1)
+
+define internal void @count(i64 %i) {{
+  %c = getelementptr [{ncounters} x i64], ptr @counters, i64 0, i64 %i
+  %old = atomicrmw add ptr %c, i64 1 monotonic
+  ret void
+}}
+
+; The class of a size in [2^MIN_LOG, 2^62): (k - MIN_LOG) * 2^SUB + ceil(s / 2^(k - SUB)) - 2^SUB,
+; k = floor(log2 s). The quotient is in [2^SUB, 2^(SUB+1)]; its top value is the next octave's first class.
+define internal i64 @class_of(i64 %s) {{
+  %lz = call i64 @llvm.ctlz.i64(i64 %s, i1 true)
+  %k = sub i64 63, %lz
+  %sh = sub i64 %k, {sub}
+  %step = shl i64 1, %sh
+  %round = add i64 %s, %step
+  %round1 = sub i64 %round, 1
+  %q = lshr i64 %round1, %sh
+  %oct = sub i64 %k, {min_log}
+  %base = shl i64 %oct, {sub}
+  %i0 = add i64 %base, %q
+  %i = sub i64 %i0, {per_octave}
+  ret i64 %i
+}}
+
+define internal i64 @class_size(i64 %i) {{
+  %oct = lshr i64 %i, {sub}
+  %sh = add i64 %oct, {min_log_minus_sub}
+  %r = and i64 %i, {per_octave_m1}
+  %q = add i64 %r, {per_octave}
+  %s = shl i64 %q, %sh
+  ret i64 %s
+}}
+
+; Frees every cached block; returns the bytes freed.
+define i64 @symgrad_pool_release() {{
+entry:
+  br label %loop
+loop:
+  %j = phi i64 [ 0, %entry ], [ %j1, %next ]
+  %freed = phi i64 [ 0, %entry ], [ %freed1, %next ]
+  %slot = getelementptr [{nslots} x ptr], ptr @slots, i64 0, i64 %j
+  %peek = load atomic ptr, ptr %slot monotonic, align 8
+  %empty = icmp eq ptr %peek, null
+  br i1 %empty, label %next0, label %take
+take:
+  %p = atomicrmw xchg ptr %slot, ptr null acq_rel
+  %none = icmp eq ptr %p, null
+  br i1 %none, label %next0, label %drop
+drop:
+  %hb = getelementptr i8, ptr %p, i64 -16
+  %mem = load ptr, ptr %hb, align 8
+  %ht = getelementptr i8, ptr %p, i64 -8
+  %tag = load i64, ptr %ht, align 8
+  %size = call i64 @class_size(i64 %tag)
+  %old = atomicrmw sub ptr @bytes, i64 %size acq_rel
+  call void @free(ptr %mem)
+  call void @count(i64 5)
+  %sum = add i64 %freed, %size
+  br label %next
+next0:
+  br label %next
+next:
+  %freed1 = phi i64 [ %freed, %next0 ], [ %sum, %drop ]
+  %j1 = add i64 %j, 1
+  %done = icmp eq i64 %j1, {nslots}
+  br i1 %done, label %exit, label %loop
+exit:
+  ret i64 %freed1
+}}
+
+; malloc, and when it fails: free what is cached and try once more.
+define internal ptr @malloc_or_release(i64 %n) {{
+entry:
+  %p = call ptr @malloc(i64 %n)
+  %ok = icmp ne ptr %p, null
+  br i1 %ok, label %done, label %retry
+retry:
+  %freed = call i64 @symgrad_pool_release()
+  %p2 = call ptr @malloc(i64 %n)
+  ret ptr %p2
+done:
+  ret ptr %p
+}}
+
+; A block of `size` bytes aligned to `align` (a power of two >= 16).
+define internal ptr @pool_alloc(i64 %size, i64 %align) {{
+entry:
+  %huge = icmp ugt i64 %size, {size_max}
+  %hugea = icmp ugt i64 %align, 1073741824
+  %bad = or i1 %huge, %hugea
+  br i1 %bad, label %fail, label %check
+fail:
+  ret ptr null
+check:
+  %small = icmp ult i64 %size, {small}
+  %wide = icmp ugt i64 %align, {align}
+  %nopool0 = or i1 %small, %wide
+  br i1 %nopool0, label %raw, label %limit
+limit:
+  %lim = load atomic i64, ptr @limit monotonic, align 8
+  %off = icmp eq i64 %lim, 0
+  br i1 %off, label %raw, label %cls
+cls:
+  %i = call i64 @class_of(i64 %size)
+  %big = icmp uge i64 %i, {classes}
+  br i1 %big, label %raw, label %scan
+scan:
+  %first = mul i64 %i, {slots}
+  br label %loop
+loop:
+  %j = phi i64 [ 0, %scan ], [ %j1, %next ]
+  %k = add i64 %first, %j
+  %slot = getelementptr [{nslots} x ptr], ptr @slots, i64 0, i64 %k
+  %peek = load atomic ptr, ptr %slot monotonic, align 8
+  %empty = icmp eq ptr %peek, null
+  br i1 %empty, label %next, label %take
+take:
+  %p = atomicrmw xchg ptr %slot, ptr null acq_rel
+  %none = icmp eq ptr %p, null
+  br i1 %none, label %next, label %hit
+hit:
+  %csize = call i64 @class_size(i64 %i)
+  %old = atomicrmw sub ptr @bytes, i64 %csize acq_rel
+  call void @count(i64 0)
+  ret ptr %p
+next:
+  %j1 = add i64 %j, 1
+  %done = icmp eq i64 %j1, {slots}
+  br i1 %done, label %miss, label %loop
+miss:
+  call void @count(i64 1)
+  %msize = call i64 @class_size(i64 %i)
+  %n = add i64 %msize, {pooled_extra}
+  %mem = call ptr @malloc_or_release(i64 %n)
+  %mnull = icmp eq ptr %mem, null
+  br i1 %mnull, label %fail, label %place
+place:
+  %mint = ptrtoint ptr %mem to i64
+  %u0 = add i64 %mint, {header_plus_align_m1}
+  %u1 = and i64 %u0, {align_mask}
+  %user = inttoptr i64 %u1 to ptr
+  %hb = getelementptr i8, ptr %user, i64 -16
+  store ptr %mem, ptr %hb, align 8
+  %ht = getelementptr i8, ptr %user, i64 -8
+  store i64 %i, ptr %ht, align 8
+  ret ptr %user
+raw:
+  %rn = add i64 %size, %align
+  %rmem = call ptr @malloc_or_release(i64 %rn)
+  %rnull = icmp eq ptr %rmem, null
+  br i1 %rnull, label %fail, label %rplace
+rplace:
+  %rint = ptrtoint ptr %rmem to i64
+  %am1 = sub i64 %align, 1
+  %r0 = add i64 %rint, {header}
+  %r1 = add i64 %r0, %am1
+  %nmask = sub i64 0, %align
+  %r2 = and i64 %r1, %nmask
+  %ruser = inttoptr i64 %r2 to ptr
+  %rhb = getelementptr i8, ptr %ruser, i64 -16
+  store ptr %rmem, ptr %rhb, align 8
+  %rht = getelementptr i8, ptr %ruser, i64 -8
+  store i64 {raw}, ptr %rht, align 8
+  ret ptr %ruser
+}}
+
+define ptr @{alloc}(i64 %size) {{
+  %p = call ptr @pool_alloc(i64 %size, i64 16)
+  ret ptr %p
+}}
+
+define ptr @{aligned_alloc}(i64 %align, i64 %size) {{
+  %lt = icmp ult i64 %align, 16
+  %a = select i1 %lt, i64 16, i64 %align
+  %p = call ptr @pool_alloc(i64 %size, i64 %a)
+  ret ptr %p
+}}
+
+define void @{free}(ptr %p) {{
+entry:
+  %isnull = icmp eq ptr %p, null
+  br i1 %isnull, label %exit, label %header
+header:
+  %hb = getelementptr i8, ptr %p, i64 -16
+  %mem = load ptr, ptr %hb, align 8
+  %ht = getelementptr i8, ptr %p, i64 -8
+  %tag = load i64, ptr %ht, align 8
+  %pooled = icmp ult i64 %tag, {classes}
+  br i1 %pooled, label %limit, label %release
+limit:
+  %lim = load atomic i64, ptr @limit monotonic, align 8
+  %size = call i64 @class_size(i64 %tag)
+  %old = atomicrmw add ptr @bytes, i64 %size acq_rel
+  %new = add i64 %old, %size
+  %over = icmp ugt i64 %new, %lim
+  br i1 %over, label %overlimit, label %scan
+overlimit:
+  %o2 = atomicrmw sub ptr @bytes, i64 %size acq_rel
+  call void @count(i64 3)
+  br label %release
+scan:
+  %first = mul i64 %tag, {slots}
+  br label %loop
+loop:
+  %j = phi i64 [ 0, %scan ], [ %j1, %next ]
+  %k = add i64 %first, %j
+  %slot = getelementptr [{nslots} x ptr], ptr @slots, i64 0, i64 %k
+  %peek = load atomic ptr, ptr %slot monotonic, align 8
+  %empty = icmp eq ptr %peek, null
+  br i1 %empty, label %put, label %next
+put:
+  %pair = cmpxchg ptr %slot, ptr null, ptr %p acq_rel monotonic
+  %stored = extractvalue {{ ptr, i1 }} %pair, 1
+  br i1 %stored, label %cached, label %next
+cached:
+  call void @count(i64 2)
+  ret void
+next:
+  %j1 = add i64 %j, 1
+  %done = icmp eq i64 %j1, {slots}
+  br i1 %done, label %full, label %loop
+full:
+  %o3 = atomicrmw sub ptr @bytes, i64 %size acq_rel
+  call void @count(i64 4)
+  br label %release
+release:
+  call void @free(ptr %mem)
+  br label %exit
+exit:
+  ret void
+}}
+
+define void @symgrad_pool_set_limit(i64 %n) {{
+  store atomic i64 %n, ptr @limit release, align 8
+  ret void
+}}
+
+; out[0] = limit, out[1] = bytes cached, out[2] = blocks cached, out[3...] = the counters.
+define void @symgrad_pool_stats(ptr %out) {{
+entry:
+  %lim = load atomic i64, ptr @limit monotonic, align 8
+  store i64 %lim, ptr %out, align 8
+  %b = load atomic i64, ptr @bytes monotonic, align 8
+  %o1 = getelementptr i64, ptr %out, i64 1
+  store i64 %b, ptr %o1, align 8
+  br label %loop
+loop:
+  %j = phi i64 [ 0, %entry ], [ %j1, %loop ]
+  %n = phi i64 [ 0, %entry ], [ %n1, %loop ]
+  %slot = getelementptr [{nslots} x ptr], ptr @slots, i64 0, i64 %j
+  %p = load atomic ptr, ptr %slot monotonic, align 8
+  %full = icmp ne ptr %p, null
+  %inc = zext i1 %full to i64
+  %n1 = add i64 %n, %inc
+  %j1 = add i64 %j, 1
+  %done = icmp eq i64 %j1, {nslots}
+  br i1 %done, label %counters, label %loop
+counters:
+  %o2 = getelementptr i64, ptr %out, i64 2
+  store i64 %n1, ptr %o2, align 8
+  br label %copy
+copy:
+  %c = phi i64 [ 0, %counters ], [ %c1, %copy ]
+  %src = getelementptr [{ncounters} x i64], ptr @counters, i64 0, i64 %c
+  %v = load atomic i64, ptr %src monotonic, align 8
+  %d = add i64 %c, 3
+  %dst = getelementptr i64, ptr %out, i64 %d
+  store i64 %v, ptr %dst, align 8
+  %c1 = add i64 %c, 1
+  %cdone = icmp eq i64 %c1, {ncounters}
+  br i1 %cdone, label %exit, label %copy
+exit:
+  ret void
+}}
+""".format(ncounters=len(_COUNTERS), nslots=CLASSES * SLOTS, slots=SLOTS, classes=CLASSES, sub=SUB_LOG,
+           min_log=MIN_LOG, min_log_minus_sub=MIN_LOG - SUB_LOG, per_octave=1 << SUB_LOG,
+           per_octave_m1=(1 << SUB_LOG) - 1, size_max=_SIZE_MAX, small=SMALL_BYTES, align=ALIGN,
+           pooled_extra=HEADER + ALIGN - 16, header=HEADER, header_plus_align_m1=HEADER + ALIGN - 1,
+           align_mask=-ALIGN, raw=RAW, alloc=ALLOC, aligned_alloc=ALIGNED_ALLOC, free=FREE)
+
+
+@dataclass(frozen=True)
+class PoolStats:
+    """A snapshot of the pool. `hits`/`misses` count pooled-size allocations served from the cache or
+    by malloc; `cached` counts blocks kept on free, `over_limit`/`slots_full` blocks freed to malloc
+    instead; `released` blocks freed by `release()` (or by a failed malloc)."""
+    limit: int
+    bytes_cached: int
+    blocks_cached: int
+    hits: int
+    misses: int
+    cached: int
+    over_limit: int
+    slots_full: int
+    released: int
+
+
+def default_limit() -> int:
+    """The smaller of 1 GiB and a quarter of physical memory."""
+    try:
+        ram = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        ram = 0
+    return min(1 << 30, ram // 4) if ram > 0 else 1 << 30
+
+
+_SUFFIXES = {"": 1, "k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10, "m": 1 << 20, "mb": 1 << 20, "mib": 1 << 20,
+             "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30}
+
+
+def parse_bytes(text: str) -> int:
+    """'0', '1048576', '512M', '2GiB' -> bytes. Raises ValueError."""
+    s = text.strip().lower()
+    digits = s.rstrip("kmgib ")
+    suffix = s[len(digits):].strip()
+    if not digits.isdigit() or suffix not in _SUFFIXES:
+        raise ValueError(f"not a byte count: {text!r} (an integer with an optional K/M/G suffix)")
+    return min(int(digits) * _SUFFIXES[suffix], _LIMIT_MAX)
+
+
+def limit_from_env() -> int:
+    value = os.environ.get(ENV)
+    if value is None or not value.strip():
+        return default_limit()
+    try:
+        return parse_bytes(value)
+    except ValueError as e:
+        fallback = default_limit()
+        warnings.warn(f"symgrad: ${ENV}: {e}; using {fallback}", RuntimeWarning, stacklevel=3)
+        return fallback
+
+
+# ---------------------------------------------------------------- the native pool --
+_lock = threading.Lock()
+_native: Optional["_Native"] = None
+
+
+class _Native:
+    """The compiled pool: its engine (kept for the life of the process) and entry points."""
+
+    def __init__(self):
+        import llvmlite.binding as llvm
+        llvm.initialize_native_target()
+        llvm.initialize_native_asmprinter()
+        # jit=True: the large code model on x86-64, so the code may call malloc wherever libc is.
+        # opt=0: the IR is written tight already, and codegen takes 2.5x less (paid once per process).
+        tm = llvm.Target.from_triple(llvm.get_process_triple()).create_target_machine(opt=0, jit=True)
+        mod = llvm.parse_assembly(IR)
+        mod.triple = tm.triple
+        mod.data_layout = str(tm.target_data)
+        mod.verify()
+        self.engine = llvm.create_mcjit_compiler(mod, tm)
+        self.engine.finalize_object()
+        self.target_machine = tm
+        self.registered = False
+        self.addresses = {name: self.engine.get_function_address(name) for name in
+                          (*sorted(SYMBOLS), "symgrad_pool_release", "symgrad_pool_set_limit", "symgrad_pool_stats")}
+        if not all(self.addresses.values()):
+            raise RuntimeError(f"symgrad pool: missing entry points in {self.addresses}")
+        self.release = ctypes.CFUNCTYPE(ctypes.c_int64)(self.addresses["symgrad_pool_release"])
+        self.set_limit = ctypes.CFUNCTYPE(None, ctypes.c_int64)(self.addresses["symgrad_pool_set_limit"])
+        self.stats = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(self.addresses["symgrad_pool_stats"])
+        self.set_limit(limit_from_env())
+
+
+def _get() -> "_Native":
+    global _native
+    if _native is None:
+        with _lock:
+            if _native is None:
+                _native = _Native()
+    return _native
+
+
+def register_with_jit() -> None:
+    """Compiles the pool (once per process) and binds the allocation functions lowered code calls
+    (`SYMBOLS`) for llvmlite's JIT linker. Idempotent; call before loading object code."""
+    if _native is not None and _native.registered:
+        return
+    import llvmlite.binding as llvm
+    native = _get()
+    with _lock:
+        if not native.registered:
+            for name in SYMBOLS:
+                llvm.add_symbol(name, native.addresses[name])
+            native.registered = True
+
+
+def address(name: str) -> int:
+    """The address of one of `SYMBOLS` (compiling the pool if needed)."""
+    return _get().addresses[name]
+
+
+def release() -> int:
+    """Frees every cached block (blocks in use by running kernels are not touched); returns the bytes
+    freed. A no-op before the pool exists."""
+    native = _native
+    return int(native.release()) if native is not None else 0
+
+
+def set_limit(nbytes: int) -> None:
+    """Caps the bytes cached (0: no caching, every block goes back to malloc); cached blocks beyond
+    a lower cap are freed."""
+    if isinstance(nbytes, bool) or not isinstance(nbytes, int) or nbytes < 0:
+        raise ValueError(f"pool limit must be a non-negative integer of bytes, got {nbytes!r}")
+    native = _get()
+    native.set_limit(min(nbytes, _LIMIT_MAX))
+    if native_stats(native)[1] > nbytes:
+        native.release()
+
+
+def native_stats(native: "_Native") -> list[int]:
+    out = (ctypes.c_int64 * (3 + len(_COUNTERS)))()
+    native.stats(ctypes.addressof(out))
+    return list(out)
+
+
+def stats() -> PoolStats:
+    """The current figures (all zero, and the limit from the environment, before the pool exists)."""
+    native = _native
+    if native is None:
+        return PoolStats(limit_from_env(), 0, 0, *([0] * len(_COUNTERS)))
+    return PoolStats(*native_stats(native))
