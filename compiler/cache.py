@@ -8,6 +8,17 @@ name and features, and which BLAS matmul kernels call). A second process
 compiling the same IR loads the object and skips MLIR lowering and LLVM code
 generation entirely.
 
+A second level keys what a transform builds on the function it traced: for
+`sg.grad`/`sg.value_and_grad`, key = sha256 of (the traced IR text, the
+transform and its options, the toolchain fingerprint above and the source of
+all of symgrad, which decides how IR is differentiated) -> a small record: the
+first-level key of the object code plus what the runtime needs to rebuild the
+kernels without MLIR (signatures, gradient slots). A process that finds both
+traces the function and loads the object; it skips differentiation, the fused-
+gradient pass and everything in sg.compile before `load`. Records live in
+`transforms/` next to `objects/`, with the same header, checksum, atomic
+writes, bound and warnings; a record whose object is gone is a plain miss.
+
 The folder is `$SYMGRAD_CACHE_DIR`, else `$XDG_CACHE_HOME/symgrad`, else
 `~/.cache/symgrad`. Writes are atomic (temporary file + rename: processes
 filling the cache at the same time never see half an entry). Every entry
@@ -26,7 +37,10 @@ created are removed).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
+import sys
 import tempfile
 import threading
 import time
@@ -38,6 +52,10 @@ from typing import Optional
 
 MAGIC = b"SYMGRAD-OBJ-2\n"  # then the key, the sha256 of the object (hex, one line each), the object
 OBJECT_SUFFIX = ".o"
+# A transform record: the same layout, the payload being JSON (see the module docstring).
+TRANSFORM_MAGIC = b"SYMGRAD-TRF-1\n"
+TRANSFORM_SUFFIX = ".t"
+_VERSIONED = 12  # the magic's first bytes, the same in every version of its format
 MEMORY_ENTRIES = 256
 DISK_MB = 1024
 
@@ -79,8 +97,28 @@ def _objects_dir() -> Path:
     return cache_dir() / "objects"
 
 
+def _transforms_dir() -> Path:
+    return cache_dir() / "transforms"
+
+
 def failures_dir() -> Path:
     return cache_dir() / "failures"
+
+
+# --------------------------------------------------------------------- stats --
+_stats = {"object_hits": 0, "object_misses": 0, "transform_hits": 0, "transform_misses": 0, "corrupt": 0}
+
+
+def _count(name: str) -> None:
+    with _lock:
+        _stats[name] += 1
+
+
+def stats() -> dict:
+    """This process's disk-cache lookups: hits and misses per level (`object_*`: sg.compile's object
+    code, `transform_*`: the records of sg.grad/sg.value_and_grad) and corrupt entries found."""
+    with _lock:
+        return dict(_stats)
 
 
 # --------------------------------------------------------------- fingerprint --
@@ -91,7 +129,7 @@ _CODEGEN_MODULES = ("symgrad.dialects.graph.lowering", "symgrad.dialects.graph.o
 @lru_cache(maxsize=1)
 def toolchain_fingerprint() -> str:
     """Everything besides the IR that decides the object code, as one string."""
-    from importlib import metadata
+    import importlib
 
     import llvmlite
     import llvmlite.binding as llvm
@@ -99,13 +137,7 @@ def toolchain_fingerprint() -> str:
     import symgrad
     from symgrad.runtime import blas
 
-    def version(dist):
-        try:
-            return metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            return "?"
-
-    import importlib
+    version = _dist_version
     h = hashlib.sha256()
     for name in _CODEGEN_MODULES:
         mod = importlib.import_module(name)
@@ -123,9 +155,60 @@ def toolchain_fingerprint() -> str:
     return ";".join(parts)
 
 
+def _dist_version(dist: str) -> str:
+    """The installed version of a distribution, from the name of its `.dist-info` folder on sys.path
+    (the first one, as importlib.metadata finds it; importing that costs ~20 ms at a cached start)."""
+    want = re.sub(r"[-_.]+", "_", dist).lower()
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for n in names:
+            if n.endswith(".dist-info"):
+                name, _, ver = n[:-len(".dist-info")].partition("-")
+                if ver and re.sub(r"[-_.]+", "_", name).lower() == want:
+                    return ver
+    from importlib import metadata  # another kind of installation (.egg-info, ...)
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
+_SOURCE_PACKAGES = ("symgrad", "symgrad.dialects", "symgrad.passes", "symgrad.runtime")
+
+
+@lru_cache(maxsize=1)
+def source_fingerprint() -> str:
+    """sha256 of every source file of symgrad's packages (but the tools): what decides how traced IR
+    is differentiated, fused and compiled, and what the runtime builds around the kernels."""
+    import importlib
+    h = hashlib.sha256()
+    for name in _SOURCE_PACKAGES:
+        for d in importlib.import_module(name).__path__:
+            for f in sorted(Path(d).rglob("*.py")):
+                h.update(str(f.relative_to(d)).encode() + b"\0")
+                try:
+                    h.update(f.read_bytes())
+                except OSError:
+                    h.update(b"?")
+    return h.hexdigest()
+
+
 def make_key(ir_text: str, pipeline: str, options: tuple) -> str:
     h = hashlib.sha256()
     for part in (toolchain_fingerprint(), pipeline, repr(options), ir_text):
+        h.update(part.encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def make_transform_key(ir_text: str, transform: str, options: tuple) -> str:
+    """The key of a transform record: the traced IR, the transform and its options, the toolchain
+    and all of symgrad's source."""
+    h = hashlib.sha256()
+    for part in ("transform", toolchain_fingerprint(), source_fingerprint(), transform, repr(options), ir_text):
         h.update(part.encode())
         h.update(b"\0")
     return h.hexdigest()
@@ -154,15 +237,19 @@ def _object_path(key: str) -> Path:
     return _objects_dir() / f"{key}{OBJECT_SUFFIX}"
 
 
-def _header(key: str, payload: bytes) -> bytes:
-    return MAGIC + key.encode() + b"\n" + hashlib.sha256(payload).hexdigest().encode() + b"\n"
+def _transform_path(key: str) -> Path:
+    return _transforms_dir() / f"{key}{TRANSFORM_SUFFIX}"
 
 
-def check_entry(key: str, data: bytes) -> tuple[Optional[bytes], Optional[str]]:
-    """(object code, None) when `data` is a sound entry for `key`, else (None, what is wrong)."""
-    if not data.startswith(MAGIC):
+def _header(key: str, payload: bytes, magic: bytes = MAGIC) -> bytes:
+    return magic + key.encode() + b"\n" + hashlib.sha256(payload).hexdigest().encode() + b"\n"
+
+
+def check_entry(key: str, data: bytes, magic: bytes = MAGIC) -> tuple[Optional[bytes], Optional[str]]:
+    """(payload, None) when `data` is a sound entry for `key`, else (None, what is wrong)."""
+    if not data.startswith(magic):
         return None, "it does not start with the symgrad cache header" if data else "it is empty"
-    rest = data[len(MAGIC):]
+    rest = data[len(magic):]
     parts = rest.split(b"\n", 2)
     if len(parts) < 3 or len(parts[1]) != 64:
         return None, "its header is truncated"
@@ -174,29 +261,39 @@ def check_entry(key: str, data: bytes) -> tuple[Optional[bytes], Optional[str]]:
     return payload, None
 
 
-def load_object(key: str) -> Optional[bytes]:
-    """The cached object code for `key`, or None: missing or unreadable (silently), or corrupt,
-    which is reported with a CacheWarning naming the file and removed, never loaded."""
-    path = _object_path(key)
+def _load(path: Path, key: str, magic: bytes, stacklevel: int) -> Optional[bytes]:
     try:
         data = path.read_bytes()
     except OSError:
         return None
-    payload, problem = check_entry(key, data)
-    if problem is not None and data.startswith(MAGIC[:12]) and not data.startswith(MAGIC):
+    payload, problem = check_entry(key, data, magic)
+    if problem is not None and data.startswith(magic[:_VERSIONED]) and not data.startswith(magic):
         return None  # another version of this cache format: a plain miss, rewritten after compiling
     if problem is not None:
-        warnings.warn(f"symgrad: ignoring the corrupt cache entry {path}: {problem}; recompiling", CacheWarning,
-                      stacklevel=3)
-        try:
-            path.unlink()
-        except OSError:
-            pass
+        _discard(path, problem, stacklevel + 1)
         return None
     try:
         os.utime(path)  # recently used: the disk bound evicts the least recently used entries
     except OSError:
         pass
+    return payload
+
+
+def _discard(path: Path, problem: str, stacklevel: int) -> None:
+    _count("corrupt")
+    warnings.warn(f"symgrad: ignoring the corrupt cache entry {path}: {problem}; recompiling", CacheWarning,
+                  stacklevel=stacklevel)
+    try:
+        path.unlink()
+    except OSError:
+        pass
+
+
+def load_object(key: str) -> Optional[bytes]:
+    """The cached object code for `key`, or None: missing or unreadable (silently), or corrupt,
+    which is reported with a CacheWarning naming the file and removed, never loaded."""
+    payload = _load(_object_path(key), key, MAGIC, stacklevel=5)  # warns at sg.compile's caller
+    _count("object_misses" if payload is None else "object_hits")
     return payload
 
 
@@ -209,31 +306,64 @@ def store_object(key: str, payload: bytes) -> Optional[Path]:
     return path
 
 
+def load_transform(key: str) -> Optional[dict]:
+    """The transform record for `key` (a dict), or None: missing, another format version, or corrupt
+    (reported with a CacheWarning and removed, like an object)."""
+    path = _transform_path(key)
+    payload = _load(path, key, TRANSFORM_MAGIC, stacklevel=4)
+    record = None
+    if payload is not None:
+        try:
+            record = json.loads(payload.decode("utf-8"))
+            if not isinstance(record, dict):
+                raise ValueError("not a JSON object")
+        except ValueError as e:  # (UnicodeDecodeError is one) a sound checksum over a bad record
+            _discard(path, f"its record cannot be read ({e})", stacklevel=4)
+            record = None
+    _count("transform_misses" if record is None else "transform_hits")
+    return record
+
+
+def discard_transform(key: str, problem: str) -> None:
+    """Reports and removes a record that was sound on disk but does not fit what it is used for."""
+    _discard(_transform_path(key), problem, stacklevel=3)
+
+
+def store_transform(key: str, record: dict) -> Optional[Path]:
+    """Writes a transform record atomically (like store_object); None when the folder is not writable."""
+    payload = json.dumps(record, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    path = _atomic_write(_transform_path(key), _header(key, payload, TRANSFORM_MAGIC) + payload)
+    if path is not None:
+        prune(disk_bytes(), keep=path)
+    return path
+
+
 def prune(limit: int, keep: Optional[Path] = None) -> int:
-    """Removes the least recently used objects until the folder holds at most `limit` bytes
+    """Removes the least recently used objects and records until they take at most `limit` bytes
     (0: no bound); `keep` is never removed. Returns how many were removed. Other processes may
     prune or write at the same time: whatever disappears under us is skipped."""
     if limit <= 0:
         return 0
     entries = []
-    try:
-        with os.scandir(_objects_dir()) as it:
-            for e in it:
-                if not e.name.endswith(OBJECT_SUFFIX):
-                    if e.name.startswith(".tmp-"):  # left by a process killed mid-write, an hour ago or more
-                        try:
-                            if e.stat().st_mtime < time.time() - 3600:
-                                os.unlink(e.path)
-                        except OSError:
-                            pass
-                    continue
-                try:
-                    st = e.stat()
-                except OSError:
-                    continue
-                entries.append((st.st_mtime, st.st_size, e.path))
-    except OSError:
-        return 0
+    for folder, suffix in ((_objects_dir(), OBJECT_SUFFIX), (_transforms_dir(), TRANSFORM_SUFFIX)):
+        try:
+            with os.scandir(folder) as it:
+                for e in it:
+                    if not e.name.endswith(suffix):
+                        if e.name.startswith(".tmp-"):  # left by a process killed mid-write, an hour ago or more
+                            try:
+                                if e.stat().st_mtime < time.time() - 3600:
+                                    os.unlink(e.path)
+                            except OSError:
+                                pass
+                        continue
+                    try:
+                        st = e.stat()
+                    except OSError:
+                        continue
+                    entries.append((st.st_mtime, st.st_size, e.path))
+        except OSError:
+            continue
     total = sum(size for _, size, _ in entries)
     removed = 0
     for _, size, p in sorted(entries):
@@ -293,7 +423,8 @@ def clear_cache(memory: bool = True, disk: bool = True) -> None:
         with _lock:
             _memory.clear()
     if disk:
-        for folder, suffix in ((_objects_dir(), OBJECT_SUFFIX), (failures_dir(), ".mlir")):
+        for folder, suffix in ((_objects_dir(), OBJECT_SUFFIX), (_transforms_dir(), TRANSFORM_SUFFIX),
+                               (failures_dir(), ".mlir")):
             try:
                 entries = list(folder.iterdir())
             except OSError:

@@ -220,22 +220,44 @@ def jit(fn: Callable, *, max_cache: Optional[int] = None) -> Jitted:
 
 # ---------------------------------------------------------------- gradients --
 class _GradEntry:
-    """A traced, differentiated and compiled function for one signature."""
+    """A traced, differentiated and compiled function for one signature.
 
-    def __init__(self, traced, compiled_gradient, wrt: tuple[int, ...]):
+    Built by the full path (`cg`, the CompiledGradient, given) or from the cache's transform record
+    (`fused` only: the record says which result is which gradient). Then `cg` and `module` are built
+    on first use (for `.lower()`), from the traced function and through sg.compile's caches."""
+
+    def __init__(self, traced, wrt: tuple[int, ...], df_output_vjps, vjp_outputs, compiled_gradient=None):
         from symgrad.dialects.graph.types import TensorType
         self.traced = traced
-        self.cg = compiled_gradient
-        self.module = compiled_gradient.module
         self.wrt = wrt
-        g = compiled_gradient.gradient
+        self._cg = compiled_gradient
+        self._cg_lock = threading.Lock()
         with traced.context:
             f = traced.function()
             self.arg_types = [TensorType.from_mlir(t) for t in f.type.inputs]
             self.out_types = [TensorType.from_mlir(t) for t in f.type.results]
         self.single_output = bool(traced.meta.get("single_output", len(self.out_types) == 1))
-        self.grad_slot = {arg: k for k, arg in enumerate(g.df_output_vjps)}  # argument -> df result
-        self.vjp_outputs = [i for i in g.df_input_vjps if i < g.f_real_outputs]  # outputs that take a vjp
+        self.df_output_vjps = list(df_output_vjps)
+        self.grad_slot = {arg: k for k, arg in enumerate(df_output_vjps)}  # argument -> df result
+        self.vjp_outputs = list(vjp_outputs)  # outputs that take a vjp
+        self.fused = None
+
+    @classmethod
+    def of(cls, traced, compiled_gradient, wrt: tuple[int, ...]) -> "_GradEntry":
+        g = compiled_gradient.gradient
+        return cls(traced, wrt, g.df_output_vjps, [i for i in g.df_input_vjps if i < g.f_real_outputs],
+                   compiled_gradient)
+
+    @property
+    def cg(self):
+        with self._cg_lock:
+            if self._cg is None:
+                self._cg, _ = _compile_gradient(self.traced, self.wrt, fused=True)
+            return self._cg
+
+    @property
+    def module(self):
+        return self.cg.module
 
     def zeros(self, arg: int) -> np.ndarray:
         t = self.arg_types[arg]
@@ -245,25 +267,75 @@ class _GradEntry:
         return [grads[self.grad_slot[a]] if a in self.grad_slot else self.zeros(a) for a in self.wrt]
 
 
-def _differentiated(transform: _Transform, signature, wrt, fused: bool = False) -> _GradEntry:
-    """Traces, differentiates and compiles. With `fused`, the module also gets @<f>_fused (primal
-    and adjoint in one kernel, see passes/fuse_gradient.py) for callers that know the vjp upfront."""
+def _compile_gradient(traced, wrt, fused: bool):
+    """(CompiledGradient, name of @<f>_fused or None): differentiates and compiles `traced`."""
     from symgrad.gradient import differentiate
     from symgrad.jit import compile as sg_compile
     from symgrad.passes.fuse_gradient import build_fused
-    traced = transform._trace(signature)
-    for i in wrt:
-        if np.dtype(signature[i][1]).kind != "f":
-            raise TypeError(f"sg.{transform.kind}({transform.__name__}): argument {i} has dtype "
-                            f"{np.dtype(signature[i][1])}; only float arguments can be differentiated")
     gradient = differentiate(traced, requires_grad=list(wrt))
     fused_name = None
     if fused:
         with gradient.module.context:
             fused_name = build_fused(gradient.f)
-    entry = _GradEntry(traced, sg_compile(gradient), wrt)
-    entry.fused = entry.cg.compiled[fused_name] if fused_name else None
+    return sg_compile(gradient), fused_name
+
+
+def _differentiated(transform: _Transform, signature, wrt, fused: bool = False) -> _GradEntry:
+    """Traces, differentiates and compiles. With `fused`, the module also gets @<f>_fused (primal
+    and adjoint in one kernel, see passes/fuse_gradient.py) for callers that know the vjp upfront;
+    that kernel is also found by the traced function in the cache's second level (see
+    symgrad.transform_cache), which skips differentiating and compiling in a new process."""
+    traced = transform._trace(signature)
+    for i in wrt:
+        if np.dtype(signature[i][1]).kind != "f":
+            raise TypeError(f"sg.{transform.kind}({transform.__name__}): argument {i} has dtype "
+                            f"{np.dtype(signature[i][1])}; only float arguments can be differentiated")
+    if not fused:
+        cg, _ = _compile_gradient(traced, wrt, fused=False)
+        return _GradEntry.of(traced, cg, wrt)
+    from symgrad import transform_cache
+    key = transform_cache.key_for(str(traced), "grad-fused", _fused_options(traced, wrt))
+    hit = transform_cache.load(key, _fused_check(traced))
+    if hit is not None:
+        record, cm = hit
+        entry = _GradEntry(traced, wrt, record["df_output_vjps"], record["vjp_outputs"])
+        entry.fused = cm[record["fused"]]
+        return entry
+    cg, fused_name = _compile_gradient(traced, wrt, fused=True)
+    entry = _GradEntry.of(traced, cg, wrt)
+    entry.fused = cg.compiled[fused_name]
+    transform_cache.store(key, {"fused": fused_name, "df_output_vjps": entry.df_output_vjps,
+                                "vjp_outputs": entry.vjp_outputs}, cg.compiled)
     return entry
+
+
+def _fused_options(traced, wrt) -> tuple:
+    """Everything besides the traced IR (and symgrad's source) that decides the fused kernel."""
+    from symgrad.jit import OPT_LEVEL
+    return (tuple(wrt), "recompute=none", OPT_LEVEL, bool(traced.meta.get("single_output", True)))
+
+
+def _fused_check(traced):
+    """Checks that a record's fused kernel takes and returns what the traced function implies
+    (arguments and vjps in; real outputs and one gradient per df_output_vjps entry out)."""
+    from symgrad.dialects.graph.types import TensorType
+    with traced.context:
+        f = traced.function()
+        args = tuple(TensorType.from_mlir(t) for t in f.type.inputs)
+        outs = tuple(TensorType.from_mlir(t) for t in f.type.results)
+
+    def check(record: dict, sigs: dict) -> None:
+        df_output_vjps, vjp_outputs = record["df_output_vjps"], record["vjp_outputs"]
+        for name, values, n in (("df_output_vjps", df_output_vjps, len(args)), ("vjp_outputs", vjp_outputs, len(outs))):
+            if not isinstance(values, list) or not all(type(i) is int and 0 <= i < n for i in values) \
+                    or len(set(values)) != len(values):
+                raise ValueError(f"bad {name} {values!r}")
+        s = sigs[record["fused"]]
+        want_in = args + tuple(outs[i] for i in vjp_outputs)
+        want_out = outs + tuple(args[i] for i in df_output_vjps)
+        if s.inputs != want_in or s.results != want_out:
+            raise ValueError(f"@{s.name} has the wrong signature")
+    return check
 
 
 class _Vjp(_Transform):

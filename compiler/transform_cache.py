@@ -1,0 +1,103 @@
+"""The cache's second level: kernels of a transform, found by the function it traced.
+
+A process that calls `sg.value_and_grad(fn)(*args)` for the first time traces
+fn, differentiates it, adds the fused gradient, and hands the module to
+`sg.compile`, which finds its object code on disk. Only the trace is needed to
+know what will come out, so the traced IR (with the transform and its options)
+keys a record: the first-level key of the object code and what `CompiledModule`
+needs to load it without MLIR (the functions' signatures), plus the
+transform's own facts (which result is which gradient). `load` rebuilds the
+CompiledModule from a record; `store` writes one after the full path ran.
+
+Records are kept in memory too (per process, in the same bounded LRU as
+sg.compile's modules), so a new transform object on the same function and
+shapes does not even load the object again. On disk they get the guarantees
+of cache.py: atomic writes, a checksum, other format versions a plain miss,
+corruption reported (CacheWarning), removed and rebuilt. A record whose
+object was evicted is a plain miss; one that passes its checksum but does not
+fit the traced function (`check` raises ValueError) is treated as corrupt.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable, Optional
+
+from symgrad.dialects.graph.types import TensorType
+
+from . import cache as _cache
+from .jit import OPT_LEVEL, CompiledModule, FunctionSignature
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+def key_for(traced_text: str, transform: str, options: tuple) -> str:
+    return _cache.make_transform_key(traced_text, transform, options)
+
+
+def _types_record(types) -> list:
+    return [[list(t.shape), t.dtype] for t in types]
+
+
+def _types(value) -> tuple:
+    out = []
+    for item in value:
+        shape, dtype = item
+        if not all(type(d) is int and d >= 0 for d in shape):
+            raise ValueError(f"bad shape {shape!r}")
+        t = TensorType(tuple(shape), dtype)
+        t.np_dtype  # noqa: B018  (raises KeyError for a dtype symgrad does not know)
+        out.append(t)
+    return tuple(out)
+
+
+def signature_record(s: FunctionSignature) -> dict:
+    return {"name": s.name, "inputs": _types_record(s.inputs), "results": _types_record(s.results),
+            "single": s.single, "largest_value": s.largest_value}
+
+
+def signature_from_record(d: dict) -> FunctionSignature:
+    name = d["name"]
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"bad function name {name!r}")
+    largest = d["largest_value"]
+    if type(largest) is not int or largest < 0:
+        raise ValueError(f"bad largest_value {largest!r}")
+    return FunctionSignature(name, _types(d["inputs"]), _types(d["results"]), bool(d["single"]), largest)
+
+
+def load(key: str, check: Callable[[dict, dict], None]) -> Optional[tuple[dict, CompiledModule]]:
+    """(record, CompiledModule) for a transform key, or None (a miss: take the full path).
+    `check(record, signatures by name)` raises ValueError when the record does not fit."""
+    hit = _cache.memory_get(("transform", key))
+    if hit is not None:
+        return hit
+    record = _cache.load_transform(key)
+    if record is None:
+        return None
+    try:
+        sigs = [signature_from_record(f) for f in record["functions"]]
+        by_name = {s.name: s for s in sigs}
+        object_key = record["object"]
+        if not isinstance(object_key, str) or not _HEX64.fullmatch(object_key):
+            raise ValueError(f"bad object key {object_key!r}")
+        if len(by_name) != len(sigs) or not sigs:
+            raise ValueError("no functions, or one twice")
+        check(record, by_name)
+    except (KeyError, TypeError, ValueError) as e:
+        _cache.discard_transform(key, f"its record does not fit the traced function ({type(e).__name__}: {e})")
+        return None
+    obj = _cache.load_object(object_key)
+    if obj is None:  # evicted, or corrupt (reported by load_object): the full path rebuilds both
+        return None
+    cm = CompiledModule(sigs, obj, object_key, None, {}, "disk", int(record.get("opt_level", OPT_LEVEL)))
+    _cache.memory_put(("transform", key), (record, cm))
+    return record, cm
+
+
+def store(key: str, record: dict, cm: CompiledModule, opt_level: int = OPT_LEVEL) -> None:
+    """Keeps `record` (the transform's facts, JSON-able) with what loads `cm` again, in memory and
+    on disk (when the folder is writable)."""
+    record = dict(record, object=cm.key, opt_level=int(opt_level),
+                  functions=[signature_record(s) for s in cm.signatures.values()])
+    _cache.store_transform(key, record)
+    _cache.memory_put(("transform", key), (record, cm))

@@ -1,0 +1,290 @@
+"""The cache's second level (symgrad.transform_cache): sg.grad/sg.value_and_grad find their fused
+kernel by the traced function, in a new process (no differentiation, no sg.compile) and in this
+one; damaged or unfitting records are reported and rebuilt; other argnums, shapes, dtypes and
+functions never share a record."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import warnings
+
+import numpy as np
+import pytest
+
+import symgrad as sg
+from symgrad import cache as sgcache
+from symgrad import transform_cache
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("SYMGRAD_CACHE_DIR", str(tmp_path / "cache"))
+    sg.clear_cache(memory=True, disk=False)
+    yield
+    sg.clear_cache(memory=True, disk=False)
+
+
+def loss(x, w, b):
+    return (sg.tanh(x @ w + b) ** 2).mean()
+
+
+def loss_np(x, w, b):
+    t = np.tanh(x @ w + b)
+    dz = 2 * t * (1 - t * t) / t.size
+    return (t ** 2).mean(), (dz @ w.T, x.T @ dz, dz.sum(axis=0))
+
+
+def inputs(dtype=np.float64, n=5):
+    rng = np.random.default_rng(n)
+    return (rng.standard_normal((n, 4)).astype(dtype), rng.standard_normal((4, 3)).astype(dtype),
+            rng.standard_normal(3).astype(dtype))
+
+
+def records(tmp_path):
+    return sorted((tmp_path / "cache" / "transforms").glob("*.t"))
+
+
+def delta(before: dict) -> dict:
+    after = sgcache.stats()
+    return {k: after[k] - before[k] for k in after if after[k] != before[k]}
+
+
+def check(vg, args, argnums):
+    value, grads = vg(*args)
+    want_value, want = loss_np(*args)
+    tol = dict(rtol=1e-10, atol=1e-12) if args[0].dtype == np.float64 else dict(rtol=2e-4, atol=1e-6)
+    np.testing.assert_allclose(value, want_value, **tol)
+    grads = grads if isinstance(argnums, tuple) else (grads,)
+    nums = argnums if isinstance(argnums, tuple) else (argnums,)
+    for g, i in zip(grads, nums):
+        np.testing.assert_allclose(g, want[i], **tol)
+
+
+def fresh_call(args, argnums=(0, 1, 2), fn=loss):
+    """A new transform object with the memory cache emptied: what a new process does, minus imports."""
+    sg.clear_cache(memory=True, disk=False)
+    vg = sg.value_and_grad(fn, argnums=argnums)
+    check(vg, args, argnums)
+    return vg
+
+
+# -- a second process -------------------------------------------------------------------------------
+SCRIPT = textwrap.dedent("""
+    import json, numpy as np, symgrad as sg
+    from symgrad import cache
+    def loss(x, w):
+        return (sg.sigmoid(x * w) * x).sum()
+    x = np.linspace(-2, 2, 12).reshape(3, 4)
+    w = np.linspace(0.5, 1.5, 4)
+    value, (dx, dw) = sg.value_and_grad(loss, argnums=(0, 1))(x, w)
+    s = 1 / (1 + np.exp(-x * w))
+    assert np.allclose(value, (s * x).sum(), rtol=1e-12)
+    assert np.allclose(dx, s + x * w * s * (1 - s), rtol=1e-12)
+    assert np.allclose(dw, (x * x * s * (1 - s)).sum(axis=0), rtol=1e-12)
+    print(json.dumps(cache.stats()))
+""")
+
+
+def _run(cache_dir):
+    env = dict(os.environ, SYMGRAD_CACHE_DIR=str(cache_dir), PYTHONWARNINGS="error::RuntimeWarning")
+    proc = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_a_second_process_finds_the_fused_gradient_by_the_traced_function(tmp_path):
+    first = _run(tmp_path)
+    assert first["transform_misses"] == 1 and first["transform_hits"] == 0 and first["object_misses"] == 1
+    assert len(list((tmp_path / "transforms").glob("*.t"))) == 1
+    assert len(list((tmp_path / "objects").glob("*.o"))) == 1
+    second = _run(tmp_path)
+    # The record, then its object: nothing was differentiated or handed to sg.compile (which would
+    # have looked the object up under its own key: one more object lookup).
+    assert second == {"object_hits": 1, "object_misses": 0, "transform_hits": 1, "transform_misses": 0,
+                      "corrupt": 0}
+
+
+# -- this process -----------------------------------------------------------------------------------
+def test_record_hit_skips_differentiation_and_gives_the_same_results(tmp_path, monkeypatch):
+    args = inputs()
+    fresh_call(args)
+    assert len(records(tmp_path)) == 1
+    import symgrad.gradient
+    import symgrad.runtime.transforms as transforms
+
+    def boom(*a, **k):
+        raise AssertionError("differentiated on a record hit")
+    monkeypatch.setattr(symgrad.gradient, "differentiate", boom)
+    before = sgcache.stats()
+    vg = fresh_call(args)
+    assert delta(before) == {"transform_hits": 1, "object_hits": 1}
+    # The rest of the entry is built on first use (e.g. for .lower()), through the usual path.
+    monkeypatch.undo()
+    stages = vg.lower(*args)
+    assert "differentiated" in stages.stages and "loss_fused" in stages.as_text("differentiated")
+    del transforms
+
+
+def test_a_new_transform_object_in_the_same_process_uses_the_memory_level():
+    args = inputs()
+    a = sg.value_and_grad(loss, argnums=(0, 1, 2))
+    check(a, args, (0, 1, 2))
+    before = sgcache.stats()
+    b = sg.grad(loss, argnums=(0, 1, 2))  # grad and value_and_grad share the fused kernel
+    grads = b(*args)
+    assert delta(before) == {}  # no disk lookup at all
+    for g, want in zip(grads, loss_np(*args)[1]):
+        np.testing.assert_allclose(g, want, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("variant", ["argnums", "single_argnum", "shape", "dtype", "function"])
+def test_other_argnums_shapes_dtypes_and_functions_get_their_own_records(variant, tmp_path):
+    args = inputs()
+    fresh_call(args, (0, 1, 2))
+    other_args, argnums, fn = args, (0, 1, 2), loss
+    if variant == "argnums":
+        argnums = (2, 0)
+    elif variant == "single_argnum":
+        argnums = 1
+    elif variant == "shape":
+        other_args = inputs(n=7)
+    elif variant == "dtype":
+        other_args = inputs(np.float32)
+    else:
+        def fn(x, w, b):  # the same body under another name: other kernels (named after it)
+            return (sg.tanh(x @ w + b) ** 2).mean()
+    fresh_call(other_args, argnums, fn)
+    assert len(records(tmp_path)) == 2
+    before = sgcache.stats()
+    fresh_call(args, (0, 1, 2))  # both still hit, each its own
+    fresh_call(other_args, argnums, fn)
+    assert delta(before) == {"transform_hits": 2, "object_hits": 2}
+
+
+CORRUPTIONS = {
+    "empty": lambda data: b"",
+    "truncated_header": lambda data: data[:20],
+    "truncated_record": lambda data: data[:len(data) - 10],
+    "flipped_byte": lambda data: data[:-5] + bytes([data[-5] ^ 0x01]) + data[-4:],
+    "garbage": lambda data: os.urandom(len(data)),
+}
+
+
+@pytest.mark.parametrize("how", sorted(CORRUPTIONS) + ["other_key"])
+def test_a_corrupt_record_is_reported_removed_and_rebuilt(how, tmp_path):
+    args = inputs()
+    fresh_call(args)
+    (path,) = records(tmp_path)
+    data = path.read_bytes()
+    if how == "other_key":  # a sound record, but of another function (copied by hand)
+        fresh_call(args, argnums=(1,))
+        other = next(p for p in records(tmp_path) if p != path)
+        data = other.read_bytes()
+    else:
+        data = CORRUPTIONS[how](data)
+    path.write_bytes(data)
+    before = sgcache.stats()
+    with pytest.warns(sgcache.CacheWarning, match=rf"corrupt cache entry {path}"):
+        fresh_call(args)
+    # Rebuilt by the full path: differentiated, and sg.compile found the object on disk.
+    assert delta(before) == {"transform_misses": 1, "corrupt": 1, "object_hits": 1}
+    assert sgcache.check_entry(path.stem, path.read_bytes(), sgcache.TRANSFORM_MAGIC)[1] is None
+    before = sgcache.stats()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fresh_call(args)
+    assert delta(before) == {"transform_hits": 1, "object_hits": 1}
+
+
+def _rewrite(path, edit):
+    """Edits a record and stores it back soundly (right header and checksum)."""
+    payload, problem = sgcache.check_entry(path.stem, path.read_bytes(), sgcache.TRANSFORM_MAGIC)
+    assert problem is None
+    record = json.loads(payload)
+    edit(record)
+    sgcache.store_transform(path.stem, record)
+
+
+UNFITTING = {
+    "gradient_order": lambda r: r.update(df_output_vjps=r["df_output_vjps"][::-1]),
+    "gradient_out_of_range": lambda r: r.update(df_output_vjps=[0, 1, 7]),
+    "no_vjp": lambda r: r.update(vjp_outputs=[]),
+    "result_shape": lambda r: [f["results"][1][0].append(1) for f in r["functions"] if f["name"] == r["fused"]],
+    "missing_kernel": lambda r: r.update(fused="nowhere"),
+    "object_key": lambda r: r.update(object="../../etc/passwd"),
+    "not_a_record": lambda r: r.pop("functions"),
+}
+
+
+@pytest.mark.parametrize("how", sorted(UNFITTING))
+def test_a_sound_record_that_does_not_fit_the_traced_function_is_never_used(how, tmp_path):
+    args = inputs()
+    fresh_call(args)
+    (path,) = records(tmp_path)
+    _rewrite(path, UNFITTING[how])
+    before = sgcache.stats()
+    with pytest.warns(sgcache.CacheWarning, match="does not fit the traced function"):
+        fresh_call(args)
+    assert delta(before) == {"transform_hits": 1, "corrupt": 1, "object_hits": 1}
+    before = sgcache.stats()
+    fresh_call(args)  # rewritten by the full path
+    assert delta(before) == {"transform_hits": 1, "object_hits": 1}
+
+
+def test_a_record_of_another_format_version_is_a_plain_miss(tmp_path):
+    args = inputs()
+    fresh_call(args)
+    (path,) = records(tmp_path)
+    path.write_bytes(b"SYMGRAD-TRF-0\n" + path.read_bytes()[len(sgcache.TRANSFORM_MAGIC):])
+    before = sgcache.stats()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fresh_call(args)
+    assert delta(before) == {"transform_misses": 1, "object_hits": 1}
+    assert sgcache.check_entry(path.stem, path.read_bytes(), sgcache.TRANSFORM_MAGIC)[1] is None
+
+
+def test_a_record_whose_object_was_evicted_is_a_plain_miss(tmp_path):
+    args = inputs()
+    fresh_call(args)
+    for p in (tmp_path / "cache" / "objects").glob("*.o"):
+        p.unlink()
+    before = sgcache.stats()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fresh_call(args)  # recompiled from scratch, both levels written again
+    assert delta(before) == {"transform_hits": 1, "object_misses": 2}
+    before = sgcache.stats()
+    fresh_call(args)
+    assert delta(before) == {"transform_hits": 1, "object_hits": 1}
+
+
+def test_clear_cache_and_the_disk_bound_cover_records(tmp_path, monkeypatch):
+    args = inputs()
+    fresh_call(args)
+    assert records(tmp_path)
+    sg.clear_cache()
+    assert not records(tmp_path) and not list((tmp_path / "cache" / "objects").glob("*.o"))
+    fresh_call(args)
+    (record,) = records(tmp_path)
+    os.utime(record, (1, 1))  # the least recently used entry
+    assert sgcache.prune(1, keep=None) == 2  # a bound of one byte removes the object and the record
+    assert not records(tmp_path)
+
+
+def test_unwritable_cache_dir_still_works(tmp_path, monkeypatch):
+    target = tmp_path / "file"
+    target.write_text("not a folder")
+    monkeypatch.setenv("SYMGRAD_CACHE_DIR", str(target))
+    args = inputs()
+    fresh_call(args)
+    fresh_call(args)
+
+
+def test_record_signatures_round_trip():
+    cm = sg.compile(sg.trace(lambda x, y: (x * y, x.sum()), np.ones((2, 3), np.float32), np.ones((2, 3), np.float32)))
+    for s in cm.signatures.values():
+        assert transform_cache.signature_from_record(json.loads(json.dumps(transform_cache.signature_record(s)))) == s
