@@ -18,6 +18,8 @@ traces the function and loads the object; it skips differentiation, the fused-
 gradient pass and everything in sg.compile before `load`. Records live in
 `transforms/` next to `objects/`, with the same header, checksum, atomic
 writes, bound and warnings; a record whose object is gone is a plain miss.
+The object code of symgrad's own support code (symgrad.support) is kept the
+same way in `support/`.
 
 The folder is `$SYMGRAD_CACHE_DIR`, else `$XDG_CACHE_HOME/symgrad`, else
 `~/.cache/symgrad`. Writes are atomic (temporary file + rename: processes
@@ -101,12 +103,17 @@ def _transforms_dir() -> Path:
     return cache_dir() / "transforms"
 
 
+def _support_dir() -> Path:
+    return cache_dir() / "support"
+
+
 def failures_dir() -> Path:
     return cache_dir() / "failures"
 
 
 # --------------------------------------------------------------------- stats --
-_stats = {"object_hits": 0, "object_misses": 0, "transform_hits": 0, "transform_misses": 0, "corrupt": 0}
+_stats = {"object_hits": 0, "object_misses": 0, "transform_hits": 0, "transform_misses": 0, "support_hits": 0,
+          "support_misses": 0, "corrupt": 0}
 
 
 def _count(name: str) -> None:
@@ -116,7 +123,8 @@ def _count(name: str) -> None:
 
 def stats() -> dict:
     """This process's disk-cache lookups: hits and misses per level (`object_*`: sg.compile's object
-    code, `transform_*`: the records of sg.grad/sg.value_and_grad) and corrupt entries found."""
+    code, `transform_*`: the records of sg.grad/sg.value_and_grad, `support_*`: symgrad.support's
+    object code) and corrupt entries found."""
     with _lock:
         return dict(_stats)
 
@@ -306,6 +314,21 @@ def store_object(key: str, payload: bytes) -> Optional[Path]:
     return path
 
 
+def load_support(key: str) -> Optional[bytes]:
+    """Like load_object, for the object code of symgrad.support (its own folder and counters)."""
+    payload = _load(_support_dir() / f"{key}{OBJECT_SUFFIX}", key, MAGIC, stacklevel=5)
+    _count("support_misses" if payload is None else "support_hits")
+    return payload
+
+
+def store_support(key: str, payload: bytes) -> Optional[Path]:
+    """Like store_object, for the object code of symgrad.support."""
+    path = _atomic_write(_support_dir() / f"{key}{OBJECT_SUFFIX}", _header(key, payload) + payload)
+    if path is not None:
+        prune(disk_bytes(), keep=path)
+    return path
+
+
 def load_transform(key: str) -> Optional[dict]:
     """The transform record for `key` (a dict), or None: missing, another format version, or corrupt
     (reported with a CacheWarning and removed, like an object)."""
@@ -345,7 +368,8 @@ def prune(limit: int, keep: Optional[Path] = None) -> int:
     if limit <= 0:
         return 0
     entries = []
-    for folder, suffix in ((_objects_dir(), OBJECT_SUFFIX), (_transforms_dir(), TRANSFORM_SUFFIX)):
+    for folder, suffix in ((_objects_dir(), OBJECT_SUFFIX), (_transforms_dir(), TRANSFORM_SUFFIX),
+                           (_support_dir(), OBJECT_SUFFIX)):
         try:
             with os.scandir(folder) as it:
                 for e in it:
@@ -424,7 +448,7 @@ def clear_cache(memory: bool = True, disk: bool = True) -> None:
             _memory.clear()
     if disk:
         for folder, suffix in ((_objects_dir(), OBJECT_SUFFIX), (_transforms_dir(), TRANSFORM_SUFFIX),
-                               (failures_dir(), ".mlir")):
+                               (_support_dir(), OBJECT_SUFFIX), (failures_dir(), ".mlir")):
             try:
                 entries = list(folder.iterdir())
             except OSError:

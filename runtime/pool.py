@@ -422,19 +422,11 @@ class _Native:
     """The compiled pool: its engine (kept for the life of the process) and entry points."""
 
     def __init__(self):
-        import llvmlite.binding as llvm
-        llvm.initialize_native_target()
-        llvm.initialize_native_asmprinter()
-        # jit=True: the large code model on x86-64, so the code may call malloc wherever libc is.
-        # opt=0: the IR is written tight already, and codegen takes 2.5x less (paid once per process).
-        tm = llvm.Target.from_triple(llvm.get_process_triple()).create_target_machine(opt=0, jit=True)
-        mod = llvm.parse_assembly(IR)
-        mod.triple = tm.triple
-        mod.data_layout = str(tm.target_data)
-        mod.verify()
-        self.engine = llvm.create_mcjit_compiler(mod, tm)
-        self.engine.finalize_object()
-        self.target_machine = tm
+        from symgrad.support import load
+        # jit=True (in load): the large code model on x86-64, so the code may call malloc wherever
+        # libc is. opt=0: the IR is written tight already, and codegen takes 2.5x less. Compiled
+        # once per machine: the object code is kept in the disk cache (symgrad.support).
+        self.engine, self.target_machine = load("pool", IR, opt_level=0, host=False)
         self.registered = False
         self.addresses = {name: self.engine.get_function_address(name) for name in
                           (*sorted(SYMBOLS), "symgrad_pool_release", "symgrad_pool_set_limit", "symgrad_pool_stats")}

@@ -48,8 +48,9 @@ def records(tmp_path):
 
 
 def delta(before: dict) -> dict:
+    """Lookups since `before`, but symgrad.support's (made once per process, by whichever test is first)."""
     after = sgcache.stats()
-    return {k: after[k] - before[k] for k in after if after[k] != before[k]}
+    return {k: after[k] - before[k] for k in after if after[k] != before[k] and not k.startswith("support")}
 
 
 def check(vg, args, argnums):
@@ -103,8 +104,9 @@ def test_a_second_process_finds_the_fused_gradient_by_the_traced_function(tmp_pa
     second = _run(tmp_path)
     # The record, then its object: nothing was differentiated or handed to sg.compile (which would
     # have looked the object up under its own key: one more object lookup).
-    assert second == {"object_hits": 1, "object_misses": 0, "transform_hits": 1, "transform_misses": 0,
-                      "corrupt": 0}
+    assert {k: v for k, v in second.items() if not k.startswith("support")} == \
+        {"object_hits": 1, "object_misses": 0, "transform_hits": 1, "transform_misses": 0, "corrupt": 0}
+    assert second["support_misses"] == 0  # the pool (and any other support code) was compiled by the first
 
 
 # -- this process -----------------------------------------------------------------------------------
