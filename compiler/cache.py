@@ -131,7 +131,8 @@ def stats() -> dict:
 
 # --------------------------------------------------------------- fingerprint --
 _CODEGEN_MODULES = ("symgrad.dialects.graph.lowering", "symgrad.dialects.graph.ops", "symgrad.passes.lower_to_linalg",
-                    "symgrad.passes.pipelines", "symgrad.jit", "symgrad.runtime.blas")
+                    "symgrad.passes.pipelines", "symgrad.passes.parallel_loops", "symgrad.jit",
+                    "symgrad.runtime.blas")
 
 
 @lru_cache(maxsize=1)
@@ -213,10 +214,12 @@ def make_key(ir_text: str, pipeline: str, options: tuple) -> str:
 
 
 def make_transform_key(ir_text: str, transform: str, options: tuple) -> str:
-    """The key of a transform record: the traced IR, the transform and its options, the toolchain
-    and all of symgrad's source."""
+    """The key of a transform record: the traced IR, the transform and its options, the toolchain,
+    all of symgrad's source and the pipeline sg.compile picks now (sequential or multi-core)."""
+    from symgrad.passes.pipelines import graph_to_llvm
     h = hashlib.sha256()
-    for part in ("transform", toolchain_fingerprint(), source_fingerprint(), transform, repr(options), ir_text):
+    for part in ("transform", toolchain_fingerprint(), source_fingerprint(), graph_to_llvm(), transform,
+                 repr(options), ir_text):
         h.update(part.encode())
         h.update(b"\0")
     return h.hexdigest()

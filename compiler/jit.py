@@ -33,6 +33,7 @@ from mlir.dialects import func as func_d
 from symgrad.dialects.graph.types import ShapeError, TensorType
 from symgrad.runtime import blas as _blas
 from symgrad.runtime import pool as _pool
+from symgrad.runtime import threads as _threads
 from symgrad.runtime.kernel import Kernel
 
 from . import cache as _cache
@@ -205,6 +206,7 @@ class CompiledModule:
         self._engine = llvm.create_mcjit_compiler(stub, self._target_machine)
         _blas.register_with_jit()  # matmul kernels call numpy's BLAS through symgrad_cblas_*
         _pool.register_with_jit()  # temporaries come from the caching pool (_mlir_memref_to_llvm_*)
+        _threads.register_with_jit(object_code)  # parallel loops call the async runtime (mlirAsyncRuntime*)
         try:
             self._engine.add_object_file(llvm.ObjectFileRef.from_data(object_code))
             self._engine.finalize_object()
@@ -321,7 +323,7 @@ def compile(module: Union[Module, str], *, opt_level: int = OPT_LEVEL, cache: bo
     diagnostics, saved IR, reproduction command). With `cache=False` nothing is read
     from or written to either cache.
     """
-    from symgrad.passes.pipelines import GRAPH_TO_LLVM
+    from symgrad.passes.pipelines import graph_to_llvm
 
     if hasattr(module, "adjoint_for") and hasattr(module, "df_output_vjps"):  # a sg.Gradient
         from symgrad.runtime.gradient import CompiledGradient
@@ -330,8 +332,9 @@ def compile(module: Union[Module, str], *, opt_level: int = OPT_LEVEL, cache: bo
     with module.context:
         source = str(module.mlir)
     options = (int(opt_level),)
+    pipeline = graph_to_llvm()  # sequential or multi-core ($SYMGRAD_NUM_THREADS): the keys hold it
     # How results come back (one array or a 1-tuple) is not in the IR: part of the memory key only.
-    mem_key = (source, GRAPH_TO_LLVM, options, module.meta.get("single_output"))
+    mem_key = (source, pipeline, options, module.meta.get("single_output"))
     if cache:
         hit = _cache.memory_get(mem_key)
         if hit is not None:
@@ -350,12 +353,12 @@ def compile(module: Union[Module, str], *, opt_level: int = OPT_LEVEL, cache: bo
             raise CompileError("verify", "the module has no public function to compile",
                                [(where.replace(":0:0", ":1:1") if where.endswith(":0:0") else where,
                                  "no public function to compile (private and external functions are not)")])
-        key = _cache.make_key(source, GRAPH_TO_LLVM, options)
+        key = _cache.make_key(source, pipeline, options)
         obj = _cache.load_object(key) if cache else None
         timings = {"key": time.perf_counter() - t0}
         origin = "disk" if obj is not None else None
         if obj is None:
-            llvm_ir, t = lower_to_llvm_ir(module, key)
+            llvm_ir, t = lower_to_llvm_ir(module, key, pipeline)
             timings.update(t)
             obj, t = optimize_and_emit(llvm_ir, opt_level)
             timings.update(t)
@@ -371,7 +374,7 @@ def compile(module: Union[Module, str], *, opt_level: int = OPT_LEVEL, cache: bo
 def lower_stages(module: Module) -> dict:
     """The module at each stage of graph-to-llvm, as text: 'graph', 'linalg' (fused linalg on
     tensors), 'llvm' (LLVM dialect) and 'llvm-ir'. Raises CompileError like `compile`."""
-    from symgrad.passes.pipelines import GRAPH_TO_LINALG, LINALG_TO_LLVM, LoweringError, run_pipeline, translate
+    from symgrad.passes.pipelines import GRAPH_TO_LINALG, LoweringError, linalg_to_llvm, run_pipeline, translate
 
     out = {"graph": str(module)}
     diags = module.diagnostics(lowering=True)
@@ -380,7 +383,7 @@ def lower_stages(module: Module) -> dict:
                            [(format_location(d.location), d.message) for d in diags])
     copy = parse(module.mlir_with_debuginfo(), name="<stages>", verify=False)
     with copy.context:
-        for stage, pipeline in (("linalg", GRAPH_TO_LINALG), ("llvm", LINALG_TO_LLVM)):
+        for stage, pipeline in (("linalg", GRAPH_TO_LINALG), ("llvm", linalg_to_llvm())):
             try:
                 run_pipeline(copy.mlir.operation, pipeline)
             except ir.MLIRError as e:

@@ -28,7 +28,14 @@ The stages, in order (GRAPH_TO_LLVM is the exact text):
     becomes a `linalg.copy`, i.e. plain loops. (Upstream lowers copies of
     strided memrefs to a call to `memrefCopy` from MLIR's runner-utils
     library, which is not installed.)
- 5. linalg to loops, then to the LLVM dialect. The graph ops exp, expm1, log,
+ 5. linalg to loops, then to the LLVM dialect. Loops use both cores
+    (PARALLEL_LOOPS, passes/parallel_loops.py): linalg becomes scf.parallel,
+    small and nested loops go back to scf.for, and upstream
+    async-parallel-for / async-to-async-runtime / convert-async-to-llvm split
+    the big outermost ones into tasks (coroutines) for the async runtime of
+    symgrad.runtime.threads. With SYMGRAD_NUM_THREADS=1, `graph_to_llvm()`
+    is GRAPH_TO_LLVM_SEQUENTIAL instead: plain convert-linalg-to-loops.
+    The graph ops exp, expm1, log,
     log1p, tanh, sigmoid and erf never reach this stage as `math` ops: their
     lowerings are arithmetic (dialects/graph/mathfns.py), which LLVM's loop
     vectorizer can vectorize (a libm call in the loop body stops it). Other
@@ -52,10 +59,13 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+from typing import Optional
 import mlir.ir as ir
 
 from . import distinct_results as _distinct  # noqa: F401  (registers distinct-returned-buffers)
 from . import lower_to_linalg as _lower  # noqa: F401  (registers convert-graph-to-linalg)
+from .parallel_loops import PARALLEL_LOOPS, sequential_stages
+from symgrad.runtime import async_runtime as _async_api
 from symgrad.runtime import blas as _blas
 from symgrad.runtime import pool as _pool
 from .registry import PASSES, PassError, register_pass
@@ -80,7 +90,7 @@ STAGES = (
     *TENSOR_STAGES,
     *BUFFERIZE,
     "convert-memref-copy-to-linalg",
-    "convert-linalg-to-loops",
+    *PARALLEL_LOOPS,
     "lower-affine",
     "convert-scf-to-cf",
     "expand-strided-metadata",
@@ -96,12 +106,30 @@ STAGES = (
     "check-lowered-to-llvm",
 )
 
+#: The same stages with every loop sequential (SYMGRAD_NUM_THREADS=1): no tasks, no runtime calls.
+SEQUENTIAL_STAGES = sequential_stages(STAGES)
+
 #: The graph-to-llvm pipeline, in MLIR's syntax (symgrad passes spliced in by passes.pipeline).
 GRAPH_TO_LLVM = "builtin.module(" + ",".join(STAGES) + ")"
+GRAPH_TO_LLVM_SEQUENTIAL = "builtin.module(" + ",".join(SEQUENTIAL_STAGES) + ")"
 #: The same pipeline in two halves, for showing the staged IR: graph -> fused linalg on tensors,
 #: then linalg on tensors -> LLVM dialect.
 GRAPH_TO_LINALG = "builtin.module(" + ",".join(TENSOR_STAGES) + ")"
 LINALG_TO_LLVM = "builtin.module(" + ",".join(STAGES[len(TENSOR_STAGES):]) + ")"
+LINALG_TO_LLVM_SEQUENTIAL = "builtin.module(" + ",".join(SEQUENTIAL_STAGES[len(TENSOR_STAGES):]) + ")"
+
+
+def graph_to_llvm(threads: Optional[int] = None) -> str:
+    """GRAPH_TO_LLVM for kernels that run on `threads` threads (default: the setting of
+    symgrad.runtime.threads, i.e. $SYMGRAD_NUM_THREADS), GRAPH_TO_LLVM_SEQUENTIAL for one."""
+    from symgrad.runtime.threads import num_threads
+    return GRAPH_TO_LLVM if (threads or num_threads()) > 1 else GRAPH_TO_LLVM_SEQUENTIAL
+
+
+def linalg_to_llvm(threads: Optional[int] = None) -> str:
+    """The second half of `graph_to_llvm(threads)` (fused linalg on tensors -> LLVM dialect)."""
+    from symgrad.runtime.threads import num_threads
+    return LINALG_TO_LLVM if (threads or num_threads()) > 1 else LINALG_TO_LLVM_SEQUENTIAL
 
 # Ops from math that become libm calls instead of LLVM intrinsics: (f32 symbol, f64 symbol).
 LIBM = {"math.log1p": ("log1pf", "log1p"), "math.expm1": ("expm1f", "expm1"), "math.erf": ("erff", "erf"),
@@ -112,6 +140,9 @@ LIBM = {"math.log1p": ("log1pf", "log1p"), "math.expm1": ("expm1f", "expm1"), "m
 # _mlir_memref_to_llvm_*: the allocation pool, bound by symgrad.runtime.pool.register_with_jit.)
 ALLOWED_EXTERNALS = {"malloc", "free", "aligned_alloc", "memcpy", "memmove", "memset"} | \
     {s for pair in LIBM.values() for s in pair} | set(_blas.ALL_SYMBOLS) | set(_pool.SYMBOLS)
+# Parallel loops call MLIR's async runtime API (symgrad.runtime.async_runtime), bound for the JIT by
+# symgrad.runtime.threads.register_with_jit; cf.assert in its lowering calls puts and abort.
+ALLOWED_EXTERNALS |= set(_async_api.API) | {"puts", "abort"}
 
 
 class LoweringError(Exception):

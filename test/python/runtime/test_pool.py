@@ -49,7 +49,11 @@ def test_kernels_allocate_through_the_pool():
     text = sg.jit(fn).lower(*inputs()).as_text("llvm-ir")
     assert "call ptr @_mlir_memref_to_llvm_aligned_alloc(" in text
     assert "call void @_mlir_memref_to_llvm_free(" in text
-    assert "@malloc" not in text and "@free(" not in text
+    # The only other allocations are the frames of the async tasks of parallel loops (coroutines, made
+    # by upstream convert-async-to-llvm with aligned_alloc/free; runtime/threads.py).
+    kernels = [f for f in text.split("\ndefine ")[1:]
+               if not f.split("(")[0].split("@")[-1].startswith("async_execute_fn")]
+    assert kernels and not any("@malloc" in f or "@free(" in f or "@aligned_alloc(" in f for f in kernels)
 
 
 def test_second_call_reuses_the_blocks_of_the_first(kernel):

@@ -1,0 +1,569 @@
+"""MLIR's async runtime API, implemented in LLVM IR (compiled once per process by llvmlite).
+
+Kernels whose parallel loops went through upstream's `async-parallel-for` and
+`convert-async-to-llvm` call the C functions `mlirAsyncRuntime*` (tokens,
+groups, values, reference counts, `Execute`, `Await*`). MLIR's own
+implementation (`libmlir_async_runtime.so`) is not shipped with the Python
+bindings and there may be no C compiler, so the same API is written here in
+LLVM IR, on libc's pthreads, and `symgrad.runtime.threads` compiles it and
+binds the names for the JIT. The semantics follow the API's contract:
+
+- every object starts with an i64 reference count; `DropRef` frees it at zero.
+  Tokens and values start at 2 (one reference for the caller, one dropped when
+  the task emplaces them), groups at 1;
+- a group is created with the number of tokens it will hold; it is ready when
+  that many added tokens are ready (an errored token counts as an error);
+- `Execute` queues a coroutine resume for the pool; `Await*AndExecute`
+  resumes the coroutine in the thread that makes the awaited object ready (at
+  once if it is ready already);
+- the blocking `Await*` (called by the kernel's own thread) runs queued tasks
+  while it waits, so the calling thread is one of the `N` threads that
+  `mlirAsyncRuntimGetNumWorkerThreads` reports, the pool holds N-1 workers,
+  and no task can wait on a queue that nobody serves (a pool that could not
+  start a thread still finishes everything).
+
+One process-wide mutex and condition variable guard the queue and the object
+states (a parallel loop makes a few dozen tasks: contention is not the cost);
+reference counts are atomic. Workers are detached pthreads started lazily, on
+the first `Execute` that finds fewer than N-1; they live as long as the
+process. After `fork()` the child has none of them: `symgrad_rt_init` is
+called again in the child (os.register_at_fork), which drops the queue and
+takes a new mutex, so the child starts its own workers when it needs them.
+
+Extra entry points for symgrad: `symgrad_rt_init(n)`, `symgrad_rt_set_threads(n)`,
+`symgrad_rt_workers()` (workers started) and `symgrad_rt_tasks()` (tasks
+queued since start: tests use it to see that small kernels stay sequential).
+"""
+from __future__ import annotations
+
+#: The API functions kernels may call (convert-async-to-llvm declares all of them).
+API = (
+    "mlirAsyncRuntimeAddRef", "mlirAsyncRuntimeDropRef",
+    "mlirAsyncRuntimeCreateToken", "mlirAsyncRuntimeCreateValue", "mlirAsyncRuntimeCreateGroup",
+    "mlirAsyncRuntimeAddTokenToGroup",
+    "mlirAsyncRuntimeEmplaceToken", "mlirAsyncRuntimeEmplaceValue",
+    "mlirAsyncRuntimeSetTokenError", "mlirAsyncRuntimeSetValueError",
+    "mlirAsyncRuntimeIsTokenError", "mlirAsyncRuntimeIsValueError", "mlirAsyncRuntimeIsGroupError",
+    "mlirAsyncRuntimeAwaitToken", "mlirAsyncRuntimeAwaitValue", "mlirAsyncRuntimeAwaitAllInGroup",
+    "mlirAsyncRuntimeExecute", "mlirAsyncRuntimeGetValueStorage",
+    "mlirAsyncRuntimeAwaitTokenAndExecute", "mlirAsyncRuntimeAwaitValueAndExecute",
+    "mlirAsyncRuntimeAwaitAllInGroupAndExecute",
+    "mlirAsyncRuntimGetNumWorkerThreads",  # sic: upstream's spelling
+    "mlirAsyncRuntimePrintCurrentThreadId",
+)
+
+# Object layout (all kinds): { i64 refcount, i32 kind, i32 state, ptr waiters, i64 pending,
+# i64 rank, i64 errors, i64 pad }, 56 bytes; a value's storage starts at byte 64.
+# state: 0 unavailable, 1 available, 2 error. kind: 0 token, 1 group, 2 value.
+# Waiter: { ptr next, ptr handle, ptr resume, ptr group } (group != null: a group's token
+# counter, else a coroutine to resume). Task: { ptr next, ptr handle, ptr resume }.
+IR = r"""
+%obj = type { i64, i32, i32, ptr, i64, i64, i64, i64 }
+%waiter = type { ptr, ptr, ptr, ptr }
+%task = type { ptr, ptr, ptr }
+
+@mu = internal global ptr null
+@cv = internal global ptr null
+@qhead = internal global ptr null
+@qtail = internal global ptr null
+@nthreads = internal global i64 1
+@started = internal global i64 0
+@ntasks = internal global i64 0
+
+declare ptr @calloc(i64, i64)
+declare ptr @malloc(i64)
+declare void @free(ptr)
+declare i32 @pthread_mutex_init(ptr, ptr)
+declare i32 @pthread_mutex_lock(ptr)
+declare i32 @pthread_mutex_unlock(ptr)
+declare i32 @pthread_cond_init(ptr, ptr)
+declare i32 @pthread_cond_wait(ptr, ptr)
+declare i32 @pthread_cond_broadcast(ptr)
+declare i32 @pthread_create(ptr, ptr, ptr, ptr)
+declare i32 @pthread_detach(i64)
+declare i64 @pthread_self()
+declare i32 @printf(ptr, ...)
+
+@fmt_tid = private constant [24 x i8] c"Current thread id: %lu\0A\00"
+
+; ------------------------------------------------------------------ setup --
+define void @symgrad_rt_init(i64 %n) {
+  %m = call ptr @calloc(i64 1, i64 256)
+  call i32 @pthread_mutex_init(ptr %m, ptr null)
+  %c = call ptr @calloc(i64 1, i64 256)
+  call i32 @pthread_cond_init(ptr %c, ptr null)
+  store atomic ptr %m, ptr @mu seq_cst, align 8
+  store atomic ptr %c, ptr @cv seq_cst, align 8
+  store ptr null, ptr @qhead
+  store ptr null, ptr @qtail
+  store atomic i64 0, ptr @started seq_cst, align 8
+  store atomic i64 %n, ptr @nthreads seq_cst, align 8
+  ret void
+}
+
+define void @symgrad_rt_set_threads(i64 %n) {
+  store atomic i64 %n, ptr @nthreads seq_cst, align 8
+  ret void
+}
+
+define i64 @symgrad_rt_workers() {
+  %s = load atomic i64, ptr @started seq_cst, align 8
+  ret i64 %s
+}
+
+define i64 @symgrad_rt_tasks() {
+  %s = load atomic i64, ptr @ntasks seq_cst, align 8
+  ret i64 %s
+}
+
+define i64 @mlirAsyncRuntimGetNumWorkerThreads() {
+  %n = load atomic i64, ptr @nthreads seq_cst, align 8
+  ret i64 %n
+}
+
+define void @mlirAsyncRuntimePrintCurrentThreadId() {
+  %t = call i64 @pthread_self()
+  call i32 (ptr, ...) @printf(ptr @fmt_tid, i64 %t)
+  ret void
+}
+
+define internal ptr @lock() {
+  %m = load atomic ptr, ptr @mu seq_cst, align 8
+  call i32 @pthread_mutex_lock(ptr %m)
+  ret ptr %m
+}
+
+define internal void @unlock(ptr %m) {
+  call i32 @pthread_mutex_unlock(ptr %m)
+  ret void
+}
+
+define internal void @wake_all() {
+  %c = load atomic ptr, ptr @cv seq_cst, align 8
+  call i32 @pthread_cond_broadcast(ptr %c)
+  ret void
+}
+
+; ------------------------------------------------------- queue (under lock) --
+define internal void @push(ptr %t) {
+  %nx = getelementptr %task, ptr %t, i32 0, i32 0
+  store ptr null, ptr %nx
+  %tail = load ptr, ptr @qtail
+  %empty = icmp eq ptr %tail, null
+  br i1 %empty, label %first, label %append
+first:
+  store ptr %t, ptr @qhead
+  store ptr %t, ptr @qtail
+  ret void
+append:
+  %tnx = getelementptr %task, ptr %tail, i32 0, i32 0
+  store ptr %t, ptr %tnx
+  store ptr %t, ptr @qtail
+  ret void
+}
+
+define internal ptr @pop() {
+  %h = load ptr, ptr @qhead
+  %empty = icmp eq ptr %h, null
+  br i1 %empty, label %none, label %take
+none:
+  ret ptr null
+take:
+  %nx = getelementptr %task, ptr %h, i32 0, i32 0
+  %n = load ptr, ptr %nx
+  store ptr %n, ptr @qhead
+  %last = icmp eq ptr %n, null
+  br i1 %last, label %clear, label %done
+clear:
+  store ptr null, ptr @qtail
+  br label %done
+done:
+  ret ptr %h
+}
+
+; Runs a task taken off the queue (outside the lock) and frees its node.
+define internal void @run_task(ptr %t) {
+  %hp = getelementptr %task, ptr %t, i32 0, i32 1
+  %h = load ptr, ptr %hp
+  %rp = getelementptr %task, ptr %t, i32 0, i32 2
+  %r = load ptr, ptr %rp
+  call void @free(ptr %t)
+  call void %r(ptr %h)
+  ret void
+}
+
+; ----------------------------------------------------------------- workers --
+define internal ptr @worker(ptr %arg) {
+entry:
+  %m0 = call ptr @lock()
+  br label %loop
+loop:
+  %m = phi ptr [ %m0, %entry ], [ %m2, %ran ], [ %m, %wait ]
+  %t = call ptr @pop()
+  %has = icmp ne ptr %t, null
+  br i1 %has, label %run, label %wait
+run:
+  call void @unlock(ptr %m)
+  call void @run_task(ptr %t)
+  %m2 = call ptr @lock()
+  br label %ran
+ran:
+  br label %loop
+wait:
+  %c = load atomic ptr, ptr @cv seq_cst, align 8
+  call i32 @pthread_cond_wait(ptr %c, ptr %m)
+  br label %loop
+}
+
+; Starts one detached worker thread (called without the lock). A failure is ignored:
+; blocking awaits run queued tasks themselves.
+define internal void @spawn() {
+  %tid = alloca i64, align 8
+  store i64 0, ptr %tid
+  %rc = call i32 @pthread_create(ptr %tid, ptr null, ptr @worker, ptr null)
+  %ok = icmp eq i32 %rc, 0
+  br i1 %ok, label %detach, label %out
+detach:
+  %t = load i64, ptr %tid
+  call i32 @pthread_detach(i64 %t)
+  br label %out
+out:
+  ret void
+}
+
+define void @mlirAsyncRuntimeExecute(ptr %handle, ptr %resume) {
+entry:
+  %t = call ptr @malloc(i64 24)
+  %hp = getelementptr %task, ptr %t, i32 0, i32 1
+  store ptr %handle, ptr %hp
+  %rp = getelementptr %task, ptr %t, i32 0, i32 2
+  store ptr %resume, ptr %rp
+  atomicrmw add ptr @ntasks, i64 1 seq_cst
+  %m = call ptr @lock()
+  call void @push(ptr %t)
+  %s = load atomic i64, ptr @started seq_cst, align 8
+  %n = load atomic i64, ptr @nthreads seq_cst, align 8
+  %want = sub i64 %n, 1
+  %more = icmp slt i64 %s, %want
+  br i1 %more, label %count, label %wake
+count:
+  %s1 = add i64 %s, 1
+  store atomic i64 %s1, ptr @started seq_cst, align 8
+  br label %wake
+wake:
+  call void @wake_all()
+  call void @unlock(ptr %m)
+  br i1 %more, label %start, label %out
+start:
+  call void @spawn()
+  br label %out
+out:
+  ret void
+}
+
+; ------------------------------------------------------- reference counts --
+define void @mlirAsyncRuntimeAddRef(ptr %p, i64 %n) {
+  atomicrmw add ptr %p, i64 %n seq_cst
+  ret void
+}
+
+define void @mlirAsyncRuntimeDropRef(ptr %p, i64 %n) {
+entry:
+  %old = atomicrmw sub ptr %p, i64 %n seq_cst
+  %zero = icmp eq i64 %old, %n
+  br i1 %zero, label %destroy, label %out
+destroy:
+  call void @free(ptr %p)
+  br label %out
+out:
+  ret void
+}
+
+define internal ptr @new_obj(i64 %bytes, i64 %refs, i32 %kind, i64 %pending) {
+  %p = call ptr @calloc(i64 1, i64 %bytes)
+  store i64 %refs, ptr %p
+  %k = getelementptr %obj, ptr %p, i32 0, i32 1
+  store i32 %kind, ptr %k
+  %pp = getelementptr %obj, ptr %p, i32 0, i32 4
+  store i64 %pending, ptr %pp
+  ret ptr %p
+}
+
+define ptr @mlirAsyncRuntimeCreateToken() {
+  %p = call ptr @new_obj(i64 64, i64 2, i32 0, i64 0)
+  ret ptr %p
+}
+
+define ptr @mlirAsyncRuntimeCreateValue(i64 %size) {
+  %b = add i64 %size, 64
+  %p = call ptr @new_obj(i64 %b, i64 2, i32 2, i64 0)
+  ret ptr %p
+}
+
+define ptr @mlirAsyncRuntimeCreateGroup(i64 %size) {
+  %p = call ptr @new_obj(i64 64, i64 1, i32 1, i64 %size)
+  ret ptr %p
+}
+
+define ptr @mlirAsyncRuntimeGetValueStorage(ptr %v) {
+  %s = getelementptr i8, ptr %v, i64 64
+  ret ptr %s
+}
+
+; ------------------------------------------------------------------ states --
+define internal i32 @state(ptr %p) {
+  %sp = getelementptr %obj, ptr %p, i32 0, i32 2
+  %s = load atomic i32, ptr %sp seq_cst, align 4
+  ret i32 %s
+}
+
+define i1 @mlirAsyncRuntimeIsTokenError(ptr %t) {
+  %s = call i32 @state(ptr %t)
+  %e = icmp eq i32 %s, 2
+  ret i1 %e
+}
+
+define i1 @mlirAsyncRuntimeIsValueError(ptr %v) {
+  %s = call i32 @state(ptr %v)
+  %e = icmp eq i32 %s, 2
+  ret i1 %e
+}
+
+define i1 @mlirAsyncRuntimeIsGroupError(ptr %g) {
+  %ep = getelementptr %obj, ptr %g, i32 0, i32 6
+  %e = load atomic i64, ptr %ep seq_cst, align 8
+  %err = icmp sgt i64 %e, 0
+  ret i1 %err
+}
+
+; Runs a detached waiter list (outside the lock): coroutine resumes, or a group's token
+; count (`state` is the state of the object that became ready).
+define internal void @run_waiters(ptr %w0, i32 %state) {
+entry:
+  br label %loop
+loop:
+  %w = phi ptr [ %w0, %entry ], [ %next, %step ]
+  %end = icmp eq ptr %w, null
+  br i1 %end, label %out, label %body
+body:
+  %np = getelementptr %waiter, ptr %w, i32 0, i32 0
+  %next = load ptr, ptr %np
+  %hp = getelementptr %waiter, ptr %w, i32 0, i32 1
+  %h = load ptr, ptr %hp
+  %rp = getelementptr %waiter, ptr %w, i32 0, i32 2
+  %r = load ptr, ptr %rp
+  %gp = getelementptr %waiter, ptr %w, i32 0, i32 3
+  %g = load ptr, ptr %gp
+  call void @free(ptr %w)
+  %isgroup = icmp ne ptr %g, null
+  br i1 %isgroup, label %group, label %coro
+group:
+  call void @group_token_ready(ptr %g, i32 %state)
+  call void @mlirAsyncRuntimeDropRef(ptr %g, i64 1)
+  br label %step
+coro:
+  call void %r(ptr %h)
+  br label %step
+step:
+  br label %loop
+out:
+  ret void
+}
+
+; Makes a token or value ready (state 1) or errored (2), runs its waiters, drops the
+; reference the task held.
+define internal void @complete(ptr %p, i32 %state) {
+  %m = call ptr @lock()
+  %sp = getelementptr %obj, ptr %p, i32 0, i32 2
+  store atomic i32 %state, ptr %sp seq_cst, align 4
+  %wp = getelementptr %obj, ptr %p, i32 0, i32 3
+  %w = load ptr, ptr %wp
+  store ptr null, ptr %wp
+  call void @wake_all()
+  call void @unlock(ptr %m)
+  call void @run_waiters(ptr %w, i32 %state)
+  call void @mlirAsyncRuntimeDropRef(ptr %p, i64 1)
+  ret void
+}
+
+define void @mlirAsyncRuntimeEmplaceToken(ptr %t) {
+  call void @complete(ptr %t, i32 1)
+  ret void
+}
+
+define void @mlirAsyncRuntimeEmplaceValue(ptr %v) {
+  call void @complete(ptr %v, i32 1)
+  ret void
+}
+
+define void @mlirAsyncRuntimeSetTokenError(ptr %t) {
+  call void @complete(ptr %t, i32 2)
+  ret void
+}
+
+define void @mlirAsyncRuntimeSetValueError(ptr %v) {
+  call void @complete(ptr %v, i32 2)
+  ret void
+}
+
+; One of a group's tokens is ready: count it; the last one makes the group ready.
+define internal void @group_token_ready(ptr %g, i32 %state) {
+entry:
+  %m = call ptr @lock()
+  %iserr = icmp eq i32 %state, 2
+  br i1 %iserr, label %err, label %count
+err:
+  %ep = getelementptr %obj, ptr %g, i32 0, i32 6
+  atomicrmw add ptr %ep, i64 1 seq_cst
+  br label %count
+count:
+  %pp = getelementptr %obj, ptr %g, i32 0, i32 4
+  %old = atomicrmw sub ptr %pp, i64 1 seq_cst
+  %last = icmp eq i64 %old, 1
+  br i1 %last, label %ready, label %notyet
+ready:
+  %sp = getelementptr %obj, ptr %g, i32 0, i32 2
+  store atomic i32 1, ptr %sp seq_cst, align 4
+  %wp = getelementptr %obj, ptr %g, i32 0, i32 3
+  %w = load ptr, ptr %wp
+  store ptr null, ptr %wp
+  call void @wake_all()
+  call void @unlock(ptr %m)
+  call void @run_waiters(ptr %w, i32 1)
+  ret void
+notyet:
+  call void @unlock(ptr %m)
+  ret void
+}
+
+define i64 @mlirAsyncRuntimeAddTokenToGroup(ptr %t, ptr %g) {
+entry:
+  %m = call ptr @lock()
+  %rp = getelementptr %obj, ptr %g, i32 0, i32 5
+  %rank = atomicrmw add ptr %rp, i64 1 seq_cst
+  %s = call i32 @state(ptr %t)
+  %pending = icmp eq i32 %s, 0
+  br i1 %pending, label %later, label %now
+later:
+  %w = call ptr @malloc(i64 32)
+  %wp = getelementptr %obj, ptr %t, i32 0, i32 3
+  %head = load ptr, ptr %wp
+  %np = getelementptr %waiter, ptr %w, i32 0, i32 0
+  store ptr %head, ptr %np
+  %gp = getelementptr %waiter, ptr %w, i32 0, i32 3
+  store ptr %g, ptr %gp
+  store ptr %w, ptr %wp
+  atomicrmw add ptr %g, i64 1 seq_cst
+  call void @unlock(ptr %m)
+  ret i64 %rank
+now:
+  call void @unlock(ptr %m)
+  call void @group_token_ready(ptr %g, i32 %s)
+  ret i64 %rank
+}
+
+; ------------------------------------------------------------------ awaits --
+; Is the object ready? (tokens, values: a final state; groups: no pending tokens)
+define internal i1 @is_ready(ptr %p) {
+  %kp = getelementptr %obj, ptr %p, i32 0, i32 1
+  %k = load i32, ptr %kp
+  %isgroup = icmp eq i32 %k, 1
+  br i1 %isgroup, label %group, label %single
+group:
+  %pp = getelementptr %obj, ptr %p, i32 0, i32 4
+  %n = load atomic i64, ptr %pp seq_cst, align 8
+  %gz = icmp sle i64 %n, 0
+  ret i1 %gz
+single:
+  %s = call i32 @state(ptr %p)
+  %r = icmp ne i32 %s, 0
+  ret i1 %r
+}
+
+; Blocks until the object is ready, running queued tasks meanwhile.
+define internal void @await(ptr %p) {
+entry:
+  %m0 = call ptr @lock()
+  br label %loop
+loop:
+  %m = phi ptr [ %m0, %entry ], [ %m2, %ran ], [ %m, %wait ]
+  %ready = call i1 @is_ready(ptr %p)
+  br i1 %ready, label %out, label %help
+help:
+  %t = call ptr @pop()
+  %has = icmp ne ptr %t, null
+  br i1 %has, label %run, label %wait
+run:
+  call void @unlock(ptr %m)
+  call void @run_task(ptr %t)
+  %m2 = call ptr @lock()
+  br label %ran
+ran:
+  br label %loop
+wait:
+  %c = load atomic ptr, ptr @cv seq_cst, align 8
+  call i32 @pthread_cond_wait(ptr %c, ptr %m)
+  br label %loop
+out:
+  call void @unlock(ptr %m)
+  ret void
+}
+
+define void @mlirAsyncRuntimeAwaitToken(ptr %t) {
+  call void @await(ptr %t)
+  ret void
+}
+
+define void @mlirAsyncRuntimeAwaitValue(ptr %v) {
+  call void @await(ptr %v)
+  ret void
+}
+
+define void @mlirAsyncRuntimeAwaitAllInGroup(ptr %g) {
+  call void @await(ptr %g)
+  ret void
+}
+
+; Resumes the coroutine once the object is ready: now, in this thread, if it is;
+; else in the thread that makes it ready.
+define internal void @await_and_execute(ptr %p, ptr %handle, ptr %resume) {
+entry:
+  %m = call ptr @lock()
+  %ready = call i1 @is_ready(ptr %p)
+  br i1 %ready, label %now, label %later
+now:
+  call void @unlock(ptr %m)
+  call void %resume(ptr %handle)
+  ret void
+later:
+  %w = call ptr @malloc(i64 32)
+  %wp = getelementptr %obj, ptr %p, i32 0, i32 3
+  %head = load ptr, ptr %wp
+  %np = getelementptr %waiter, ptr %w, i32 0, i32 0
+  store ptr %head, ptr %np
+  %hp = getelementptr %waiter, ptr %w, i32 0, i32 1
+  store ptr %handle, ptr %hp
+  %rp = getelementptr %waiter, ptr %w, i32 0, i32 2
+  store ptr %resume, ptr %rp
+  %gp = getelementptr %waiter, ptr %w, i32 0, i32 3
+  store ptr null, ptr %gp
+  store ptr %w, ptr %wp
+  call void @unlock(ptr %m)
+  ret void
+}
+
+define void @mlirAsyncRuntimeAwaitTokenAndExecute(ptr %t, ptr %h, ptr %r) {
+  call void @await_and_execute(ptr %t, ptr %h, ptr %r)
+  ret void
+}
+
+define void @mlirAsyncRuntimeAwaitValueAndExecute(ptr %v, ptr %h, ptr %r) {
+  call void @await_and_execute(ptr %v, ptr %h, ptr %r)
+  ret void
+}
+
+define void @mlirAsyncRuntimeAwaitAllInGroupAndExecute(ptr %g, ptr %h, ptr %r) {
+  call void @await_and_execute(ptr %g, ptr %h, ptr %r)
+  ret void
+}
+"""

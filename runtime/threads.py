@@ -1,0 +1,161 @@
+"""Threads for compiled kernels: the setting, and the async runtime kernels call.
+
+Big outermost parallel loops are split into tasks by upstream MLIR passes
+(`async-parallel-for` and the async dialect's lowering to LLVM; see
+symgrad.passes.pipelines) and those tasks run on the async runtime of
+`async_runtime.py`, compiled here once per process by llvmlite and bound for
+the JIT under MLIR's names (`mlirAsyncRuntime*`) before any kernel that calls
+them is loaded. Which code a kernel gets is decided when it is compiled:
+
+    SYMGRAD_NUM_THREADS=1      the sequential pipeline (no tasks, no runtime)
+    SYMGRAD_NUM_THREADS=N>1    the parallel pipeline; N threads run a kernel:
+                               the calling thread plus N-1 pool workers
+    unset                      the number of CPUs this process may run on
+                               (os.sched_getaffinity)
+
+The object code of the parallel pipeline does not depend on N (the kernels ask
+the runtime for it when they run), so the compile cache key holds only which
+pipeline was used (its text), never N; `set_num_threads` only changes how many
+blocks later calls make. Results never depend on N either: a parallel loop's
+iterations are independent and reductions keep their order inside a block of
+rows (see pipelines.py), so 1 thread and 8 give the same bits.
+
+Safety: kernels may be called from many Python threads at once (each caller
+works on its own tasks while it waits); a worker never touches Python; a
+`fork()` child gets a fresh, empty runtime (os.register_at_fork) and starts
+its own workers on first use, so a fork in the middle of a parallel call
+cannot leave the child waiting on a parent's thread.
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+import threading
+from typing import Optional
+
+ENV = "SYMGRAD_NUM_THREADS"
+#: Beyond this a value is taken for a mistake (each worker holds a stack).
+MAX_THREADS = 1024
+
+
+def default_threads() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def parse_threads(text: Optional[str]) -> int:
+    """The thread count a SYMGRAD_NUM_THREADS value asks for (None or blank: the default).
+    Raises ValueError naming the variable for anything but an integer in 1..MAX_THREADS."""
+    if text is None or not text.strip():
+        return default_threads()
+    try:
+        n = int(text.strip())
+    except ValueError:
+        raise ValueError(f"{ENV}={text!r} is not an integer (the number of threads kernels use; "
+                         f"1 runs them sequentially)") from None
+    if not 1 <= n <= MAX_THREADS:
+        raise ValueError(f"{ENV}={text!r} is out of range: use 1 to {MAX_THREADS} threads")
+    return n
+
+
+_override: Optional[int] = None
+
+
+def num_threads() -> int:
+    """Threads kernels compiled from now on use: set_num_threads(), else $SYMGRAD_NUM_THREADS,
+    else the CPUs this process may run on."""
+    if _override is not None:
+        return _override
+    return parse_threads(os.environ.get(ENV))
+
+
+def set_num_threads(n: Optional[int]) -> None:
+    """Overrides $SYMGRAD_NUM_THREADS for this process (None: back to the variable). Kernels
+    compiled before keep their code; parallel ones use the new count from their next call."""
+    global _override
+    if n is not None:
+        if isinstance(n, bool) or not isinstance(n, int):
+            raise TypeError(f"set_num_threads expects an int, got {type(n).__name__}")
+        if not 1 <= n <= MAX_THREADS:
+            raise ValueError(f"set_num_threads({n}): use 1 to {MAX_THREADS} threads")
+    _override = n
+    rt = _runtime
+    if rt is not None:
+        rt.set_threads(num_threads())
+
+
+# ------------------------------------------------------------------ runtime --
+class _Runtime:
+    """The compiled async runtime: its engine (kept for the whole process) and entry points."""
+
+    def __init__(self, threads: int):
+        import llvmlite.binding as llvm
+
+        from symgrad.support import load
+        from .async_runtime import API, IR
+
+        # O2 for this CPU; compiled once per machine (~140 ms), its object code kept in the disk cache.
+        self._engine, self._tm = load("async-runtime", IR, opt_level=2, optimize=True)
+        self.addresses = {name: self._engine.get_function_address(name) for name in API}
+        missing = [n for n, a in self.addresses.items() if not a]
+        if missing:
+            raise RuntimeError(f"the async runtime lacks {missing}")
+        fn = self._engine.get_function_address
+        self._init = ctypes.CFUNCTYPE(None, ctypes.c_int64)(fn("symgrad_rt_init"))
+        self.set_threads = ctypes.CFUNCTYPE(None, ctypes.c_int64)(fn("symgrad_rt_set_threads"))
+        self.workers = ctypes.CFUNCTYPE(ctypes.c_int64)(fn("symgrad_rt_workers"))
+        self.tasks = ctypes.CFUNCTYPE(ctypes.c_int64)(fn("symgrad_rt_tasks"))
+        self.threads = ctypes.CFUNCTYPE(ctypes.c_int64)(self.addresses["mlirAsyncRuntimGetNumWorkerThreads"])
+        self._init(threads)
+        for name, address in self.addresses.items():
+            llvm.add_symbol(name, address)
+
+    def reset_after_fork(self) -> None:
+        # The child has no workers and may have inherited a held mutex: start over (the old
+        # mutex, condition variable and queued tasks are the parent's; they are dropped).
+        self._init(self.threads())
+
+
+_runtime: Optional[_Runtime] = None
+_lock = threading.Lock()
+
+
+def _after_fork_in_child() -> None:
+    global _lock
+    _lock = threading.Lock()
+    if _runtime is not None:
+        _runtime.reset_after_fork()
+
+
+def runtime() -> _Runtime:
+    """The process's async runtime, compiled and bound for the JIT on first use."""
+    global _runtime
+    rt = _runtime
+    if rt is not None:
+        return rt
+    with _lock:
+        if _runtime is None:
+            _runtime = _Runtime(num_threads())
+            if hasattr(os, "register_at_fork"):
+                os.register_at_fork(after_in_child=_after_fork_in_child)
+        return _runtime
+
+
+#: A byte string every object calling the runtime contains (its symbol table names it).
+MARKER = b"mlirAsyncRunt"
+
+
+def register_with_jit(object_code: bytes) -> None:
+    """Binds the runtime's names for llvmlite's JIT linker if `object_code` calls them (compiling
+    the runtime on first use) and brings its thread count up to date. Call before loading."""
+    if MARKER not in object_code:
+        return
+    runtime().set_threads(num_threads())
+
+
+def stats() -> dict:
+    """{'threads': N, 'workers': pool threads started, 'tasks': tasks queued so far} (tests use it)."""
+    rt = runtime()
+    return {"threads": rt.threads(), "workers": rt.workers(), "tasks": rt.tasks()}
