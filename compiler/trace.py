@@ -108,19 +108,26 @@ def set_requires_grad(fop: func_d.FuncOp, mask: Sequence[bool]) -> None:
     fop.arg_attrs = ir.ArrayAttr.get(dicts)
 
 
-def trace(fn, *example_args, requires_grad=None, name: Optional[str] = None) -> Module:
+#: What a traced module holds: `func.func`/`func.return` and `graph` ops (see new_context).
+TRACE_DIALECTS = ("builtin", "func")
+
+
+def trace(fn, *example_args, requires_grad=None, name: Optional[str] = None, light: bool = False) -> Module:
     """Records `fn` as a `graph` function named after it.
 
     `example_args` are numpy arrays or TensorSpecs and fix the argument types.
     `requires_grad` marks arguments for differentiation: True for all, or a
-    sequence of indices or of bools.
+    sequence of indices or of bools. `light` builds the module in a context
+    with only TRACE_DIALECTS loaded (faster to make; see new_context): for
+    callers that never build other ops in it (sg.jit, sg.grad, ... work on
+    copies).
     """
     types = [spec_of(a, i) for i, a in enumerate(example_args)]
     mask = requires_grad_flags(requires_grad, len(types))
     fname = name or getattr(fn, "__name__", "f")
     if not fname.isidentifier():
         fname = "f"
-    ctx = new_context()
+    ctx = new_context(TRACE_DIALECTS if light else None)
     with ctx, _definition_location(fn):
         module = ir.Module.create()
         with ir.InsertionPoint(module.body):

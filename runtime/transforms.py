@@ -163,7 +163,9 @@ class _Transform:
 
     def _trace(self, signature, requires_grad=None):
         from symgrad.trace import trace
-        return trace(self.fn, *_specs(signature), requires_grad=requires_grad, name=self.__name__)
+        # A light context: the traced module is only read, verified, printed and copied (the
+        # copies that are differentiated and lowered get every dialect).
+        return trace(self.fn, *_specs(signature), requires_grad=requires_grad, name=self.__name__, light=True)
 
     def lower(self, *args) -> Lowered:
         """The staged IR for arguments of these shapes and dtypes."""
