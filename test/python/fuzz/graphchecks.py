@@ -16,8 +16,9 @@
 The finite-difference oracle runs the registry references in plain numpy (the
 graph's numpy program), so it is independent of the runner. Every difference is
 taken with two step sizes: where they disagree the function has a kink, a
-discontinuity or a singularity within a step of the point, and that element is
-left out of the comparison; a graph with too many such elements raises
+discontinuity or a singularity within a step of the point, and where the two
+one-sided differences disagree it has a kink at the point itself; such an element
+is left out of the comparison; a graph with too many such elements raises
 `Unchecked` (the test then discards it and counts it).
 
 Runner hook: `Runner.run(module, func_name, *arrays)` runs one function (the
@@ -143,18 +144,45 @@ def _phi(fn, cotangents):
     return phi
 
 
-def fd_gradient(phi, args, wrt, h):
+def fd_gradient(phi, args, wrt, h, gaps=None):
+    """Central differences of phi w.r.t. each argument in `wrt`. With a list `gaps`, also appends
+    per argument the gap between the one-sided differences, |phi(x+h) - 2 phi(x) + phi(x-h)| / h:
+    about h |phi''| where phi is smooth, the jump of the slope where phi has a kink at x itself."""
+    center = phi(*args) if gaps is not None else None
     out = []
     for i in wrt:
         g = np.zeros(args[i].shape)
+        gap = np.zeros(args[i].shape)
         for k in range(args[i].size):
             plus, minus = list(args), list(args)
             plus[i], minus[i] = args[i].copy(), args[i].copy()
             plus[i].reshape(-1)[k] += h
             minus[i].reshape(-1)[k] -= h
-            g.reshape(-1)[k] = (phi(*plus) - phi(*minus)) / (2 * h)
+            up, down = phi(*plus), phi(*minus)
+            g.reshape(-1)[k] = (up - down) / (2 * h)
+            if gaps is not None:
+                gap.reshape(-1)[k] = abs(up - 2 * center + down) / h
         out.append(g)
+        if gaps is not None:
+            gaps.append(gap)
     return out
+
+
+def fd_gradient_checked(phi, args, wrt, tol: "Tolerance"):
+    """`two_step` central differences of phi, with the elements where phi has a kink at the point
+    itself also marked unfit. Centred on a kink, both step sizes give the mean of the two slopes,
+    so they agree and `two_step` cannot see it; the one-sided differences can: their gap halves
+    with h where phi is smooth and stays where the slope jumps. (A stop_gradient makes such kinks:
+    `select(gt(stop_gradient(x), x), x, ...)` ties at the point and flips either side of it.)"""
+    gaps: dict = {}
+
+    def estimate(h):
+        gaps[h] = []
+        return fd_gradient(phi, args, wrt, h, gaps[h])
+    values, unfit = two_step(estimate, tol)
+    scale = 1.0 + max([float(np.max(np.abs(v))) for v in values if v.size] or [0.0])
+    kinks = [(fine > tol.atol * scale) & (fine > 0.75 * coarse) for coarse, fine in zip(gaps[tol.h], gaps[tol.h / 2])]
+    return values, [u | k for u, k in zip(unfit, kinks)]
 
 
 def two_step(estimate, tol: Tolerance):
@@ -236,7 +264,7 @@ def check_gradients(g: RandomGraph, m: sg.Module, runner: Runner, report: Report
     wrt = [i for i, t in enumerate(g.arg_types) if t.is_float]
     cts = [rng.standard_normal(t.shape).astype(t.np_dtype) if t.is_float else None for t in g.output_types]
     phi = _phi(g.evaluate, cts)
-    numeric, unfit = two_step(lambda h: fd_gradient(phi, g.inputs, wrt, h), tol)
+    numeric, unfit = fd_gradient_checked(phi, g.inputs, wrt, tol)
     report.elements = sum(a.size for a in numeric)
     report.unfit = int(sum(u.sum() for u in unfit))
     if report.elements and report.unfit > MAX_UNFIT * report.elements:
@@ -316,7 +344,7 @@ def _check_temporary_vjps(g, grad, runner, cts, phi, wrt, tol, rng) -> bool:
     def phi_t(*arrays):
         values = g.evaluate_all(arrays)
         return phi(*arrays) + sum(float(np.sum(dt * values[value_of[j]].astype(np.float64))) for j, dt in dts.items())
-    numeric, unfit = two_step(lambda h: fd_gradient(phi_t, g.inputs, wrt, h), tol)
+    numeric, unfit = fd_gradient_checked(phi_t, g.inputs, wrt, tol)
     if sum(u.sum() for u in unfit) > MAX_UNFIT * sum(u.size for u in unfit):
         return False
     run = runner.for_gradient(grad.module)
