@@ -290,3 +290,14 @@ def test_record_signatures_round_trip():
     cm = sg.compile(sg.trace(lambda x, y: (x * y, x.sum()), np.ones((2, 3), np.float32), np.ones((2, 3), np.float32)))
     for s in cm.signatures.values():
         assert transform_cache.signature_from_record(json.loads(json.dumps(transform_cache.signature_record(s)))) == s
+
+
+def test_the_transforms_light_trace_context_records_the_same_ir():
+    args = inputs()
+    light = sg.trace(loss, *args, requires_grad=[0, 2], light=True)
+    full = sg.trace(loss, *args, requires_grad=[0, 2])
+    assert str(light) == str(full)
+    assert light.mlir.operation.get_asm(enable_debug_info=True) == full.mlir.operation.get_asm(enable_debug_info=True)
+    # ... and everything downstream works on it (the copies get every dialect).
+    g = sg.differentiate(light)
+    assert sg.compile(g).forward(*args)[0][0].shape == ()
