@@ -121,6 +121,9 @@ def _count(name: str) -> None:
         _stats[name] += 1
 
 
+count = _count  # for symgrad.transform_cache
+
+
 def stats() -> dict:
     """This process's disk-cache lookups: hits and misses per level (`object_*`: sg.compile's object
     code, `transform_*`: the records of sg.grad/sg.value_and_grad, `support_*`: symgrad.support's
@@ -346,8 +349,7 @@ def load_transform(key: str) -> Optional[dict]:
         except ValueError as e:  # (UnicodeDecodeError is one) a sound checksum over a bad record
             _discard(path, f"its record cannot be read ({e})", stacklevel=4)
             record = None
-    _count("transform_misses" if record is None else "transform_hits")
-    return record
+    return record  # counted by the caller, who may still find it unfit (transform_cache.load)
 
 
 def discard_transform(key: str, problem: str) -> None:

@@ -15,7 +15,8 @@ shapes does not even load the object again. On disk they get the guarantees
 of cache.py: atomic writes, a checksum, other format versions a plain miss,
 corruption reported (CacheWarning), removed and rebuilt. A record whose
 object was evicted is a plain miss; one that passes its checksum but does not
-fit the traced function (`check` raises ValueError) is treated as corrupt.
+fit the traced function (`check` raises ValueError) or its object (an entry
+point missing) is treated as corrupt.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from typing import Callable, Optional
 from symgrad.dialects.graph.types import TensorType
 
 from . import cache as _cache
-from .jit import OPT_LEVEL, CompiledModule, FunctionSignature
+from .jit import OPT_LEVEL, CompiledModule, CompileError, FunctionSignature
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
@@ -67,10 +68,17 @@ def signature_from_record(d: dict) -> FunctionSignature:
 
 def load(key: str, check: Callable[[dict, dict], None]) -> Optional[tuple[dict, CompiledModule]]:
     """(record, CompiledModule) for a transform key, or None (a miss: take the full path).
-    `check(record, signatures by name)` raises ValueError when the record does not fit."""
+    `check(record, signatures by name)` raises ValueError when the record does not fit. Counts a
+    transform hit or miss in cache.stats() (memory hits are not counted)."""
     hit = _cache.memory_get(("transform", key))
     if hit is not None:
         return hit
+    found = _load(key, check)
+    _cache.count("transform_misses" if found is None else "transform_hits")
+    return found
+
+
+def _load(key: str, check) -> Optional[tuple[dict, CompiledModule]]:
     record = _cache.load_transform(key)
     if record is None:
         return None
@@ -89,7 +97,11 @@ def load(key: str, check: Callable[[dict, dict], None]) -> Optional[tuple[dict, 
     obj = _cache.load_object(object_key)
     if obj is None:  # evicted, or corrupt (reported by load_object): the full path rebuilds both
         return None
-    cm = CompiledModule(sigs, obj, object_key, None, {}, "disk", int(record.get("opt_level", OPT_LEVEL)))
+    try:
+        cm = CompiledModule(sigs, obj, object_key, None, {}, "disk", int(record.get("opt_level", OPT_LEVEL)))
+    except CompileError as e:  # e.g. an entry point the object does not have
+        _cache.discard_transform(key, f"its object cannot be loaded as recorded ({e.message})")
+        return None
     _cache.memory_put(("transform", key), (record, cm))
     return record, cm
 
