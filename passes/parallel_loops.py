@@ -1,4 +1,15 @@
-"""`serialize-small-parallel-loops`: keep small or nested `scf.parallel` loops sequential.
+"""symgrad's passes of the multi-core path (see PARALLEL_LOOPS at the end for where they run).
+
+- `partition-reductions` (on tensors, before bufferization): a big reduction whose first loop is a
+  reduction would stay one sequential loop nest; it is cut into CHUNKS parts with upstream transform
+  ops (tile_reduction_using_forall for full reductions: CHUNKS partial sums added in order afterwards;
+  tile_using_forall over the parallel dimension of a column sum: the same order as before). CHUNKS is
+  a compile-time constant, so results never depend on the number of threads; the sequential pipeline
+  cuts full reductions the same way, so 1 thread and N threads give the same bits.
+- `keep-parallel-bodies-outlined`: see its docstring (code size).
+- `serialize-small-parallel-loops`, below.
+
+`serialize-small-parallel-loops`: keep small or nested `scf.parallel` loops sequential.
 
 The multi-core path lowers linalg to `scf.parallel` (upstream
 convert-linalg-to-parallel-loops) and hands those loops to upstream
@@ -31,6 +42,9 @@ from .registry import register_pass
 #: Default work threshold: 2^17 innermost iterations (~50-150 us on one core), so that each of
 #: the up to 8 blocks per thread that async-parallel-for makes is well above a task's cost.
 MIN_WORK = 1 << 17
+#: How many parts partition-reductions cuts a big reduction into: a compile-time constant, so the
+#: order of a sum (K partial sums added in order) is the same for any number of threads.
+CHUNKS = 16
 
 
 def _const_index(value: ir.Value):
@@ -136,24 +150,137 @@ def serialize_small_parallel_loops(module_op: ir.Operation, **options) -> None:
         _serialize(op)
 
 
+# ------------------------------------------------------------ outlined loop bodies --
+@register_pass("keep-parallel-bodies-outlined",
+               "mark the loop bodies async-parallel-for outlines (parallel_compute_fn*) noinline, so LLVM keeps "
+               "one copy of each instead of inlining it into the caller, the dispatcher and the task coroutine")
+def keep_parallel_bodies_outlined(module_op: ir.Operation) -> None:
+    # Each body is called from three places (one block run inline, the dispatch function's own block,
+    # the coroutine of a task); inlined, W3's forward grew from 5 to 31 KB of code and its LLVM
+    # optimization and code generation took 7x longer. A call per block costs nothing measurable.
+    for op in module_op.regions[0].blocks[0].operations:
+        if op.operation.name == "func.func" and op.attributes["sym_name"].value.startswith("parallel_compute_fn"):
+            op.attributes["passthrough"] = ir.ArrayAttr.get([ir.StringAttr.get("noinline")])
+
+
+# ------------------------------------------------------------ partition-reductions --
+def _static_bounds(op: ir.Operation):
+    """Loop bounds of a linalg.generic from its operands' static shapes (None where unknown)."""
+    maps = [ir.AffineMapAttr(m).value for m in op.attributes["indexing_maps"]]
+    bounds = [None] * maps[0].n_dims
+    for value, amap in zip(op.operands, maps):
+        t = value.type
+        if not isinstance(t, ir.RankedTensorType) or not t.has_static_shape:
+            continue
+        for size, expr in zip(t.shape, amap.results):
+            if isinstance(expr, ir.AffineDimExpr) and bounds[expr.position] is None:
+                bounds[expr.position] = size
+    return bounds
+
+
+def _iterators(op: ir.Operation) -> list[str]:
+    return [str(a).split("<")[-1].rstrip(">") for a in op.attributes["iterator_types"]]
+
+
+_TRANSFORM = """module attributes {{transform.with_named_sequence}} {{
+  transform.named_sequence @__transform_main(%root: !transform.any_op {{transform.readonly}}) {{
+    %op = transform.structured.match attributes {{symgrad.partition}} in %root
+      : (!transform.any_op) -> !transform.any_op
+    {body}
+    transform.yield
+  }}
+}}"""
+_SPLIT = ("%f, %s, %c, %l = transform.structured.tile_reduction_using_forall %op by num_threads = [{counts}] "
+          ": (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)")
+_TILE = ("%t, %l = transform.structured.tile_using_forall %op num_threads [{counts}] "
+         ": (!transform.any_op) -> (!transform.any_op, !transform.any_op)")
+
+
+def _apply(module_op: ir.Operation, op: ir.Operation, body: str) -> None:
+    from mlir.dialects.transform import interpreter
+    op.attributes["symgrad.partition"] = ir.UnitAttr.get()
+    try:
+        script = ir.Module.parse(_TRANSFORM.format(body=body))
+        interpreter.apply_named_sequence(module_op, script.body.operations[0], script)
+    finally:
+        def clear(o):
+            if "symgrad.partition" in o.attributes:
+                del o.attributes["symgrad.partition"]
+            return ir.WalkResult.ADVANCE
+        module_op.walk(clear, ir.WalkOrder.PRE_ORDER)
+
+
+@register_pass("partition-reductions",
+               "split big linalg.generic ops that start with a reduction into `chunks` independent parts "
+               "(scf.forall): a reduction over all dimensions into per-chunk partial results combined in "
+               "order (upstream tile_reduction_using_forall), one with parallel dimensions into blocks of "
+               "those (upstream tile_using_forall; only with tile-parallel=1). Before bufferization",
+               {"min-work": f"iterations below which an op is left alone (default {MIN_WORK})",
+                "chunks": f"parts per op, fixed at compile time (default {CHUNKS})",
+                "tile-parallel": "1: also tile reductions that have parallel dimensions (default 1)"})
+def partition_reductions(module_op: ir.Operation, **options) -> None:
+    min_work = int(options.get("min-work", MIN_WORK))
+    chunks = int(options.get("chunks", CHUNKS))
+    tile_parallel = options.get("tile-parallel", "1") not in ("0", "false")
+    found = []
+
+    def visit(op):
+        if op.name == "linalg.generic" and op.parent is not None and op.parent.name == "func.func":
+            found.append(op)
+        return ir.WalkResult.ADVANCE
+
+    module_op.walk(visit, ir.WalkOrder.PRE_ORDER)
+    for op in found:
+        iters = _iterators(op)
+        bounds = _static_bounds(op)
+        if not iters or iters[0] != "reduction" or None in bounds:
+            continue
+        work = 1
+        for b in bounds:
+            work *= b
+        if work < min_work:
+            continue
+        counts = [0] * len(iters)
+        if all(i == "reduction" for i in iters):
+            # one output, a scalar: K partial sums over blocks of the first dimension, then K -> 1
+            if len(op.results) != 1 or bounds[0] < chunks:
+                continue
+            counts[0] = chunks
+            body = _SPLIT.format(counts=", ".join(map(str, counts)))
+        elif tile_parallel:
+            p = next(i for i, it in enumerate(iters) if it == "parallel")
+            if bounds[p] < chunks:
+                continue
+            counts[p] = chunks
+            body = _TILE.format(counts=", ".join(map(str, counts)))
+        else:
+            continue
+        try:
+            _apply(module_op, op, body)
+        except ir.MLIRError:  # not tileable so (e.g. no recognizable combiner): stays one loop nest
+            continue
+
+
+#: Before bufferization: big reductions cut into a fixed number of parts (scf.forall).
+PARTITION = "partition-reductions"
 #: Stage 5 of graph-to-llvm on the multi-core path: linalg to loops, then big outermost parallel
 #: loops split into tasks for the async runtime (upstream passes but for the filter above).
-PARALLEL_LOOPS = ("convert-linalg-to-parallel-loops",
+PARALLEL_LOOPS = ("scf-forall-to-parallel",
+                  "convert-linalg-to-parallel-loops",
                   "serialize-small-parallel-loops",
-                  "async-parallel-for{async-dispatch=true num-workers=-1 min-task-size=1}",
+                  "async-parallel-for{async-dispatch=false num-workers=-1 min-task-size=1}",
+                  "keep-parallel-bodies-outlined",
                   "async-to-async-runtime",
                   "async-runtime-ref-counting",
                   "async-runtime-ref-counting-opt",
                   "convert-async-to-llvm",
                   "symbol-dce")
+# The sequential pipeline's version of each step (a step not named here is dropped).
+_SEQUENTIAL = {PARTITION: PARTITION + "{tile-parallel=0}",  # same sums, so the same bits as on N threads
+               "scf-forall-to-parallel": "scf-forall-to-for",
+               "convert-linalg-to-parallel-loops": "convert-linalg-to-loops"}
 
 
 def sequential_stages(stages) -> tuple:
-    """`stages` with PARALLEL_LOOPS replaced by plain convert-linalg-to-loops."""
-    out = []
-    for s in stages:
-        if s == PARALLEL_LOOPS[0]:
-            out.append("convert-linalg-to-loops")
-        elif s not in PARALLEL_LOOPS:
-            out.append(s)
-    return tuple(out)
+    """`stages` for one thread: sequential loops, no tasks, no runtime calls."""
+    return tuple(_SEQUENTIAL.get(s, s) for s in stages if s in _SEQUENTIAL or s not in PARALLEL_LOOPS)

@@ -17,7 +17,9 @@ The stages, in order (GRAPH_TO_LLVM is the exact text):
     spent 3/4 of its time on such a 16 MiB temporary and its copy). Fusion's
     own reshape propagation still adds unit dims where a [n, 1] argument
     meets a broadcast, so they are folded out once more afterwards.
- 3. One-shot bufferization across function boundaries with identity layouts
+ 3. partition-reductions (passes/parallel_loops.py): big reductions that start
+    with a reduction dimension are cut into 16 parts (scf.forall) so they can
+    run in parallel too; then one-shot bufferization across function boundaries with identity layouts
     (plain contiguous memrefs at the ABI), then buffer-results-to-out-params
     with hoisted static allocations: every result becomes a caller-allocated
     out-parameter (destination-passing style), so kernels never return memory
@@ -64,7 +66,7 @@ import mlir.ir as ir
 
 from . import distinct_results as _distinct  # noqa: F401  (registers distinct-returned-buffers)
 from . import lower_to_linalg as _lower  # noqa: F401  (registers convert-graph-to-linalg)
-from .parallel_loops import PARALLEL_LOOPS, sequential_stages
+from .parallel_loops import PARALLEL_LOOPS, PARTITION, sequential_stages
 from symgrad.runtime import async_runtime as _async_api
 from symgrad.runtime import blas as _blas
 from symgrad.runtime import pool as _pool
@@ -88,12 +90,13 @@ TENSOR_STAGES = (
 )
 STAGES = (
     *TENSOR_STAGES,
+    PARTITION,
     *BUFFERIZE,
     "convert-memref-copy-to-linalg",
     *PARALLEL_LOOPS,
+    "expand-strided-metadata",  # before lower-affine: subviews of partition-reductions' blocks become affine.apply
     "lower-affine",
     "convert-scf-to-cf",
-    "expand-strided-metadata",
     "convert-math-to-libm-precise",
     "finalize-memref-to-llvm{use-aligned-alloc use-generic-functions}",
     "convert-math-to-llvm",

@@ -17,8 +17,9 @@ The object code of the parallel pipeline does not depend on N (the kernels ask
 the runtime for it when they run), so the compile cache key holds only which
 pipeline was used (its text), never N; `set_num_threads` only changes how many
 blocks later calls make. Results never depend on N either: a parallel loop's
-iterations are independent and reductions keep their order inside a block of
-rows (see pipelines.py), so 1 thread and 8 give the same bits.
+iterations are independent, and a big reduction is cut into a number of parts
+fixed at compile time (partition-reductions, in both pipelines), so 1 thread
+and 8 give the same bits.
 
 Safety: kernels may be called from many Python threads at once (each caller
 works on its own tasks while it waits); a worker never touches Python; a

@@ -5,6 +5,28 @@
 // RUN: %symgrad-opt %s -p 'builtin.module(convert-graph-to-linalg,one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map},buffer-results-to-out-params{hoist-static-allocs modify-public-functions},convert-linalg-to-parallel-loops,serialize-small-parallel-loops)' | %FileCheck %s --check-prefix=LOOPS
 // RUN: %symgrad-opt %s -p 'builtin.module(convert-graph-to-linalg,one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map},buffer-results-to-out-params{hoist-static-allocs modify-public-functions},convert-linalg-to-parallel-loops,serialize-small-parallel-loops{min-work=64})' | %FileCheck %s --check-prefix=LOW
 // RUN: %symgrad-opt %s --graph-to-llvm | %FileCheck %s --check-prefix=LLVM
+// RUN: %symgrad-opt %s -p 'builtin.module(convert-graph-to-linalg,canonicalize,partition-reductions)' | %FileCheck %s --check-prefix=PART
+// RUN: %symgrad-opt %s -p 'builtin.module(convert-graph-to-linalg,canonicalize,partition-reductions{tile-parallel=0})' | %FileCheck %s --check-prefix=PARTSEQ
+
+// partition-reductions (before bufferization) cuts a big reduction that starts with a reduction
+// dimension into 16 parts, a number fixed at compile time: a column sum into blocks of 32 columns
+// (each sums its rows in the same order as before), a full sum into 16 partial sums added in order
+// afterwards. The sequential pipeline (tile-parallel=0) splits the full sum the same way, so both
+// pipelines add in the same order and give the same bits; it leaves the column sum alone.
+// PART-LABEL: func.func @column_sum(
+// PART: scf.forall (%{{.*}}) in (16)
+// PART: tensor.extract_slice %arg0[0, %{{.*}}] [512, 32] [1, 1]
+// PART: iterator_types = ["reduction", "parallel"]
+// PART-LABEL: func.func @full_sum(
+// PART: scf.forall (%{{.*}}) in (16) shared_outs(%{{.*}}) -> (tensor<16xf64>)
+// PART: tensor.extract_slice %arg0[%{{.*}}, 0] [32, 512] [1, 1]
+// PART: linalg.reduce
+// PART-LABEL: func.func @small(
+// PART-NOT: scf.forall
+// PARTSEQ-LABEL: func.func @column_sum(
+// PARTSEQ-NOT: scf.forall
+// PARTSEQ-LABEL: func.func @full_sum(
+// PARTSEQ: scf.forall (%{{.*}}) in (16)
 
 // A big elementwise loop (2^18 iterations) stays parallel; the row loop of a row sum (512 rows of 512)
 // too, its inner loop sequential.
@@ -15,8 +37,8 @@
 // LOOPS-NOT: scf.parallel
 // LOOPS: return
 
-// A column sum: sequential over rows around a parallel loop over columns; the inner one is nested,
-// so it is sequential too, as is everything in @small.
+// A column sum (not partitioned here): sequential over rows around a parallel loop over columns;
+// the inner one is nested, so it is sequential too, as is everything in @small.
 // LOOPS-LABEL: func.func @column_sum(
 // LOOPS-NOT: scf.parallel
 // LOOPS: return
@@ -49,6 +71,11 @@ func.func @big(%x: tensor<512x512xf32>) -> (tensor<512x512xf32>, tensor<512xf32>
 func.func @column_sum(%x: tensor<512x512xf32>) -> tensor<512xf32> {
   %0 = "graph.sum"(%x) {axes = array<i64: 0>, keepdims = false} : (tensor<512x512xf32>) -> tensor<512xf32>
   return %0 : tensor<512xf32>
+}
+
+func.func @full_sum(%x: tensor<512x512xf32>) -> tensor<f32> {
+  %0 = "graph.sum"(%x) {axes = array<i64: 0, 1>, keepdims = false} : (tensor<512x512xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
 }
 
 func.func @small(%x: tensor<8x16xf32>) -> tensor<8x16xf32> {

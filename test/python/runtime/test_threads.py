@@ -32,7 +32,8 @@ def num_threads():
 
 def softmax_loss(x, w):
     s = sg.softmax(x * w, axis=-1)          # row reductions (max, sum) and elementwise loops
-    return (s * s).sum(axis=-1), sg.tanh(x) * sg.sigmoid(w)
+    # and a column sum and a full sum (partition-reductions cuts both into 16 blocks)
+    return (s * s).sum(axis=-1), sg.tanh(x) * sg.sigmoid(w), (x * w).sum(axis=0), sg.tanh(x + w).sum()
 
 
 def fresh(fn, name):
@@ -75,9 +76,10 @@ def test_set_num_threads_checks_its_argument(num_threads):
     assert threads.num_threads() == 3
 
 
-def test_the_sequential_pipeline_is_todays():
+def test_the_sequential_pipeline_makes_no_tasks():
     seq = pipelines.GRAPH_TO_LLVM_SEQUENTIAL
-    assert "convert-linalg-to-loops" in seq and "async" not in seq and "parallel" not in seq
+    assert "convert-linalg-to-loops" in seq and "scf-forall-to-for" in seq and "async" not in seq
+    assert "parallel-loops" not in seq and "partition-reductions{tile-parallel=0}" in seq
     assert "convert-linalg-to-parallel-loops,serialize-small-parallel-loops,async-parallel-for" in pipelines.GRAPH_TO_LLVM
 
 
@@ -110,6 +112,8 @@ def test_same_bits_on_1_2_and_3_threads(num_threads, rng):
     ref = (lambda s: (s * s).sum(-1))(np.exp(x * w - (x * w).max(-1, keepdims=True)) /
                                       np.exp(x * w - (x * w).max(-1, keepdims=True)).sum(-1, keepdims=True))
     np.testing.assert_allclose(got[0], ref, rtol=1e-5)
+    np.testing.assert_allclose(got[2], (x * w).sum(0), rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(got[3], np.tanh(x + w).sum(dtype=np.float64), rtol=1e-5)
 
 
 def test_gradients_match_on_2_threads(num_threads, rng):
