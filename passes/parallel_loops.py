@@ -1,11 +1,11 @@
 """symgrad's passes of the multi-core path (see PARALLEL_LOOPS at the end for where they run).
 
 - `partition-reductions` (on tensors, before bufferization): a big reduction whose first loop is a
-  reduction would stay one sequential loop nest; it is cut into CHUNKS parts with upstream transform
-  ops (tile_reduction_using_forall for full reductions: CHUNKS partial sums added in order afterwards;
-  tile_using_forall over the parallel dimension of a column sum: the same order as before). CHUNKS is
-  a compile-time constant, so results never depend on the number of threads; the sequential pipeline
-  cuts full reductions the same way, so 1 thread and N threads give the same bits.
+  reduction (a full sum, a column sum) would stay one sequential loop nest; upstream
+  tile_reduction_using_forall cuts it into CHUNKS parts over blocks of rows, whose partial results
+  are combined in order afterwards. CHUNKS is a compile-time constant, so results never depend on
+  the number of threads; the sequential pipeline cuts them the same way, so 1 thread and N threads
+  give the same bits.
 - `keep-parallel-bodies-outlined`: see its docstring (code size).
 - `serialize-small-parallel-loops`, below.
 
@@ -192,8 +192,10 @@ _TRANSFORM = """module attributes {{transform.with_named_sequence}} {{
 }}"""
 _SPLIT = ("%f, %s, %c, %l = transform.structured.tile_reduction_using_forall %op by num_threads = [{counts}] "
           ": (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)")
-_TILE = ("%t, %l = transform.structured.tile_using_forall %op num_threads [{counts}] "
-         ": (!transform.any_op) -> (!transform.any_op, !transform.any_op)")
+
+_SPLIT_DIM = ("%i, %f, %s, %c = transform.structured.split_reduction %op "
+              "{{split_factor = {chunks}, insert_split_dimension = 0}} "
+              ": (!transform.any_op) -> (!transform.any_op, !transform.any_op, !transform.any_op, !transform.any_op)")
 
 
 def _apply(module_op: ir.Operation, op: ir.Operation, body: str) -> None:
@@ -211,17 +213,14 @@ def _apply(module_op: ir.Operation, op: ir.Operation, body: str) -> None:
 
 
 @register_pass("partition-reductions",
-               "split big linalg.generic ops that start with a reduction into `chunks` independent parts "
-               "(scf.forall): a reduction over all dimensions into per-chunk partial results combined in "
-               "order (upstream tile_reduction_using_forall), one with parallel dimensions into blocks of "
-               "those (upstream tile_using_forall; only with tile-parallel=1). Before bufferization",
+               "split big linalg.generic ops whose first loop is a reduction into `chunks` parts over blocks of "
+               "that loop (scf.forall; upstream tile_reduction_using_forall): per-part partial results, "
+               "combined in order afterwards. Before bufferization",
                {"min-work": f"iterations below which an op is left alone (default {MIN_WORK})",
-                "chunks": f"parts per op, fixed at compile time (default {CHUNKS})",
-                "tile-parallel": "1: also tile reductions that have parallel dimensions (default 1)"})
+                "chunks": f"parts per op, fixed at compile time (default {CHUNKS})"})
 def partition_reductions(module_op: ir.Operation, **options) -> None:
     min_work = int(options.get("min-work", MIN_WORK))
     chunks = int(options.get("chunks", CHUNKS))
-    tile_parallel = options.get("tile-parallel", "1") not in ("0", "false")
     found = []
 
     def visit(op):
@@ -240,19 +239,20 @@ def partition_reductions(module_op: ir.Operation, **options) -> None:
             work *= b
         if work < min_work:
             continue
-        counts = [0] * len(iters)
-        if all(i == "reduction" for i in iters):
-            # one output, a scalar: K partial sums over blocks of the first dimension, then K -> 1
-            if len(op.results) != 1 or bounds[0] < chunks:
-                continue
+        # K partial results over blocks of the first (reduction) dimension, combined in order after:
+        # each part reads whole rows (tiling a parallel dimension instead, e.g. blocks of columns of
+        # a column sum, reads a strip of every row: a TLB miss per row and part; W3 +25%).
+        if len(op.results) != 1 or bounds[0] < chunks:
+            continue
+        if iters.count("reduction") == 1 and bounds[0] % chunks == 0:
+            # a column sum (or a 1-D sum): split_reduction puts the K parts first, so each part's
+            # partial results are one contiguous row (tile_reduction_using_forall would interleave
+            # them: a column of a [n, K] tensor per part, which does not vectorize)
+            body = _SPLIT_DIM.format(chunks=chunks)
+        elif all(i == "reduction" for i in iters):
+            counts = [0] * len(iters)
             counts[0] = chunks
             body = _SPLIT.format(counts=", ".join(map(str, counts)))
-        elif tile_parallel:
-            p = next(i for i, it in enumerate(iters) if it == "parallel")
-            if bounds[p] < chunks:
-                continue
-            counts[p] = chunks
-            body = _TILE.format(counts=", ".join(map(str, counts)))
         else:
             continue
         try:
@@ -276,7 +276,7 @@ PARALLEL_LOOPS = ("scf-forall-to-parallel",
                   "convert-async-to-llvm",
                   "symbol-dce")
 # The sequential pipeline's version of each step (a step not named here is dropped).
-_SEQUENTIAL = {PARTITION: PARTITION + "{tile-parallel=0}",  # same sums, so the same bits as on N threads
+_SEQUENTIAL = {PARTITION: PARTITION,  # the same sums: the same bits as on N threads
                "scf-forall-to-parallel": "scf-forall-to-for",
                "convert-linalg-to-parallel-loops": "convert-linalg-to-loops"}
 

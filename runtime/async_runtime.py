@@ -193,12 +193,20 @@ define internal void @run_task(ptr %t) {
 }
 
 ; ----------------------------------------------------------------- workers --
+; Worker number `%arg` (0, 1, ...) serves the queue while the thread count is above its number + 1
+; (after set_threads(1) a worker started before stays idle).
 define internal ptr @worker(ptr %arg) {
 entry:
+  %index = ptrtoint ptr %arg to i64
   %m0 = call ptr @lock()
   br label %loop
 loop:
   %m = phi ptr [ %m0, %entry ], [ %m2, %ran ], [ %m, %wait ]
+  %n = load atomic i64, ptr @nthreads seq_cst, align 8
+  %limit = sub i64 %n, 1
+  %active = icmp slt i64 %index, %limit
+  br i1 %active, label %take, label %wait
+take:
   %t = call ptr @pop()
   %has = icmp ne ptr %t, null
   br i1 %has, label %run, label %wait
@@ -217,10 +225,11 @@ wait:
 
 ; Starts one detached worker thread (called without the lock). A failure is ignored:
 ; blocking awaits run queued tasks themselves.
-define internal void @spawn() {
+define internal void @spawn(i64 %index) {
   %tid = alloca i64, align 8
   store i64 0, ptr %tid
-  %rc = call i32 @pthread_create(ptr %tid, ptr null, ptr @worker, ptr null)
+  %arg = inttoptr i64 %index to ptr
+  %rc = call i32 @pthread_create(ptr %tid, ptr null, ptr @worker, ptr %arg)
   %ok = icmp eq i32 %rc, 0
   br i1 %ok, label %detach, label %out
 detach:
@@ -255,7 +264,7 @@ wake:
   call void @unlock(ptr %m)
   br i1 %more, label %start, label %out
 start:
-  call void @spawn()
+  call void @spawn(i64 %s)
   br label %out
 out:
   ret void

@@ -6,27 +6,22 @@
 // RUN: %symgrad-opt %s -p 'builtin.module(convert-graph-to-linalg,one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map},buffer-results-to-out-params{hoist-static-allocs modify-public-functions},convert-linalg-to-parallel-loops,serialize-small-parallel-loops{min-work=64})' | %FileCheck %s --check-prefix=LOW
 // RUN: %symgrad-opt %s --graph-to-llvm | %FileCheck %s --check-prefix=LLVM
 // RUN: %symgrad-opt %s -p 'builtin.module(convert-graph-to-linalg,canonicalize,partition-reductions)' | %FileCheck %s --check-prefix=PART
-// RUN: %symgrad-opt %s -p 'builtin.module(convert-graph-to-linalg,canonicalize,partition-reductions{tile-parallel=0})' | %FileCheck %s --check-prefix=PARTSEQ
 
-// partition-reductions (before bufferization) cuts a big reduction that starts with a reduction
-// dimension into 16 parts, a number fixed at compile time: a column sum into blocks of 32 columns
-// (each sums its rows in the same order as before), a full sum into 16 partial sums added in order
-// afterwards. The sequential pipeline (tile-parallel=0) splits the full sum the same way, so both
-// pipelines add in the same order and give the same bits; it leaves the column sum alone.
+// partition-reductions (before bufferization, in the sequential pipeline too) cuts a big op whose
+// first loop is a reduction into 16 parts over blocks of rows, a number fixed at compile time, so the
+// order of every sum is the same on any number of threads. A column sum: upstream split_reduction,
+// the parts first (a contiguous row of partial sums each), then a sum of the 16 rows in order. A full
+// sum over two dimensions: upstream tile_reduction_using_forall, 16 partial sums then added in order.
 // PART-LABEL: func.func @column_sum(
-// PART: scf.forall (%{{.*}}) in (16)
-// PART: tensor.extract_slice %arg0[0, %{{.*}}] [512, 32] [1, 1]
-// PART: iterator_types = ["reduction", "parallel"]
+// PART: tensor.expand_shape %arg0 {{\[\[}}0, 1], [2]] output_shape [16, 32, 512]
+// PART: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]} {{.*}} outs(%{{.*}} : tensor<16x512xf64>)
+// PART: linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]} ins(%{{.*}} : tensor<16x512xf64>)
 // PART-LABEL: func.func @full_sum(
 // PART: scf.forall (%{{.*}}) in (16) shared_outs(%{{.*}}) -> (tensor<16xf64>)
 // PART: tensor.extract_slice %arg0[%{{.*}}, 0] [32, 512] [1, 1]
 // PART: linalg.reduce
 // PART-LABEL: func.func @small(
 // PART-NOT: scf.forall
-// PARTSEQ-LABEL: func.func @column_sum(
-// PARTSEQ-NOT: scf.forall
-// PARTSEQ-LABEL: func.func @full_sum(
-// PARTSEQ: scf.forall (%{{.*}}) in (16)
 
 // A big elementwise loop (2^18 iterations) stays parallel; the row loop of a row sum (512 rows of 512)
 // too, its inner loop sequential.
