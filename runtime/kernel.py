@@ -18,6 +18,7 @@ blocks the pool caches are given back to malloc and the probe runs once more
 from __future__ import annotations
 
 import ctypes
+import math
 from typing import Sequence
 
 import numpy as np
@@ -52,6 +53,9 @@ class Kernel:
         self._block = DescriptorBlock(self.inputs + self.results)
         self._input_specs = [(t.shape, t.np_dtype) for t in self.inputs]
         self._result_specs = [(t.shape, t.np_dtype) for t in self.results]
+        # Large results are arrays over blocks of the caching pool (no page faults on every call).
+        self._result_makers = [(_pool.empty if t.np_dtype.itemsize * math.prod(t.shape) >= _pool.OUTPUT_BYTES
+                                else np.empty, t.shape, t.np_dtype) for t in self.results]
         sig = getattr(owner, "signatures", {}).get(name)
         self.largest_value = getattr(sig, "largest_value", 0)
         self._probe = self.largest_value >= PROBE_BYTES
@@ -69,7 +73,7 @@ class Kernel:
         if arrays is None:
             arrays = check_inputs(self.name, self.inputs, args)
         if out is None:
-            outs = [np.empty(shape, dtype) for shape, dtype in self._result_specs]
+            outs = [make(shape, dtype) for make, shape, dtype in self._result_makers]
         else:
             outs = outputs(self.name, self.results, out, arrays)
         if self._probe:

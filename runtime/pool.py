@@ -33,6 +33,13 @@ hands out: the pointer malloc returned, and a tag (a size class, or RAW).
 Kernels run with the GIL released, from any number of threads: every shared
 word is touched only with atomic instructions.
 
+Results. The runtime allocates kernel results (runtime/kernel.py) of
+OUTPUT_BYTES and more from the pool as well (`empty`: a numpy array whose base
+gives the block back when the last view dies). Without that, a pool that keeps
+the temporaries would make results slower: glibc raises its mmap threshold
+only when it frees a mapped block, so with the temporaries no longer freed, a
+fresh 4 MiB result would be mapped and faulted in on every call.
+
 Settings. `SYMGRAD_POOL_BYTES` caps the bytes cached (an integer with an
 optional K/M/G suffix; default: the smaller of 1 GiB and a quarter of RAM;
 0 turns caching off: plain malloc/free). `set_limit()` changes it at run time,
@@ -51,6 +58,8 @@ from typing import Optional
 ENV = "SYMGRAD_POOL_BYTES"
 #: Blocks below this go straight to malloc/free.
 SMALL_BYTES = 1 << 16
+#: Kernel results from this size up are numpy arrays over pool blocks (`empty`).
+OUTPUT_BYTES = SMALL_BYTES
 #: Size classes cover [2^MIN_LOG, 2^MAX_LOG) bytes, 2^SUB_LOG classes per power of two.
 MIN_LOG, MAX_LOG, SUB_LOG = 16, 40, 3
 CLASSES = (MAX_LOG - MIN_LOG) << SUB_LOG
@@ -435,7 +444,11 @@ class _Native:
         self.release = ctypes.CFUNCTYPE(ctypes.c_int64)(self.addresses["symgrad_pool_release"])
         self.set_limit = ctypes.CFUNCTYPE(None, ctypes.c_int64)(self.addresses["symgrad_pool_set_limit"])
         self.stats = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(self.addresses["symgrad_pool_stats"])
-        self.set_limit(limit_from_env())
+        self.aligned_alloc = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64)(
+            self.addresses[ALIGNED_ALLOC])
+        self.free = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(self.addresses[FREE])
+        self.limit = limit_from_env()  # mirrors the native limit, for `empty`
+        self.set_limit(self.limit)
 
 
 def _get() -> "_Native":
@@ -479,7 +492,8 @@ def set_limit(nbytes: int) -> None:
     if isinstance(nbytes, bool) or not isinstance(nbytes, int) or nbytes < 0:
         raise ValueError(f"pool limit must be a non-negative integer of bytes, got {nbytes!r}")
     native = _get()
-    native.set_limit(min(nbytes, _LIMIT_MAX))
+    native.limit = min(nbytes, _LIMIT_MAX)
+    native.set_limit(native.limit)
     if native_stats(native)[1] > nbytes:
         native.release()
 
@@ -496,3 +510,39 @@ def stats() -> PoolStats:
     if native is None:
         return PoolStats(limit_from_env(), 0, 0, *([0] * len(_COUNTERS)))
     return PoolStats(*native_stats(native))
+
+
+# ------------------------------------------------------------- kernel outputs --
+class _Block:
+    """A pool block lent to numpy: the base of the arrays viewing it, given back to the pool when the
+    last of them dies (from whichever thread drops it: the pool's free is thread-safe)."""
+    __slots__ = ("address", "free", "__array_interface__")
+
+    def __init__(self, address: int, free, shape: tuple, typestr: str):
+        self.address = address
+        self.free = free
+        self.__array_interface__ = {"data": (address, False), "shape": shape, "typestr": typestr, "version": 3}
+
+    def __del__(self):
+        self.free(self.address)
+
+
+def empty(shape: tuple, dtype) -> "np.ndarray":
+    """An uninitialized C-contiguous array for a kernel's result. From OUTPUT_BYTES up it comes from
+    the pool (64-byte aligned; `base` is the block), so a result of the same size as the last one
+    freed costs no page faults: with temporaries kept by the pool, glibc no longer raises its mmap
+    threshold, and a fresh 4 MiB numpy array would be mapped and faulted in on every call (W1's
+    gradients: ~1000 faults a step). Below that, while the pool does not exist yet, when it is
+    off, or when malloc fails (numpy then raises its MemoryError), it is `np.empty`."""
+    import numpy as np
+    dtype = np.dtype(dtype)
+    native = _native
+    nbytes = dtype.itemsize
+    for d in shape:
+        nbytes *= d
+    if native is None or nbytes < OUTPUT_BYTES or not native.limit:
+        return np.empty(shape, dtype)
+    address = native.aligned_alloc(ALIGN, nbytes)
+    if not address:  # malloc failed even after the cache was released: numpy's own MemoryError
+        return np.empty(shape, dtype)
+    return np.asarray(_Block(address, native.free, tuple(shape), dtype.str))

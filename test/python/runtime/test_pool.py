@@ -1,6 +1,6 @@
-"""The caching allocator behind kernels' temporaries (runtime/pool.py): kernels call it instead of
-malloc, blocks come back on the next call, results do not depend on it, it is thread-safe, bounded
-by its cap, releasable, and gives memory back to malloc when malloc fails."""
+"""The caching allocator behind kernels' temporaries and large results (runtime/pool.py): kernels
+call it instead of malloc, blocks come back on the next call, results do not depend on it, it is
+thread-safe, bounded by its cap, releasable, and gives memory back to malloc when malloc fails."""
 from __future__ import annotations
 
 import ctypes
@@ -89,7 +89,7 @@ IDENTICAL_SCRIPT = textwrap.dedent("""
     value, grads = runs[0]
     np.savez(sys.argv[1], value, *grads)
     s = pool.stats()
-    print(s.limit, s.hits, s.misses, s.cached, s.bytes_cached)
+    print(s.limit, s.hits, s.misses, s.cached, s.bytes_cached, int(grads[0].base is None))
 """)
 
 
@@ -104,9 +104,10 @@ def test_results_are_bit_identical_with_the_pool_off(tmp_path):
                               env=env, timeout=600)
         assert proc.returncode == 0, proc.stderr[-2000:]
         figures[setting] = [int(v) for v in proc.stdout.split()]
-    limit, hits, misses, cached, nbytes = figures["default"]
+    limit, hits, misses, cached, nbytes, plain = figures["default"]
     assert limit > 0 and hits > 0 and misses > 0 and cached > 0 and nbytes > 0
-    assert figures["0"] == [0, 0, 0, 0, 0]  # pool off: every block went straight back to malloc
+    assert not plain  # the 512 KiB gradient is an array over a pool block
+    assert figures["0"] == [0, 0, 0, 0, 0, 1]  # pool off: every block went straight back to malloc
     on, off = np.load(tmp_path / "default.npz"), np.load(tmp_path / "0.npz")
     assert sorted(on.files) == sorted(off.files) and len(on.files) == 4
     for name in on.files:
@@ -143,6 +144,32 @@ def test_eight_threads_calling_a_kernel_with_large_temporaries(kernel):
     # Every block handed out came back: what is cached is exactly what the slots hold.
     pool.release()
     assert pool.stats().bytes_cached == 0 and pool.stats().blocks_cached == 0
+
+
+def test_large_results_are_arrays_over_pool_blocks():
+    """Results of OUTPUT_BYTES and more come from the pool and go back to it when the last view dies,
+    so the next call's result costs no fresh pages; smaller ones are plain numpy arrays."""
+    x = np.random.default_rng(2).standard_normal((512, 256), dtype=np.float32)  # 512 KiB
+    f = sg.compile(sg.trace(lambda x: (sg.tanh(x) * 2.0, sg.sum(x, axis=1)), x)).f
+    pool.release()
+    big, small = f(x)
+    assert type(big.base) is pool._Block and small.base is None
+    assert big.flags.c_contiguous and big.flags.writeable and big.ctypes.data % pool.ALIGN == 0
+    np.testing.assert_allclose(big, np.tanh(x) * 2.0, rtol=1e-6, atol=1e-6)
+    view = big[::2]
+    del big
+    assert pool.stats().bytes_cached == 0  # the view keeps the block alive
+    np.testing.assert_allclose(view, np.tanh(x[::2]) * 2.0, rtol=1e-6, atol=1e-6)
+    del view
+    s0 = pool.stats()
+    assert s0.bytes_cached == x.nbytes and s0.blocks_cached == 1
+    again, _ = f(x)
+    s1 = pool.stats()
+    assert s1.hits - s0.hits == 1 and s1.misses == s0.misses and s1.bytes_cached == 0
+    np.testing.assert_array_equal(again, np.asarray(f(x)[0]))
+    out = (np.empty_like(again), np.empty_like(small))
+    got = f(x, out=out)
+    assert got[0] is out[0] and got[0].base is None  # out= arrays are the caller's
 
 
 def test_release_and_clear_cache_free_every_cached_block(kernel):
