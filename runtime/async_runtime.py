@@ -31,8 +31,9 @@ called again in the child (os.register_at_fork), which drops the queue and
 takes a new mutex, so the child starts its own workers when it needs them.
 
 Extra entry points for symgrad: `symgrad_rt_init(n)`, `symgrad_rt_set_threads(n)`,
-`symgrad_rt_workers()` (workers started) and `symgrad_rt_tasks()` (tasks
-queued since start: tests use it to see that small kernels stay sequential).
+`symgrad_rt_workers()` (workers started), `symgrad_rt_tasks()` (tasks
+queued since start: tests use it to see that small kernels stay sequential) and
+`symgrad_rt_worker_tasks()` (how many of them pool workers ran).
 """
 from __future__ import annotations
 
@@ -69,6 +70,8 @@ IR = r"""
 @nthreads = internal global i64 1
 @started = internal global i64 0
 @ntasks = internal global i64 0
+@sleepers = internal global i64 0
+@wtasks = internal global i64 0
 
 declare ptr @calloc(i64, i64)
 declare ptr @malloc(i64)
@@ -111,6 +114,11 @@ define i64 @symgrad_rt_workers() {
   ret i64 %s
 }
 
+define i64 @symgrad_rt_worker_tasks() {
+  %s = load atomic i64, ptr @wtasks seq_cst, align 8
+  ret i64 %s
+}
+
 define i64 @symgrad_rt_tasks() {
   %s = load atomic i64, ptr @ntasks seq_cst, align 8
   ret i64 %s
@@ -138,10 +146,58 @@ define internal void @unlock(ptr %m) {
   ret void
 }
 
+; Wakes every sleeping thread (called under the lock; nothing to do when none sleeps).
 define internal void @wake_all() {
+entry:
+  %n = load i64, ptr @sleepers
+  %any = icmp sgt i64 %n, 0
+  br i1 %any, label %wake, label %out
+wake:
   %c = load atomic ptr, ptr @cv seq_cst, align 8
   call i32 @pthread_cond_broadcast(ptr %c)
+  br label %out
+out:
   ret void
+}
+
+; Sleeps until woken (called and returns under the lock %m).
+define internal void @sleep(ptr %m) {
+  %n = load i64, ptr @sleepers
+  %n1 = add i64 %n, 1
+  store i64 %n1, ptr @sleepers
+  %c = load atomic ptr, ptr @cv seq_cst, align 8
+  call i32 @pthread_cond_wait(ptr %c, ptr %m)
+  %k = load i64, ptr @sleepers
+  %k1 = sub i64 %k, 1
+  store i64 %k1, ptr @sleepers
+  ret void
+}
+
+; Spins (outside the lock) up to SPIN reads for a queued task or for %p to be ready (%p may be
+; null): a kernel's next loop usually queues its tasks within microseconds, and a thread that
+; sleeps costs a futex call to wake and tens of microseconds to resume. Returns under the lock.
+define internal ptr @spin_then_lock(ptr %m, ptr %p) {
+entry:
+  call void @unlock(ptr %m)
+  br label %loop
+loop:
+  %i = phi i64 [ 0, %entry ], [ %i1, %next ]
+  %h = load atomic ptr, ptr @qhead monotonic, align 8
+  %work = icmp ne ptr %h, null
+  br i1 %work, label %done, label %check
+check:
+  %isnull = icmp eq ptr %p, null
+  br i1 %isnull, label %next, label %ready
+ready:
+  %r = call i1 @is_ready(ptr %p)
+  br i1 %r, label %done, label %next
+next:
+  %i1 = add i64 %i, 1
+  %more = icmp slt i64 %i1, 20000
+  br i1 %more, label %loop, label %done
+done:
+  %m2 = call ptr @lock()
+  ret ptr %m2
 }
 
 ; ------------------------------------------------------- queue (under lock) --
@@ -201,25 +257,29 @@ entry:
   %m0 = call ptr @lock()
   br label %loop
 loop:
-  %m = phi ptr [ %m0, %entry ], [ %m2, %ran ], [ %m, %wait ]
+  %m = phi ptr [ %m0, %entry ], [ %m2, %run ], [ %m, %sleep ], [ %m3, %spin ]
+  %spun = phi i1 [ false, %entry ], [ false, %run ], [ false, %sleep ], [ true, %spin ]
   %n = load atomic i64, ptr @nthreads seq_cst, align 8
   %limit = sub i64 %n, 1
   %active = icmp slt i64 %index, %limit
-  br i1 %active, label %take, label %wait
+  br i1 %active, label %take, label %sleep
 take:
   %t = call ptr @pop()
   %has = icmp ne ptr %t, null
-  br i1 %has, label %run, label %wait
+  br i1 %has, label %run, label %idle
 run:
   call void @unlock(ptr %m)
+  atomicrmw add ptr @wtasks, i64 1 monotonic
   call void @run_task(ptr %t)
   %m2 = call ptr @lock()
-  br label %ran
-ran:
   br label %loop
-wait:
-  %c = load atomic ptr, ptr @cv seq_cst, align 8
-  call i32 @pthread_cond_wait(ptr %c, ptr %m)
+idle:
+  br i1 %spun, label %sleep, label %spin
+spin:
+  %m3 = call ptr @spin_then_lock(ptr %m, ptr null)
+  br label %loop
+sleep:
+  call void @sleep(ptr %m)
   br label %loop
 }
 
@@ -495,23 +555,26 @@ entry:
   %m0 = call ptr @lock()
   br label %loop
 loop:
-  %m = phi ptr [ %m0, %entry ], [ %m2, %ran ], [ %m, %wait ]
+  %m = phi ptr [ %m0, %entry ], [ %m2, %run ], [ %m, %sleep ], [ %m3, %spin ]
+  %spun = phi i1 [ false, %entry ], [ false, %run ], [ false, %sleep ], [ true, %spin ]
   %ready = call i1 @is_ready(ptr %p)
   br i1 %ready, label %out, label %help
 help:
   %t = call ptr @pop()
   %has = icmp ne ptr %t, null
-  br i1 %has, label %run, label %wait
+  br i1 %has, label %run, label %idle
 run:
   call void @unlock(ptr %m)
   call void @run_task(ptr %t)
   %m2 = call ptr @lock()
-  br label %ran
-ran:
   br label %loop
-wait:
-  %c = load atomic ptr, ptr @cv seq_cst, align 8
-  call i32 @pthread_cond_wait(ptr %c, ptr %m)
+idle:
+  br i1 %spun, label %sleep, label %spin
+spin:
+  %m3 = call ptr @spin_then_lock(ptr %m, ptr %p)
+  br label %loop
+sleep:
+  call void @sleep(ptr %m)
   br label %loop
 out:
   call void @unlock(ptr %m)

@@ -108,6 +108,7 @@ class _Runtime:
         self.set_threads = ctypes.CFUNCTYPE(None, ctypes.c_int64)(fn("symgrad_rt_set_threads"))
         self.workers = ctypes.CFUNCTYPE(ctypes.c_int64)(fn("symgrad_rt_workers"))
         self.tasks = ctypes.CFUNCTYPE(ctypes.c_int64)(fn("symgrad_rt_tasks"))
+        self.worker_tasks = ctypes.CFUNCTYPE(ctypes.c_int64)(fn("symgrad_rt_worker_tasks"))
         self.threads = ctypes.CFUNCTYPE(ctypes.c_int64)(self.addresses["mlirAsyncRuntimGetNumWorkerThreads"])
         self._init(threads)
         for name, address in self.addresses.items():
@@ -157,6 +158,7 @@ def register_with_jit(object_code: bytes) -> None:
 
 
 def stats() -> dict:
-    """{'threads': N, 'workers': pool threads started, 'tasks': tasks queued so far} (tests use it)."""
+    """{'threads': N, 'workers': pool threads started, 'tasks': tasks queued so far, 'worker_tasks':
+    how many of those the pool's workers ran (the rest ran in the calling threads)}."""
     rt = runtime()
-    return {"threads": rt.threads(), "workers": rt.workers(), "tasks": rt.tasks()}
+    return {"threads": rt.threads(), "workers": rt.workers(), "tasks": rt.tasks(), "worker_tasks": rt.worker_tasks()}
