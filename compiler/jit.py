@@ -206,7 +206,7 @@ class CompiledModule:
         self._engine = llvm.create_mcjit_compiler(stub, self._target_machine)
         _blas.register_with_jit()  # matmul kernels call numpy's BLAS through symgrad_cblas_*
         _pool.register_with_jit()  # temporaries come from the caching pool (_mlir_memref_to_llvm_*)
-        _threads.register_with_jit(object_code)  # parallel loops call the async runtime (mlirAsyncRuntime*)
+        _threads.register_with_jit(object_code, self)  # parallel loops call the async runtime
         try:
             self._engine.add_object_file(llvm.ObjectFileRef.from_data(object_code))
             self._engine.finalize_object()

@@ -6,5 +6,7 @@
 - gradient.py: the seed's Gradient protocol on native kernels (`CompiledGradient`);
 - transforms.py: `sg.jit`, `sg.vjp`, `sg.grad`, `sg.value_and_grad`.
 - blas.py: numpy's OpenBLAS, found and bound for the JIT (graph.matmul kernels call its GEMM).
+- threads.py, async_runtime.py: SYMGRAD_NUM_THREADS and MLIR's async runtime API in LLVM IR
+  (the tasks of parallel loops), bound for the JIT.
 - pool.py: the caching allocator behind kernels' temporaries (bound for the JIT; `release()`, `stats()`).
 """

@@ -72,6 +72,8 @@ IR = r"""
 @ntasks = internal global i64 0
 @sleepers = internal global i64 0
 @wtasks = internal global i64 0
+@epoch = internal global i64 0
+@inside = internal global [2 x i64] zeroinitializer
 
 declare ptr @calloc(i64, i64)
 declare ptr @malloc(i64)
@@ -86,6 +88,7 @@ declare i32 @pthread_create(ptr, ptr, ptr, ptr)
 declare i32 @pthread_detach(i64)
 declare i64 @pthread_self()
 declare i32 @printf(ptr, ...)
+declare i32 @sched_yield()
 
 @fmt_tid = private constant [24 x i8] c"Current thread id: %lu\0A\00"
 
@@ -101,6 +104,11 @@ define void @symgrad_rt_init(i64 %n) {
   store ptr null, ptr @qtail
   store atomic i64 0, ptr @started seq_cst, align 8
   store atomic i64 %n, ptr @nthreads seq_cst, align 8
+  store i64 0, ptr @sleepers
+  store atomic i64 0, ptr @epoch seq_cst, align 8
+  %c1 = getelementptr [2 x i64], ptr @inside, i64 0, i64 1
+  store atomic i64 0, ptr @inside seq_cst, align 8
+  store atomic i64 0, ptr %c1 seq_cst, align 8
   ret void
 }
 
@@ -237,14 +245,43 @@ done:
   ret ptr %h
 }
 
-; Runs a task taken off the queue (outside the lock) and frees its node.
+; Runs a task taken off the queue (outside the lock) and frees its node. While it runs, the
+; thread counts as inside kernel code (see symgrad_rt_quiesce).
 define internal void @run_task(ptr %t) {
   %hp = getelementptr %task, ptr %t, i32 0, i32 1
   %h = load ptr, ptr %hp
   %rp = getelementptr %task, ptr %t, i32 0, i32 2
   %r = load ptr, ptr %rp
   call void @free(ptr %t)
+  %e = load atomic i64, ptr @epoch seq_cst, align 8
+  %c = getelementptr [2 x i64], ptr @inside, i64 0, i64 %e
+  atomicrmw add ptr %c, i64 1 seq_cst
   call void %r(ptr %h)
+  atomicrmw sub ptr %c, i64 1 seq_cst
+  ret void
+}
+
+; Returns once every task that was running when it was called has returned to the runtime. A
+; task's last instructions (after it made its token ready, which may let the kernel's caller
+; return) are still in the kernel's code: its engine must not be freed before (called when a
+; CompiledModule is collected; callers serialize calls).
+define void @symgrad_rt_quiesce() {
+entry:
+  %m = call ptr @lock()
+  %old = load atomic i64, ptr @epoch seq_cst, align 8
+  %new = xor i64 %old, 1
+  store atomic i64 %new, ptr @epoch seq_cst, align 8
+  call void @unlock(ptr %m)
+  %c = getelementptr [2 x i64], ptr @inside, i64 0, i64 %old
+  br label %loop
+loop:
+  %n = load atomic i64, ptr %c seq_cst, align 8
+  %busy = icmp ne i64 %n, 0
+  br i1 %busy, label %yield, label %out
+yield:
+  call i32 @sched_yield()
+  br label %loop
+out:
   ret void
 }
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import ctypes
 import os
 import threading
+import weakref
 from typing import Optional
 
 ENV = "SYMGRAD_NUM_THREADS"
@@ -99,6 +100,10 @@ class _Runtime:
 
         # O2 for this CPU; compiled once per machine (~140 ms), its object code kept in the disk cache.
         self._engine, self._tm = load("async-runtime", IR, opt_level=2, optimize=True)
+        # Never freed, not even when the interpreter shuts down: pool workers run this code (they may
+        # still be spinning in it when the main thread exits), so it must stay mapped until the end.
+        for obj in (self._engine, self._tm):
+            ctypes.pythonapi.Py_IncRef(ctypes.py_object(obj))
         self.addresses = {name: self._engine.get_function_address(name) for name in API}
         missing = [n for n, a in self.addresses.items() if not a]
         if missing:
@@ -109,6 +114,7 @@ class _Runtime:
         self.workers = ctypes.CFUNCTYPE(ctypes.c_int64)(fn("symgrad_rt_workers"))
         self.tasks = ctypes.CFUNCTYPE(ctypes.c_int64)(fn("symgrad_rt_tasks"))
         self.worker_tasks = ctypes.CFUNCTYPE(ctypes.c_int64)(fn("symgrad_rt_worker_tasks"))
+        self.quiesce = ctypes.CFUNCTYPE(None)(fn("symgrad_rt_quiesce"))
         self.threads = ctypes.CFUNCTYPE(ctypes.c_int64)(self.addresses["mlirAsyncRuntimGetNumWorkerThreads"])
         self._init(threads)
         for name, address in self.addresses.items():
@@ -125,8 +131,9 @@ _lock = threading.Lock()
 
 
 def _after_fork_in_child() -> None:
-    global _lock
+    global _lock, _quiesce_lock
     _lock = threading.Lock()
+    _quiesce_lock = threading.Lock()
     if _runtime is not None:
         _runtime.reset_after_fork()
 
@@ -149,12 +156,26 @@ def runtime() -> _Runtime:
 MARKER = b"mlirAsyncRunt"
 
 
-def register_with_jit(object_code: bytes) -> None:
+def register_with_jit(object_code: bytes, owner=None) -> None:
     """Binds the runtime's names for llvmlite's JIT linker if `object_code` calls them (compiling
-    the runtime on first use) and brings its thread count up to date. Call before loading."""
+    the runtime on first use) and brings its thread count up to date. Call before loading.
+
+    `owner` is the object whose collection frees the code (a CompiledModule): the runtime is then
+    quiesced first, so no pool thread is still in the last instructions of one of its tasks."""
     if MARKER not in object_code:
         return
-    runtime().set_threads(num_threads())
+    rt = runtime()
+    rt.set_threads(num_threads())
+    if owner is not None:
+        weakref.finalize(owner, _quiesce, rt)
+
+
+_quiesce_lock = threading.Lock()
+
+
+def _quiesce(rt: _Runtime) -> None:
+    with _quiesce_lock:  # one at a time (see symgrad_rt_quiesce)
+        rt.quiesce()
 
 
 def stats() -> dict:

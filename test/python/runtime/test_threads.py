@@ -190,6 +190,20 @@ SCRIPT = textwrap.dedent("""
         assert np.array_equal(got, want)
         print("ok")
         sys.exit(0)
+    if mode == "drop":
+        # compile, call and free parallel kernels over and over (each CompiledModule's engine is freed
+        # once no pool thread is still in its code), then exit right after a parallel call
+        import gc
+        threads.set_num_threads(2)
+        for _ in range(15):
+            cm = sg.compile(sg.trace(g, x, w))
+            assert np.array_equal(cm.g(x, w), want)
+            del cm
+            sg.clear_cache(memory=True, disk=False)  # the next compile loads a new engine from disk
+            gc.collect()
+        f(x, w)
+        print("ok")
+        sys.exit(0)
     threads.set_num_threads(2)
     assert np.array_equal(f(x, w), want)
     stop = threading.Event()
@@ -211,8 +225,8 @@ SCRIPT = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("mode", ["fork", "no-workers"])
-def test_fork_and_a_pool_without_workers(mode, tmp_path):
+@pytest.mark.parametrize("mode", ["fork", "no-workers", "drop"])
+def test_fork_a_pool_without_workers_and_freed_kernels(mode, tmp_path):
     env = dict(os.environ, SYMGRAD_CACHE_DIR=str(tmp_path))
     out = subprocess.run([sys.executable, "-c", SCRIPT, mode], capture_output=True, text=True, timeout=300, env=env)
     assert out.returncode == 0 and out.stdout.strip().endswith("ok"), out.stderr[-3000:]
