@@ -173,7 +173,9 @@ def main(argv=None):
     args = ap.parse_args(argv)
     rounds = args.rounds or (3 if args.quick else 15)
     workloads = all_workloads(args.quick)
-    print(f"symgrad benchmark: {os.cpu_count()} cores, {rounds} rounds, float32, times in ms per step")
+    from symgrad.runtime.threads import num_threads
+    print(f"symgrad benchmark: {os.cpu_count()} cores, symgrad kernels on {num_threads()} threads "
+          f"(SYMGRAD_NUM_THREADS), {rounds} rounds, float32, times in ms per step")
     rows = []
     for index, w in enumerate(workloads):
         if args.only and args.only not in w.name:
