@@ -109,7 +109,7 @@ def set_requires_grad(fop: func_d.FuncOp, mask: Sequence[bool]) -> None:
 
 
 #: What a traced module holds: `func.func`/`func.return` and `graph` ops (see new_context).
-TRACE_DIALECTS = ("builtin", "func")
+TRACE_DIALECTS = ("func",)  # the builtin dialect is in every context
 
 
 def trace(fn, *example_args, requires_grad=None, name: Optional[str] = None, light: bool = False) -> Module:
