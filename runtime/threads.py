@@ -96,10 +96,10 @@ class _Runtime:
         import llvmlite.binding as llvm
 
         from symgrad.support import load
-        from .async_runtime import API, IR
+        from .async_runtime import API, ir_text
 
         # O2 for this CPU; compiled once per machine (~140 ms), its object code kept in the disk cache.
-        self._engine, self._tm = load("async-runtime", IR, opt_level=2, optimize=True)
+        self._engine, self._tm = load("async-runtime", ir_text(), opt_level=2, optimize=True)
         # Never freed, not even when the interpreter shuts down: pool workers run this code (they may
         # still be spinning in it when the main thread exits), so it must stay mapped until the end.
         for obj in (self._engine, self._tm):
