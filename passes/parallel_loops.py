@@ -1,11 +1,11 @@
 """symgrad's passes of the multi-core path (see PARALLEL_LOOPS at the end for where they run).
 
 - `partition-reductions` (on tensors, before bufferization): a big reduction whose first loop is a
-  reduction (a full sum, a column sum) would stay one sequential loop nest; upstream
-  tile_reduction_using_forall cuts it into CHUNKS parts over blocks of rows, whose partial results
-  are combined in order afterwards. CHUNKS is a compile-time constant, so results never depend on
-  the number of threads; the sequential pipeline cuts them the same way, so 1 thread and N threads
-  give the same bits.
+  reduction (a full sum, a column sum) would stay one sequential loop nest; upstream transform ops
+  (split_reduction for one reduction dimension, tile_reduction_using_forall for several) cut it
+  into CHUNKS parts over blocks of rows, whose partial results are combined in order afterwards.
+  CHUNKS is a compile-time constant, so results never depend on the number of threads; the
+  sequential pipeline cuts them the same way, so 1 thread and N threads give the same bits.
 - `keep-parallel-bodies-outlined`: see its docstring (code size).
 - `serialize-small-parallel-loops`, below.
 
