@@ -115,7 +115,11 @@ define void @symgrad_rt_init(i64 %n) {
 }
 
 define void @symgrad_rt_set_threads(i64 %n) {
+  %m = call ptr @lock()
   store atomic i64 %n, ptr @nthreads seq_cst, align 8
+  %c = load atomic ptr, ptr @cv seq_cst, align 8
+  call i32 @pthread_cond_broadcast(ptr %c)  ; idle workers the new count covers start serving
+  call void @unlock(ptr %m)
   ret void
 }
 
@@ -316,12 +320,17 @@ entry:
   %m0 = call ptr @lock()
   br label %loop
 loop:
-  %m = phi ptr [ %m0, %entry ], [ %m2, %run ], [ %m, %sleep ], [ %m3, %spin ]
-  %spun = phi i1 [ false, %entry ], [ false, %run ], [ false, %sleep ], [ true, %spin ]
+  %m = phi ptr [ %m0, %entry ], [ %m2, %run ], [ %m, %sleep ], [ %m3, %spin ], [ %m, %off ]
+  %spun = phi i1 [ false, %entry ], [ false, %run ], [ false, %sleep ], [ true, %spin ], [ false, %off ]
   %n = load atomic i64, ptr @nthreads seq_cst, align 8
   %limit = sub i64 %n, 1
   %active = icmp slt i64 %index, %limit
-  br i1 %active, label %take, label %sleep
+  br i1 %active, label %take, label %off
+off:
+  ; not a sleeper (wake_all skips it): only symgrad_rt_set_threads wakes it, or a broadcast for others
+  %cv = load atomic ptr, ptr @cv seq_cst, align 8
+  call i32 @pthread_cond_wait(ptr %cv, ptr %m)
+  br label %loop
 take:
   %t = call ptr @pop()
   %has = icmp ne ptr %t, null
