@@ -44,13 +44,14 @@ import os
 import re
 import sys
 import tempfile
-import threading
 import time
 import warnings
 from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
+
+from . import forksafe as _forksafe
 
 MAGIC = b"SYMGRAD-OBJ-2\n"  # then the key, the sha256 of the object (hex, one line each), the object
 OBJECT_SUFFIX = ".o"
@@ -83,7 +84,7 @@ def disk_bytes() -> int:
     return int(_env_number("SYMGRAD_DISK_CACHE_MB", DISK_MB) * (1 << 20))
 
 
-_lock = threading.Lock()
+_lock = _forksafe.Lock()
 _memory: "OrderedDict[tuple, object]" = OrderedDict()
 
 

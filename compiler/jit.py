@@ -21,7 +21,6 @@ the code) for as long as it or any of its kernels is alive.
 from __future__ import annotations
 
 import shlex
-import threading
 import time
 import traceback
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from symgrad.runtime import threads as _threads
 from symgrad.runtime.kernel import Kernel
 
 from . import cache as _cache
+from . import forksafe as _forksafe
 from .module import IRError, Module, format_location, parse
 
 __all__ = ["compile", "CompiledModule", "CompileError", "clear_cache", "FunctionSignature"]
@@ -127,7 +127,7 @@ def signatures(module: Module) -> list[FunctionSignature]:
 
 
 # ------------------------------------------------------------------- llvmlite --
-_llvm_lock = threading.Lock()
+_llvm_lock = _forksafe.Lock()
 _llvm_ready = False
 
 
@@ -244,7 +244,7 @@ class CompiledModule:
 
 
 # ----------------------------------------------------------------- compile --
-_compile_lock = threading.RLock()
+_compile_lock = _forksafe.RLock()
 
 
 def _as_module(module) -> Module:

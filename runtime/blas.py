@@ -36,10 +36,11 @@ from __future__ import annotations
 import ctypes
 import glob
 import os
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
+
+from symgrad import forksafe as _forksafe
 
 ENV = "SYMGRAD_BLAS"
 #: cblas enum values.
@@ -177,7 +178,7 @@ def fingerprint() -> str:
 
 
 _registered = False
-_register_lock = threading.Lock()
+_register_lock = _forksafe.Lock()
 
 
 def register_with_jit() -> None:

@@ -16,8 +16,9 @@ its variant and recompiles the module once (then it is cached).
 """
 from __future__ import annotations
 
-import threading
 import numpy as np
+
+from symgrad import forksafe as _forksafe
 
 from .args import as_input
 
@@ -32,7 +33,7 @@ class CompiledGradient:
     def __init__(self, gradient, *, opt_level: int = 3, cache: bool = True):
         self.gradient = gradient
         self._opt = dict(opt_level=opt_level, cache=cache)
-        self._lock = threading.Lock()
+        self._lock = _forksafe.Lock()
         types = gradient.vjp_types()
         self._real = [k for k, i in enumerate(gradient.df_input_vjps) if i < gradient.f_real_outputs]
         self._vjp_types = types

@@ -50,10 +50,11 @@ from __future__ import annotations
 
 import ctypes
 import os
-import threading
 import warnings
 from dataclasses import dataclass
 from typing import Optional
+
+from symgrad import forksafe as _forksafe
 
 ENV = "SYMGRAD_POOL_BYTES"
 #: Blocks below this go straight to malloc/free.
@@ -423,7 +424,7 @@ def limit_from_env() -> int:
 
 
 # ---------------------------------------------------------------- the native pool --
-_lock = threading.Lock()
+_lock = _forksafe.Lock()  # unlocked again in a fork child
 _native: Optional["_Native"] = None
 
 

@@ -31,9 +31,10 @@ from __future__ import annotations
 
 import ctypes
 import os
-import threading
 import weakref
 from typing import Optional
+
+from symgrad import forksafe as _forksafe
 
 ENV = "SYMGRAD_NUM_THREADS"
 #: Beyond this a value is taken for a mistake (each worker holds a stack).
@@ -127,13 +128,11 @@ class _Runtime:
 
 
 _runtime: Optional[_Runtime] = None
-_lock = threading.Lock()
+_lock = _forksafe.Lock()
 
 
 def _after_fork_in_child() -> None:
-    global _lock, _quiesce_lock
-    _lock = threading.Lock()
-    _quiesce_lock = threading.Lock()
+    # (_lock and _quiesce_lock are forksafe locks: symgrad.forksafe has unlocked them already.)
     if _runtime is not None:
         _runtime.reset_after_fork()
 
@@ -170,7 +169,7 @@ def register_with_jit(object_code: bytes, owner=None) -> None:
         weakref.finalize(owner, _quiesce, rt)
 
 
-_quiesce_lock = threading.Lock()
+_quiesce_lock = _forksafe.Lock()
 
 
 def _quiesce(rt: _Runtime) -> None:

@@ -21,12 +21,13 @@ back; its object code is usually still in sg.compile's memory or disk cache.
 from __future__ import annotations
 
 import os
-import threading
 import weakref
 from collections import OrderedDict
 from typing import Callable, Optional, Sequence, Union
 
 import numpy as np
+
+from symgrad import forksafe as _forksafe
 
 Argnums = Union[int, Sequence[int]]
 DEFAULT_MAX_CACHE = 64
@@ -138,7 +139,7 @@ class _Transform:
         self.__wrapped__ = fn
         self.max_cache = _max_cache(max_cache, f"sg.{self.kind}({self.__name__})")
         self._specializations: OrderedDict = OrderedDict()  # least recently used first
-        self._lock = threading.Lock()
+        self._lock = _forksafe.Lock()
         self.evictions = 0
 
     def _get(self, args):
@@ -233,7 +234,7 @@ class _GradEntry:
         self.traced = traced
         self.wrt = wrt
         self._cg = compiled_gradient
-        self._cg_lock = threading.Lock()
+        self._cg_lock = _forksafe.Lock()
         with traced.context:
             f = traced.function()
             self.arg_types = [TensorType.from_mlir(t) for t in f.type.inputs]
@@ -363,7 +364,7 @@ def _check_cotangent(entry: _GradEntry, i: int, ct, name: str):
 # values must not refer to fn (a _Vjp does), or no entry would ever die: a loop calling sg.vjp
 # on a new lambda each time would keep every lambda and its compiled kernels forever.
 _vjp_states: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_vjp_lock = threading.Lock()
+_vjp_lock = _forksafe.Lock()
 
 
 def _vjp_transform(fn) -> _Vjp:

@@ -6,10 +6,10 @@ verifier, which reads the same registry.
 """
 from __future__ import annotations
 
-import threading
-
 import mlir.ir as ir
 from mlir.dialects import irdl
+
+from symgrad import forksafe as _forksafe
 
 from . import ops as _ops  # noqa: F401  (registers the ops)
 from .registry import OPS, OpDef
@@ -43,7 +43,7 @@ def dialect_text() -> str:
     return "irdl.dialect @graph {\n" + "\n".join(_op_text(op) for op in OPS.values()) + "\n}\n"
 
 
-_lock = threading.Lock()
+_lock = _forksafe.Lock()
 
 
 def load(ctx: ir.Context | None = None) -> ir.Context:
