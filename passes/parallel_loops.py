@@ -146,8 +146,47 @@ def serialize_small_parallel_loops(module_op: ir.Operation, **options) -> None:
         top = parent is not None and parent.name == "func.func"
         work = _work(op)
         if top and (work is None or work >= min_work):
+            if len(op.operands) // 3 > 1:
+                _outer_only(op)
             continue
         _serialize(op)
+
+
+def _outer_only(op: ir.Operation) -> None:
+    """Replaces a multi-dimensional scf.parallel (no reductions) by a 1-D scf.parallel over its
+    first dimension around an scf.for nest over the others, same body.
+
+    Why: upstream async-parallel-for (LLVM 22) has a "block aligned" path for loops whose inner
+    dimensions do at most 512 iterations: it rounds the block size up to whole inner rows but keeps
+    the block count computed from the unrounded size, so the last blocks start past the end, and
+    delinearizing their start (remsi) wraps them onto rows that other blocks do too: those rows
+    run twice (an in-place loop applies its update twice; others race on the same rows). The path
+    is taken only for inner dimensions of the parallel op itself, never for a 1-D loop, so here
+    every block is whole rows of the first dimension. See test_parallel_rows.py."""
+    n = len(op.operands) // 3
+    body = op.regions[0].blocks[0]
+    index = ir.IndexType.get()
+    with op.location:
+        with ir.InsertionPoint(op):
+            outer = scf.ParallelOp([], [op.operands[0]], [op.operands[n]], [op.operands[2 * n]], [])
+        block = outer.regions[0].blocks.append(index)
+        with ir.InsertionPoint(block):
+            reduce_op = scf.ReduceOp([], 0)
+        ip = ir.InsertionPoint(reduce_op)
+        ivs = [block.arguments[0]]
+        for i in range(1, n):
+            with ip:
+                loop = scf.ForOp(op.operands[i], op.operands[n + i], op.operands[2 * n + i])
+            with ir.InsertionPoint(loop.body):
+                yield_op = scf.YieldOp([])
+            ip = ir.InsertionPoint(yield_op)
+            ivs.append(loop.induction_variable)
+    anchor = yield_op
+    for op_in_body in list(body.operations)[:-1]:  # all but the scf.reduce terminator
+        op_in_body.move_before(anchor)
+    for arg, iv in zip(body.arguments, ivs):
+        arg.replace_all_uses_with(iv)
+    op.erase()
 
 
 # ------------------------------------------------------------ outlined loop bodies --

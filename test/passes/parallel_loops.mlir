@@ -23,10 +23,13 @@
 // PART-LABEL: func.func @small(
 // PART-NOT: scf.forall
 
-// A big elementwise loop (2^18 iterations) stays parallel; the row loop of a row sum (512 rows of 512)
-// too, its inner loop sequential.
+// A big elementwise loop (2^18 iterations) stays parallel over its rows only, its columns an inner
+// scf.for (every task gets whole rows: upstream async-parallel-for's block-aligned path for inner
+// dimensions of <= 512 iterations gives some rows to two tasks); the row loop of a row sum (512 rows
+// of 512) too, its inner loop sequential.
 // LOOPS-LABEL: func.func @big(
-// LOOPS: scf.parallel (%{{.*}}, %{{.*}}) = (%c0, %c0) to (%c512, %c512)
+// LOOPS: scf.parallel (%{{.*}}) = (%c0) to (%c512)
+// LOOPS-NEXT: scf.for %{{.*}} = %c0 to %c512
 // LOOPS: scf.parallel (%{{.*}}) = (%c0) to (%c512)
 // LOOPS-NEXT: scf.for
 // LOOPS-NOT: scf.parallel
@@ -43,7 +46,8 @@
 
 // With a lower threshold @small's loop is parallel.
 // LOW-LABEL: func.func @small(
-// LOW: scf.parallel (%{{.*}}, %{{.*}}) = (%c0, %c0) to (%c8, %c16)
+// LOW: scf.parallel (%{{.*}}) = (%c0) to (%c8)
+// LOW-NEXT: scf.for %{{.*}} = %c0 to %c16
 
 // LLVM-LABEL: llvm.func @big(
 // LLVM: llvm.call @mlirAsyncRuntimGetNumWorkerThreads()
