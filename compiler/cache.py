@@ -47,6 +47,7 @@ import tempfile
 import time
 import warnings
 from collections import OrderedDict
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
@@ -96,16 +97,27 @@ def cache_dir() -> Path:
     return Path(base) / "symgrad"
 
 
-def _objects_dir() -> Path:
-    return cache_dir() / "objects"
+@dataclass(frozen=True)
+class EntryKind:
+    """One kind of disk-cache entry: its folder, file suffix, header magic and stats counters."""
+    folder: str
+    suffix: str
+    magic: bytes
+    hits: Optional[str] = None  # counted here on every load (None: the caller counts, see load_transform)
+    misses: Optional[str] = None
+
+    def dir(self) -> Path:
+        return cache_dir() / self.folder
+
+    def path(self, key: str) -> Path:
+        return self.dir() / f"{key}{self.suffix}"
 
 
-def _transforms_dir() -> Path:
-    return cache_dir() / "transforms"
-
-
-def _support_dir() -> Path:
-    return cache_dir() / "support"
+OBJECT = EntryKind("objects", OBJECT_SUFFIX, MAGIC, "object_hits", "object_misses")
+TRANSFORM = EntryKind("transforms", TRANSFORM_SUFFIX, TRANSFORM_MAGIC)
+SUPPORT = EntryKind("support", OBJECT_SUFFIX, MAGIC, "support_hits", "support_misses")
+#: Every kind of entry, which `prune` bounds and `clear_cache` removes.
+KINDS = (OBJECT, TRANSFORM, SUPPORT)
 
 
 def failures_dir() -> Path:
@@ -144,9 +156,6 @@ def toolchain_fingerprint() -> str:
     """Everything besides the IR that decides the object code, as one string."""
     import importlib
 
-    import llvmlite
-    import llvmlite.binding as llvm
-
     import symgrad
     from symgrad.runtime import blas
 
@@ -162,9 +171,19 @@ def toolchain_fingerprint() -> str:
             except OSError:
                 h.update(str(f).encode())
     parts = [f"symgrad={symgrad.__version__}", f"codegen={h.hexdigest()[:16]}",
-             f"mlir={version('xtc-mlir-python-bindings')}", f"llvmlite={llvmlite.__version__}",
-             f"triple={llvm.get_process_triple()}", f"cpu={llvm.get_host_cpu_name()}",
-             f"features={llvm.get_host_cpu_features().flatten()}", f"blas={blas.fingerprint()}"]
+             f"mlir={version('xtc-mlir-python-bindings')}", llvm_fingerprint(), f"blas={blas.fingerprint()}"]
+    return ";".join(parts)
+
+
+@lru_cache(maxsize=2)
+def llvm_fingerprint(host: bool = True) -> str:
+    """What decides the object code LLVM makes of given LLVM IR: llvmlite (and so LLVM) and the
+    target (the triple; with `host`, this CPU's name and features)."""
+    import llvmlite
+    import llvmlite.binding as llvm
+    parts = [f"llvmlite={llvmlite.__version__}", f"triple={llvm.get_process_triple()}"]
+    if host:
+        parts += [f"cpu={llvm.get_host_cpu_name()}", f"features={llvm.get_host_cpu_features().flatten()}"]
     return ";".join(parts)
 
 
@@ -217,12 +236,23 @@ def make_key(ir_text: str, pipeline: str, options: tuple) -> str:
     return h.hexdigest()
 
 
-def make_transform_key(ir_text: str, transform: str, options: tuple) -> str:
-    """The key of a transform record: the traced IR, the transform and its options, the toolchain,
-    all of symgrad's source and the pipeline sg.compile picks now (sequential or multi-core)."""
-    from symgrad.passes.pipelines import graph_to_llvm
+def make_support_key(llvm_ir: str, name: str, options: tuple, host: bool) -> str:
+    """The key of symgrad.support's object code: the LLVM IR text, what it is, the options and LLVM
+    and the target (`llvm_fingerprint`) only. Support code is written in LLVM IR, so unlike kernels
+    it does not depend on the lowering rules or MLIR: editing those does not recompile it."""
     h = hashlib.sha256()
-    for part in ("transform", toolchain_fingerprint(), source_fingerprint(), graph_to_llvm(), transform,
+    for part in ("support", name, llvm_fingerprint(host), repr(options), llvm_ir):
+        h.update(part.encode())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def make_transform_key(ir_text: str, transform: str, options: tuple, pipeline: str) -> str:
+    """The key of a transform record: the traced IR, the transform and its options, the toolchain,
+    all of symgrad's source and the lowering pipeline (sequential or multi-core: the caller picks it
+    once and compiles with the same text)."""
+    h = hashlib.sha256()
+    for part in ("transform", toolchain_fingerprint(), source_fingerprint(), pipeline, transform,
                  repr(options), ir_text):
         h.update(part.encode())
         h.update(b"\0")
@@ -249,11 +279,7 @@ def memory_put(key: tuple, value) -> None:
 
 # ---------------------------------------------------------------------- disk --
 def _object_path(key: str) -> Path:
-    return _objects_dir() / f"{key}{OBJECT_SUFFIX}"
-
-
-def _transform_path(key: str) -> Path:
-    return _transforms_dir() / f"{key}{TRANSFORM_SUFFIX}"
+    return OBJECT.path(key)
 
 
 def _header(key: str, payload: bytes, magic: bytes = MAGIC) -> bytes:
@@ -276,71 +302,97 @@ def check_entry(key: str, data: bytes, magic: bytes = MAGIC) -> tuple[Optional[b
     return payload, None
 
 
-def _load(path: Path, key: str, magic: bytes, stacklevel: int) -> Optional[bytes]:
+def load(kind: EntryKind, key: str) -> Optional[bytes]:
+    """The payload of the `kind` entry for `key`, or None: missing or unreadable, or of another
+    format version (silently: rewritten after compiling), or corrupt, which is removed and reported
+    with a CacheWarning naming the file, never returned. Counts a hit or miss when `kind` has counters."""
+    path = kind.path(key)
+    payload = None
     try:
         data = path.read_bytes()
     except OSError:
-        return None
-    payload, problem = check_entry(key, data, magic)
-    if problem is not None and data.startswith(magic[:_VERSIONED]) and not data.startswith(magic):
-        return None  # another version of this cache format: a plain miss, rewritten after compiling
-    if problem is not None:
-        _discard(path, problem, stacklevel + 1)
-        return None
-    try:
-        os.utime(path)  # recently used: the disk bound evicts the least recently used entries
-    except OSError:
-        pass
+        data = None
+    if data is not None:
+        payload, problem = check_entry(key, data, kind.magic)
+        if problem is not None and not (data.startswith(kind.magic[:_VERSIONED]) and not data.startswith(kind.magic)):
+            _discard(path, problem)
+        elif payload is not None:
+            try:
+                os.utime(path)  # recently used: the disk bound evicts the least recently used entries
+            except OSError:
+                pass
+    if kind.hits is not None:
+        _count(kind.misses if payload is None else kind.hits)
     return payload
 
 
-def _discard(path: Path, problem: str, stacklevel: int) -> None:
+def store(kind: EntryKind, key: str, payload: bytes) -> Optional[Path]:
+    """Writes the `kind` entry for `key` atomically, then keeps the folders within their bound;
+    returns the path, or None when the cache folder is not writable."""
+    path = _atomic_write(kind.path(key), _header(key, payload, kind.magic) + payload)
+    if path is not None:
+        prune(disk_bytes(), keep=path)
+    return path
+
+
+_INTERNAL_PACKAGES = ("symgrad", "symgrad.dialects", "symgrad.passes", "symgrad.runtime", "symgrad.tools")
+
+
+def _internal(filename: str) -> bool:
+    if filename.startswith("<frozen importlib"):
+        return True
+    for name in _INTERNAL_PACKAGES:
+        mod = sys.modules.get(name)
+        for d in getattr(mod, "__path__", ()):
+            if filename.startswith(os.path.join(d, "")):
+                return True
+    return filename.startswith(os.path.join(os.path.dirname(os.path.abspath(__file__)), ""))
+
+
+def user_stacklevel() -> int:
+    """The `stacklevel` that makes a warning issued by the caller of this function point at the
+    first frame outside symgrad (user code calling sg.compile, sg.grad, ..., or the import that
+    first built support code), rather than into symgrad's own files."""
+    frame, level = sys._getframe(2), 2  # the caller's caller: warnings.warn(stacklevel=2) from the caller
+    while frame is not None and _internal(frame.f_code.co_filename):
+        frame, level = frame.f_back, level + 1
+    return level if frame is not None else level - 1
+
+
+def _discard(path: Path, problem: str) -> None:
+    """Removes a damaged entry, then reports it (removed first: a warning turned into an error,
+    e.g. `-W error::RuntimeWarning`, must not leave it to fail every later process)."""
     _count("corrupt")
-    warnings.warn(f"symgrad: ignoring the corrupt cache entry {path}: {problem}; recompiling", CacheWarning,
-                  stacklevel=stacklevel)
     try:
         path.unlink()
     except OSError:
         pass
+    warnings.warn(f"symgrad: ignoring the corrupt cache entry {path}: {problem}; recompiling", CacheWarning,
+                  stacklevel=user_stacklevel())
 
 
 def load_object(key: str) -> Optional[bytes]:
-    """The cached object code for `key`, or None: missing or unreadable (silently), or corrupt,
-    which is reported with a CacheWarning naming the file and removed, never loaded."""
-    payload = _load(_object_path(key), key, MAGIC, stacklevel=5)  # warns at sg.compile's caller
-    _count("object_misses" if payload is None else "object_hits")
-    return payload
+    """The cached object code for `key`, or None (see `load`)."""
+    return load(OBJECT, key)
 
 
 def store_object(key: str, payload: bytes) -> Optional[Path]:
-    """Writes atomically, then keeps the folder within its bound; returns the path, or None when
-    the cache folder is not writable."""
-    path = _atomic_write(_object_path(key), _header(key, payload) + payload)
-    if path is not None:
-        prune(disk_bytes(), keep=path)
-    return path
+    return store(OBJECT, key, payload)
 
 
 def load_support(key: str) -> Optional[bytes]:
     """Like load_object, for the object code of symgrad.support (its own folder and counters)."""
-    payload = _load(_support_dir() / f"{key}{OBJECT_SUFFIX}", key, MAGIC, stacklevel=5)
-    _count("support_misses" if payload is None else "support_hits")
-    return payload
+    return load(SUPPORT, key)
 
 
 def store_support(key: str, payload: bytes) -> Optional[Path]:
-    """Like store_object, for the object code of symgrad.support."""
-    path = _atomic_write(_support_dir() / f"{key}{OBJECT_SUFFIX}", _header(key, payload) + payload)
-    if path is not None:
-        prune(disk_bytes(), keep=path)
-    return path
+    return store(SUPPORT, key, payload)
 
 
 def load_transform(key: str) -> Optional[dict]:
     """The transform record for `key` (a dict), or None: missing, another format version, or corrupt
     (reported with a CacheWarning and removed, like an object)."""
-    path = _transform_path(key)
-    payload = _load(path, key, TRANSFORM_MAGIC, stacklevel=4)
+    payload = load(TRANSFORM, key)
     record = None
     if payload is not None:
         try:
@@ -348,38 +400,33 @@ def load_transform(key: str) -> Optional[dict]:
             if not isinstance(record, dict):
                 raise ValueError("not a JSON object")
         except ValueError as e:  # (UnicodeDecodeError is one) a sound checksum over a bad record
-            _discard(path, f"its record cannot be read ({e})", stacklevel=4)
+            _discard(TRANSFORM.path(key), f"its record cannot be read ({e})")
             record = None
     return record  # counted by the caller, who may still find it unfit (transform_cache.load)
 
 
 def discard_transform(key: str, problem: str) -> None:
-    """Reports and removes a record that was sound on disk but does not fit what it is used for."""
-    _discard(_transform_path(key), problem, stacklevel=3)
+    """Removes and reports a record that was sound on disk but does not fit what it is used for."""
+    _discard(TRANSFORM.path(key), problem)
 
 
 def store_transform(key: str, record: dict) -> Optional[Path]:
     """Writes a transform record atomically (like store_object); None when the folder is not writable."""
-    payload = json.dumps(record, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    path = _atomic_write(_transform_path(key), _header(key, payload, TRANSFORM_MAGIC) + payload)
-    if path is not None:
-        prune(disk_bytes(), keep=path)
-    return path
+    return store(TRANSFORM, key, json.dumps(record, sort_keys=True, separators=(",", ":")).encode("utf-8"))
 
 
 def prune(limit: int, keep: Optional[Path] = None) -> int:
-    """Removes the least recently used objects and records until they take at most `limit` bytes
+    """Removes the least recently used entries (of every kind) until they take at most `limit` bytes
     (0: no bound); `keep` is never removed. Returns how many were removed. Other processes may
     prune or write at the same time: whatever disappears under us is skipped."""
     if limit <= 0:
         return 0
     entries = []
-    for folder, suffix in ((_objects_dir(), OBJECT_SUFFIX), (_transforms_dir(), TRANSFORM_SUFFIX),
-                           (_support_dir(), OBJECT_SUFFIX)):
+    for kind in KINDS:
         try:
-            with os.scandir(folder) as it:
+            with os.scandir(kind.dir()) as it:
                 for e in it:
-                    if not e.name.endswith(suffix):
+                    if not e.name.endswith(kind.suffix):
                         if e.name.startswith(".tmp-"):  # left by a process killed mid-write, an hour ago or more
                             try:
                                 if e.stat().st_mtime < time.time() - 3600:
@@ -453,8 +500,7 @@ def clear_cache(memory: bool = True, disk: bool = True) -> None:
         with _lock:
             _memory.clear()
     if disk:
-        for folder, suffix in ((_objects_dir(), OBJECT_SUFFIX), (_transforms_dir(), TRANSFORM_SUFFIX),
-                               (_support_dir(), OBJECT_SUFFIX), (failures_dir(), ".mlir")):
+        for folder, suffix in [(kind.dir(), kind.suffix) for kind in KINDS] + [(failures_dir(), ".mlir")]:
             try:
                 entries = list(folder.iterdir())
             except OSError:

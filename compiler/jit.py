@@ -315,24 +315,28 @@ def lower_to_llvm_ir(module: Module, key: str = "adhoc", pipeline: Optional[str]
     return llvm_ir, times
 
 
-def compile(module: Union[Module, str], *, opt_level: int = OPT_LEVEL, cache: bool = True):
+def compile(module: Union[Module, str], *, opt_level: int = OPT_LEVEL, cache: bool = True,
+            pipeline: Optional[str] = None):
     """Compiles every public function of a graph module to a native kernel.
 
     Returns a CompiledModule; given a `sg.Gradient`, a `CompiledGradient` (the seed's
     forward/backward protocol on native kernels). Raises CompileError (stage, located
     diagnostics, saved IR, reproduction command). With `cache=False` nothing is read
-    from or written to either cache.
+    from or written to either cache. `pipeline`: the lowering pipeline's text, by default
+    `graph_to_llvm()` at the time of the call (sequential or multi-core, by the thread count);
+    a caller that keys something on the pipeline picks it once and passes it here.
     """
     from symgrad.passes.pipelines import graph_to_llvm
 
     if hasattr(module, "adjoint_for") and hasattr(module, "df_output_vjps"):  # a sg.Gradient
         from symgrad.runtime.gradient import CompiledGradient
-        return CompiledGradient(module, opt_level=opt_level, cache=cache)
+        return CompiledGradient(module, opt_level=opt_level, cache=cache, pipeline=pipeline or graph_to_llvm())
     module = _as_module(module)
     with module.context:
         source = str(module.mlir)
     options = (int(opt_level),)
-    pipeline = graph_to_llvm()  # sequential or multi-core ($SYMGRAD_NUM_THREADS): the keys hold it
+    # Sequential or multi-core ($SYMGRAD_NUM_THREADS), chosen once: both keys below hold it.
+    pipeline = pipeline or graph_to_llvm()
     # How results come back (one array or a 1-tuple) is not in the IR: part of the memory key only.
     mem_key = (source, pipeline, options, module.meta.get("single_output"))
     if cache:

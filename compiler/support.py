@@ -3,9 +3,10 @@ once per machine rather than once per process.
 
 Compiling such a module costs 15-150 ms (the async runtime runs LLVM's O2 pipeline), which
 a process that finds its kernels in the disk cache would otherwise pay on every start. The
-object code goes to the same cache as kernels (keyed by the IR text, what it is, the options
-and the toolchain; checksummed, written atomically, corruption reported and recompiled), in
-its own folder (`support/`), and is loaded into an MCJIT engine of its own.
+object code goes to the same cache as kernels (checksummed, written atomically, corruption
+reported and recompiled), in its own folder (`support/`), and is loaded into an MCJIT engine of
+its own. Its key is the IR text, what it is, the options, llvmlite and the target only: not
+symgrad's lowering rules or MLIR, so editing those does not recompile the support code.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def load(name: str, llvm_ir: str, opt_level: int = 0, optimize: bool = False, ho
         tm = host_target_machine(opt_level)
     else:
         tm = llvm.Target.from_triple(llvm.get_process_triple()).create_target_machine(opt=opt_level, jit=True)
-    key = _cache.make_key(llvm_ir, f"support:{name}", (int(opt_level), bool(optimize), bool(host)))
+    key = _cache.make_support_key(llvm_ir, name, (int(opt_level), bool(optimize)), bool(host))
     obj = _cache.load_support(key)
     if obj is None:
         mod = llvm.parse_assembly(llvm_ir)

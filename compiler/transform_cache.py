@@ -15,8 +15,12 @@ shapes does not even load the object again. On disk they get the guarantees
 of cache.py: atomic writes, a checksum, other format versions a plain miss,
 corruption reported (CacheWarning), removed and rebuilt. A record whose
 object was evicted is a plain miss; one that passes its checksum but does not
-fit the traced function (`check` raises ValueError) or its object (an entry
-point missing) is treated as corrupt.
+fit the traced function (`check` raises ValueError), holds a value of the
+wrong type or range, or whose object cannot be loaded as recorded (an entry
+point missing, ...) is treated as corrupt: reported, removed and rebuilt, so a
+damaged record never fails more than one lookup. What the key already
+determines (the optimization level: it is in the transform's options) is not
+stored: the caller passes it.
 """
 from __future__ import annotations
 
@@ -26,13 +30,17 @@ from typing import Callable, Optional
 from symgrad.dialects.graph.types import TensorType
 
 from . import cache as _cache
+from symgrad.dialects.graph.verifier import MAX_BYTES
+
 from .jit import OPT_LEVEL, CompiledModule, CompileError, FunctionSignature
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
-def key_for(traced_text: str, transform: str, options: tuple) -> str:
-    return _cache.make_transform_key(traced_text, transform, options)
+def key_for(traced_text: str, transform: str, options: tuple, pipeline: str) -> str:
+    """`pipeline`: the lowering pipeline the kernels are compiled with (pass the same text to
+    sg.compile: it depends on the thread count, which may change in between)."""
+    return _cache.make_transform_key(traced_text, transform, options, pipeline)
 
 
 def _types_record(types) -> list:
@@ -40,11 +48,14 @@ def _types_record(types) -> list:
 
 
 def _types(value) -> tuple:
+    if not isinstance(value, list):
+        raise ValueError(f"bad types {value!r}")
     out = []
     for item in value:
         shape, dtype = item
-        if not all(type(d) is int and d >= 0 for d in shape):
-            raise ValueError(f"bad shape {shape!r}")
+        if not isinstance(shape, list) or not all(type(d) is int and d >= 0 for d in shape) \
+                or not isinstance(dtype, str):
+            raise ValueError(f"bad type {item!r}")
         t = TensorType(tuple(shape), dtype)
         t.np_dtype  # noqa: B018  (raises KeyError for a dtype symgrad does not know)
         out.append(t)
@@ -61,28 +72,35 @@ def signature_from_record(d: dict) -> FunctionSignature:
     if not isinstance(name, str) or not name.isidentifier():
         raise ValueError(f"bad function name {name!r}")
     largest = d["largest_value"]
-    if type(largest) is not int or largest < 0:
+    if type(largest) is not int or not 0 <= largest <= MAX_BYTES:  # (no tensor is larger: the verifier)
         raise ValueError(f"bad largest_value {largest!r}")
-    return FunctionSignature(name, _types(d["inputs"]), _types(d["results"]), bool(d["single"]), largest)
+    single = d["single"]
+    if type(single) is not bool:
+        raise ValueError(f"bad single {single!r}")
+    return FunctionSignature(name, _types(d["inputs"]), _types(d["results"]), single, largest)
 
 
-def load(key: str, check: Callable[[dict, dict], None]) -> Optional[tuple[dict, CompiledModule]]:
+def load(key: str, check: Callable[[dict, dict], None], opt_level: int = OPT_LEVEL) \
+        -> Optional[tuple[dict, CompiledModule]]:
     """(record, CompiledModule) for a transform key, or None (a miss: take the full path).
-    `check(record, signatures by name)` raises ValueError when the record does not fit. Counts a
-    transform hit or miss in cache.stats() (memory hits are not counted)."""
+    `check(record, signatures by name)` raises ValueError when the record does not fit; `opt_level`
+    is the one in the key's options. Counts a transform hit or miss in cache.stats() (memory hits
+    are not counted)."""
     hit = _cache.memory_get(("transform", key))
     if hit is not None:
         return hit
-    found = _load(key, check)
+    found = _load(key, check, opt_level)
     _cache.count("transform_misses" if found is None else "transform_hits")
     return found
 
 
-def _load(key: str, check) -> Optional[tuple[dict, CompiledModule]]:
+def _load(key: str, check, opt_level: int) -> Optional[tuple[dict, CompiledModule]]:
     record = _cache.load_transform(key)
     if record is None:
         return None
     try:
+        if not isinstance(record["functions"], list):
+            raise ValueError("bad functions")
         sigs = [signature_from_record(f) for f in record["functions"]]
         by_name = {s.name: s for s in sigs}
         object_key = record["object"]
@@ -98,18 +116,21 @@ def _load(key: str, check) -> Optional[tuple[dict, CompiledModule]]:
     if obj is None:  # evicted, or corrupt (reported by load_object): the full path rebuilds both
         return None
     try:
-        cm = CompiledModule(sigs, obj, object_key, None, {}, "disk", int(record.get("opt_level", OPT_LEVEL)))
-    except CompileError as e:  # e.g. an entry point the object does not have
-        _cache.discard_transform(key, f"its object cannot be loaded as recorded ({e.message})")
+        cm = CompiledModule(sigs, obj, object_key, None, {}, "disk", opt_level)
+    except Exception as e:  # e.g. an entry point the object does not have: whatever it is, never twice
+        why = e.message if isinstance(e, CompileError) else f"{type(e).__name__}: {e}"
+        _cache.discard_transform(key, f"its object cannot be loaded as recorded ({why})")
         return None
     _cache.memory_put(("transform", key), (record, cm))
     return record, cm
 
 
-def store(key: str, record: dict, cm: CompiledModule, opt_level: int = OPT_LEVEL) -> None:
+def store(key: str, record: dict, cm: CompiledModule, functions: Optional[list] = None) -> None:
     """Keeps `record` (the transform's facts, JSON-able) with what loads `cm` again, in memory and
-    on disk (when the folder is writable)."""
-    record = dict(record, object=cm.key, opt_level=int(opt_level),
-                  functions=[signature_record(s) for s in cm.signatures.values()])
+    on disk (when the folder is writable). `functions`: the kernels the record is for (default:
+    all of cm's); only those are recorded and loaded again, each checked against the traced
+    function by the caller's `check`."""
+    names = list(cm.signatures) if functions is None else list(functions)
+    record = dict(record, object=cm.key, functions=[signature_record(cm.signatures[n]) for n in names])
     _cache.store_transform(key, record)
     _cache.memory_put(("transform", key), (record, cm))

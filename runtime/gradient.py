@@ -30,9 +30,11 @@ def _tuple(result) -> tuple:
 class CompiledGradient:
     """A `sg.Gradient` whose f and df run as native kernels (see the module docstring)."""
 
-    def __init__(self, gradient, *, opt_level: int = 3, cache: bool = True):
+    def __init__(self, gradient, *, opt_level: int = 3, cache: bool = True, pipeline=None):
+        from symgrad.passes.pipelines import graph_to_llvm
         self.gradient = gradient
-        self._opt = dict(opt_level=opt_level, cache=cache)
+        # The pipeline is fixed at construction: recompiles (new adjoint variants) use the same one.
+        self._opt = dict(opt_level=opt_level, cache=cache, pipeline=pipeline or graph_to_llvm())
         self._lock = _forksafe.Lock()
         types = gradient.vjp_types()
         self._real = [k for k, i in enumerate(gradient.df_input_vjps) if i < gradient.f_real_outputs]

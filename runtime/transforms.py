@@ -270,8 +270,9 @@ class _GradEntry:
         return [grads[self.grad_slot[a]] if a in self.grad_slot else self.zeros(a) for a in self.wrt]
 
 
-def _compile_gradient(traced, wrt, fused: bool):
-    """(CompiledGradient, name of @<f>_fused or None): differentiates and compiles `traced`."""
+def _compile_gradient(traced, wrt, fused: bool, pipeline: Optional[str] = None):
+    """(CompiledGradient, name of @<f>_fused or None): differentiates and compiles `traced` (with
+    `pipeline`, default: the one sg.compile picks now)."""
     from symgrad.gradient import differentiate
     from symgrad.jit import compile as sg_compile
     from symgrad.passes.fuse_gradient import build_fused
@@ -280,7 +281,7 @@ def _compile_gradient(traced, wrt, fused: bool):
     if fused:
         with gradient.module.context:
             fused_name = build_fused(gradient.f)
-    return sg_compile(gradient), fused_name
+    return sg_compile(gradient, pipeline=pipeline), fused_name
 
 
 def _differentiated(transform: _Transform, signature, wrt, fused: bool = False) -> _GradEntry:
@@ -297,18 +298,23 @@ def _differentiated(transform: _Transform, signature, wrt, fused: bool = False) 
         cg, _ = _compile_gradient(traced, wrt, fused=False)
         return _GradEntry.of(traced, cg, wrt)
     from symgrad import transform_cache
-    key = transform_cache.key_for(str(traced), "grad-fused", _fused_options(traced, wrt))
-    hit = transform_cache.load(key, _fused_check(traced))
+    from symgrad.jit import OPT_LEVEL
+    from symgrad.passes.pipelines import graph_to_llvm
+    # Chosen once (it depends on the thread count, which another thread may change): the record's
+    # key and the kernels it points at must come from the same pipeline.
+    pipeline = graph_to_llvm()
+    key = transform_cache.key_for(str(traced), "grad-fused", _fused_options(traced, wrt), pipeline)
+    hit = transform_cache.load(key, _fused_check(traced), OPT_LEVEL)
     if hit is not None:
         record, cm = hit
         entry = _GradEntry(traced, wrt, record["df_output_vjps"], record["vjp_outputs"])
         entry.fused = cm[record["fused"]]
         return entry
-    cg, fused_name = _compile_gradient(traced, wrt, fused=True)
+    cg, fused_name = _compile_gradient(traced, wrt, fused=True, pipeline=pipeline)
     entry = _GradEntry.of(traced, cg, wrt)
     entry.fused = cg.compiled[fused_name]
     transform_cache.store(key, {"fused": fused_name, "df_output_vjps": entry.df_output_vjps,
-                                "vjp_outputs": entry.vjp_outputs}, cg.compiled)
+                                "vjp_outputs": entry.vjp_outputs}, cg.compiled, functions=[fused_name])
     return entry
 
 
@@ -329,6 +335,8 @@ def _fused_check(traced):
 
     def check(record: dict, sigs: dict) -> None:
         df_output_vjps, vjp_outputs = record["df_output_vjps"], record["vjp_outputs"]
+        if not isinstance(record["fused"], str):
+            raise ValueError(f"bad fused {record['fused']!r}")
         for name, values, n in (("df_output_vjps", df_output_vjps, len(args)), ("vjp_outputs", vjp_outputs, len(outs))):
             if not isinstance(values, list) or not all(type(i) is int and 0 <= i < n for i in values) \
                     or len(set(values)) != len(values):

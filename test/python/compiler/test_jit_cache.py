@@ -97,3 +97,23 @@ def test_unwritable_cache_dir_still_compiles(tmp_path, monkeypatch):
     x = np.ones(2)
     cm = sg.compile(sg.trace(lambda x: x * 5.0, x), cache=True)
     np.testing.assert_array_equal(cm.f(x), x * 5)
+
+
+def test_a_corrupt_object_under_warnings_as_errors_is_removed_and_the_warning_points_at_the_caller(tmp_path):
+    # -W error::RuntimeWarning turns the CacheWarning into an exception: the entry must be gone by
+    # then, or every later process would fail on it; the warning names the line that compiled.
+    _run(tmp_path)
+    (obj,) = (tmp_path / "objects").glob("*.o")
+    obj.write_bytes(obj.read_bytes()[:100])
+    env = dict(os.environ, SYMGRAD_CACHE_DIR=str(tmp_path), PYTHONWARNINGS="error::RuntimeWarning")
+    proc = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode != 0 and "CacheWarning" in proc.stderr and str(obj) in proc.stderr, proc.stderr[-3000:]
+    assert not obj.exists()
+    proc = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0 and proc.stdout.startswith("None"), proc.stderr[-3000:]
+    obj.write_bytes(obj.read_bytes()[:100])
+    env.pop("PYTHONWARNINGS")
+    proc = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0 and proc.stdout.startswith("None"), proc.stderr[-3000:]
+    # the script's `cm = sg.compile(m)` line, not a file of symgrad's
+    assert '<string>:6: CacheWarning: symgrad: ignoring the corrupt cache entry' in proc.stderr, proc.stderr

@@ -65,3 +65,39 @@ def test_clear_cache_removes_support_code(tmp_path):
     run()
     sg.clear_cache(memory=False, disk=True)
     assert not entries(tmp_path)
+
+
+def test_a_corrupt_entry_is_removed_before_the_warning(tmp_path):
+    import warnings
+    run()
+    (path,) = entries(tmp_path)
+    path.write_bytes(b"garbage")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", sgcache.CacheWarning)
+        with pytest.raises(sgcache.CacheWarning):
+            run()
+        assert not path.exists()  # removed, although the warning was raised as an error
+        assert run() == {"support_misses": 1}
+        assert run() == {"support_hits": 1}
+
+
+def test_the_warning_points_at_code_outside_symgrad(tmp_path):
+    run()
+    (path,) = entries(tmp_path)
+    path.write_bytes(b"garbage")
+    with pytest.warns(sgcache.CacheWarning) as caught:
+        run()
+    assert [w.filename for w in caught] == [__file__]
+
+
+def test_the_key_depends_on_the_ir_llvm_and_the_target_not_on_symgrads_lowering(tmp_path, monkeypatch):
+    # Editing a lowering rule (the kernels' toolchain fingerprint) does not recompile support code.
+    run()
+    monkeypatch.setattr(sgcache, "toolchain_fingerprint", lambda: "an edited lowering rule")
+    monkeypatch.setattr(sgcache, "source_fingerprint", lambda: "edited sources")
+    assert run() == {"support_hits": 1}
+    key = sgcache.make_support_key(IR, "test-add", (0, False), True)
+    assert key != sgcache.make_support_key(IR + "\n", "test-add", (0, False), True)
+    assert key != sgcache.make_support_key(IR, "test-add", (0, False), False)
+    monkeypatch.setattr(sgcache, "llvm_fingerprint", lambda host=True: "another llvmlite")
+    assert key != sgcache.make_support_key(IR, "test-add", (0, False), True)

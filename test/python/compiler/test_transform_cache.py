@@ -316,3 +316,124 @@ def test_the_transforms_light_trace_context_records_the_same_ir():
     # ... and everything downstream works on it (the copies get every dialect).
     g = sg.differentiate(light)
     assert sg.compile(g).forward(*args)[0][0].shape == ()
+
+
+# -- sound checksums over bad values ---------------------------------------------------------------
+def _each_function(field, value):
+    def edit(r):
+        for f in r["functions"]:
+            f[field] = value
+    return edit
+
+
+BAD_VALUES = {
+    "largest_value_huge": _each_function("largest_value", 2 ** 70),
+    "largest_value_negative": _each_function("largest_value", -1),
+    "largest_value_text": _each_function("largest_value", "12"),
+    "single_not_bool": _each_function("single", "yes"),
+    "unknown_dtype": lambda r: [f["inputs"][0].__setitem__(1, "f16") for f in r["functions"]],
+    "dtype_not_text": lambda r: [f["inputs"][0].__setitem__(1, 3) for f in r["functions"]],
+    "negative_dim": lambda r: [f["inputs"][0][0].__setitem__(0, -5) for f in r["functions"]],
+    "shape_not_list": lambda r: [f["inputs"][0].__setitem__(0, 5) for f in r["functions"]],
+    "functions_not_list": lambda r: r.update(functions={"a": 1}),
+    "fused_not_text": lambda r: r.update(fused=["loss_fused"]),
+    "name_not_identifier": _each_function("name", "loss fused"),
+}
+
+
+@pytest.mark.parametrize("how", sorted(BAD_VALUES))
+def test_a_sound_record_with_bad_values_is_removed_and_rebuilt(how, tmp_path):
+    args = inputs()
+    fresh_call(args)
+    (path,) = records(tmp_path)
+    _rewrite(path, BAD_VALUES[how])
+    before = sgcache.stats()
+    with pytest.warns(sgcache.CacheWarning, match="does not fit the traced function"):
+        fresh_call(args)
+    assert delta(before) == {"transform_misses": 1, "corrupt": 1, "object_hits": 1}
+    before = sgcache.stats()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fresh_call(args)  # rewritten by the full path
+    assert delta(before) == {"transform_hits": 1, "object_hits": 1}
+
+
+@pytest.mark.parametrize("opt_level", ["abc", None, 99, -1])
+def test_the_optimization_level_comes_from_the_key_not_the_record(opt_level, tmp_path):
+    # The key's options hold the optimization level, so a record does not store it; a value found in
+    # one (an older record, or an edited one) is never used: no ValueError/TypeError/llvmlite assertion.
+    args = inputs()
+    fresh_call(args)
+    (path,) = records(tmp_path)
+    assert "opt_level" not in json.loads(sgcache.check_entry(path.stem, path.read_bytes(),
+                                                             sgcache.TRANSFORM_MAGIC)[0])
+    _rewrite(path, lambda r: r.update(opt_level=opt_level))
+    before = sgcache.stats()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fresh_call(args)
+    assert delta(before) == {"transform_hits": 1, "object_hits": 1}
+
+
+def test_a_record_lists_only_the_fused_kernel(tmp_path):
+    fresh_call(inputs())
+    (path,) = records(tmp_path)
+    record = json.loads(sgcache.check_entry(path.stem, path.read_bytes(), sgcache.TRANSFORM_MAGIC)[0])
+    assert [f["name"] for f in record["functions"]] == [record["fused"]] == ["loss_fused"]
+
+
+def test_a_corrupt_record_under_warnings_as_errors_is_still_removed(tmp_path):
+    # The entry is removed before the CacheWarning is raised: with the warning an error, the first
+    # call fails, but the next one rebuilds instead of failing again forever.
+    args = inputs()
+    fresh_call(args)
+    (path,) = records(tmp_path)
+    _rewrite(path, BAD_VALUES["largest_value_huge"])
+    sg.clear_cache(memory=True, disk=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", sgcache.CacheWarning)
+        with pytest.raises(sgcache.CacheWarning) as info:
+            sg.value_and_grad(loss, argnums=(0, 1, 2))(*args)
+        assert not path.exists()
+        fresh_call(args)
+    assert str(path) in str(info.value)
+
+
+def test_the_warning_points_at_the_callers_code(tmp_path):
+    args = inputs()
+    fresh_call(args)
+    (path,) = records(tmp_path)
+    path.write_bytes(b"garbage")
+    sg.clear_cache(memory=True, disk=False)
+    with pytest.warns(sgcache.CacheWarning) as caught:
+        sg.value_and_grad(loss, argnums=(0, 1, 2))(*args)
+    assert [w.filename for w in caught if issubclass(w.category, sgcache.CacheWarning)] == [__file__]
+
+
+def test_the_record_and_its_kernels_come_from_one_pipeline(tmp_path, monkeypatch):
+    # The thread count changes between the record's key and the compile (set_num_threads in another
+    # thread): both must still use one pipeline, or a sequential key would point at parallel code.
+    from symgrad.passes import pipelines
+    from symgrad.runtime import threads
+    calls, original = [], pipelines.graph_to_llvm
+
+    def flipping(threads_=None):
+        calls.append(1)
+        return pipelines.GRAPH_TO_LLVM_SEQUENTIAL if len(calls) == 1 else pipelines.GRAPH_TO_LLVM
+    monkeypatch.setattr(pipelines, "graph_to_llvm", flipping)
+    x = np.linspace(-1, 1, 512 * 512, dtype=np.float32).reshape(512, 512)
+    fn = lambda x: (sg.tanh(x) ** 2).sum()  # noqa: E731  big enough for parallel loops
+    sg.clear_cache(memory=True, disk=False)
+    sg.grad(fn)(x)
+    monkeypatch.setattr(pipelines, "graph_to_llvm", original)
+    (path,) = records(tmp_path)
+    record = json.loads(sgcache.check_entry(path.stem, path.read_bytes(), sgcache.TRANSFORM_MAGIC)[0])
+    parallel = threads.MARKER in sgcache.load_object(record["object"])
+    assert not parallel  # compiled with the pipeline its key was made with: the first, sequential one
+    # ... and the record is what the sequential pipeline finds: a hit, sequential code.
+    monkeypatch.setattr(threads, "_override", 1)
+    sg.clear_cache(memory=True, disk=False)
+    before = sgcache.stats()
+    g = sg.grad(fn)(x)
+    assert delta(before) == {"transform_hits": 1, "object_hits": 1}
+    np.testing.assert_allclose(g, 2 * np.tanh(x) * (1 - np.tanh(x) ** 2), rtol=1e-4, atol=1e-6)
