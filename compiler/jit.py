@@ -77,8 +77,8 @@ class FunctionSignature:
     inputs: tuple[TensorType, ...]
     results: tuple[TensorType, ...]
     single: bool  # return one array rather than a 1-tuple
-    # Bytes of the largest tensor the module computes: a bound on one allocation inside the kernel
-    # (symgrad.runtime.kernel checks it can be allocated before calling; see there).
+    # Bytes of the largest tensor the module computes (kept in transform-cache records; the runtime
+    # now reserves each kernel's exact temporaries instead, see runtime/kernel.py).
     largest_value: int = 0
 
 
@@ -217,7 +217,8 @@ class CompiledModule:
             address = self._engine.get_function_address(f"_mlir_ciface_{s.name}")
             if not address:
                 raise CompileError("load", f"no entry point _mlir_ciface_{s.name} in the object code")
-            self.kernels[s.name] = Kernel(self, s.name, s.inputs, s.results, address, s.single)
+            self.kernels[s.name] = Kernel(self, s.name, s.inputs, s.results, address, s.single,
+                                          temporaries=_read_temporaries(self._engine, s.name))
         self.timings = dict(timings, load=time.perf_counter() - t0)
 
     @property
@@ -241,6 +242,20 @@ class CompiledModule:
 
     def __repr__(self) -> str:
         return f"<symgrad.CompiledModule {', '.join(k.signature for k in self.kernels.values())}>"
+
+
+def _read_temporaries(engine, name: str) -> Optional[list[tuple[int, int]]]:
+    """The (bytes, count) pairs of the heap temporaries @name allocates, from the record
+    record-temporaries (passes/temporaries.py) put in the object code; None for object code
+    without one (compiled by another pipeline)."""
+    import ctypes
+    from symgrad.passes.temporaries import PREFIX
+    address = engine.get_global_value_address(PREFIX + name)
+    if not address:
+        return None
+    n = (ctypes.c_int64 * 2).from_address(address)[1]
+    values = list((ctypes.c_int64 * (2 + 2 * n)).from_address(address))[2:]
+    return list(zip(values[0::2], values[1::2]))
 
 
 # ----------------------------------------------------------------- compile --

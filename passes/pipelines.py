@@ -29,7 +29,9 @@ The stages, in order (GRAPH_TO_LLVM is the exact text):
  4. convert-memref-copy-to-linalg: any `memref.copy` left by bufferization
     becomes a `linalg.copy`, i.e. plain loops. (Upstream lowers copies of
     strided memrefs to a call to `memrefCopy` from MLIR's runner-utils
-    library, which is not installed.)
+    library, which is not installed.) record-temporaries (passes/temporaries.py)
+    then writes each kernel's heap temporaries (sizes, counts) into a constant
+    global, which the runtime reads to reserve them in the pool before a call.
  5. linalg to loops, then to the LLVM dialect. Loops use both cores
     (PARALLEL_LOOPS, passes/parallel_loops.py): linalg becomes scf.parallel,
     small and nested loops go back to scf.for, and upstream
@@ -66,6 +68,7 @@ import mlir.ir as ir
 
 from . import distinct_results as _distinct  # noqa: F401  (registers distinct-returned-buffers)
 from . import lower_to_linalg as _lower  # noqa: F401  (registers convert-graph-to-linalg)
+from . import temporaries as _temporaries  # noqa: F401  (registers record-temporaries)
 from .parallel_loops import PARALLEL_LOOPS, PARTITION, sequential_stages
 from symgrad.runtime import async_runtime as _async_api
 from symgrad.runtime import blas as _blas
@@ -93,6 +96,7 @@ STAGES = (
     PARTITION,
     *BUFFERIZE,
     "convert-memref-copy-to-linalg",
+    "record-temporaries",  # the heap temporaries of each kernel, for the runtime to reserve (passes/temporaries.py)
     *PARALLEL_LOOPS,
     "expand-strided-metadata",  # before lower-affine: subviews of partition-reductions' blocks become affine.apply
     "lower-affine",

@@ -8,12 +8,14 @@ releases the GIL while native code runs: other Python threads keep running and
 several threads may call kernels at once.
 
 Memory: lowered code takes its temporaries from symgrad's caching pool
-(runtime/pool.py, over malloc) and cannot report a failure (a NULL result would
-be written through: a segfault). So a kernel whose module computes a tensor
-larger than PROBE_BYTES first allocates (and frees) that many bytes with numpy,
-which raises a clean MemoryError where malloc would fail. When that fails, the
-blocks the pool caches are given back to malloc and the probe runs once more
-(the pool does the same itself when malloc fails inside a kernel).
+(runtime/pool.py, over malloc) and cannot report a failure. So every call first
+allocates the results (numpy or pool blocks: MemoryError when that fails), then
+reserves the kernel's heap temporaries in the pool (`pool.Reservation`, sized
+by the record passes/temporaries.py leaves in the object code): MemoryError,
+before native code runs, when they do not fit; in the steady state they are
+cached already and the check costs ~0.5 us. Should an allocation still fail
+inside the kernel (another thread took the blocks), the pool prints a message
+and aborts: never a write through NULL.
 """
 from __future__ import annotations
 
@@ -30,16 +32,12 @@ from . import pool as _pool
 from .memref import DescriptorBlock
 
 
-#: Kernels whose module computes a tensor at least this large check, before each call, that
-#: an allocation of its size succeeds (about 10 us; smaller ones are not worth checking).
-PROBE_BYTES = 1 << 30
-
 
 class Kernel:
     """A native function: `kernel(*arrays, out=None)` returns one array or a tuple."""
 
     def __init__(self, owner, name: str, inputs: Sequence[TensorType], results: Sequence[TensorType],
-                 address: int, single: bool = True):
+                 address: int, single: bool = True, temporaries=None):
         if not address:
             raise RuntimeError(f"@{name}: the JIT has no entry point _mlir_ciface_{name}")
         self.owner = owner  # keeps the engine (and so the code) alive as long as the kernel
@@ -56,9 +54,10 @@ class Kernel:
         # Large results are arrays over blocks of the caching pool (no page faults on every call).
         self._result_makers = [(_pool.empty if t.np_dtype.itemsize * math.prod(t.shape) >= _pool.OUTPUT_BYTES
                                 else np.empty, t.shape, t.np_dtype) for t in self.results]
-        sig = getattr(owner, "signatures", {}).get(name)
-        self.largest_value = getattr(sig, "largest_value", 0)
-        self._probe = self.largest_value >= PROBE_BYTES
+        # (bytes, count) of the heap temporaries (None: unknown, object code without the record).
+        self.temporaries = None if temporaries is None else tuple(temporaries)
+        reservation = _pool.Reservation(f"@{name}", self.temporaries) if self.temporaries else None
+        self._reserve = reservation if reservation else None  # nothing pooled to reserve: no check
 
     @property
     def signature(self) -> str:
@@ -76,23 +75,10 @@ class Kernel:
             outs = [make(shape, dtype) for make, shape, dtype in self._result_makers]
         else:
             outs = outputs(self.name, self.results, out, arrays)
-        if self._probe:
-            self._check_memory()
+        if self._reserve is not None:
+            self._reserve()  # MemoryError here, before native code, when the temporaries do not fit
         self._cfunc(*self._block.pack(arrays + outs))  # GIL released here
         return outs[0] if self.single else tuple(outs)
-
-    def _check_memory(self) -> None:
-        try:
-            try:
-                probe = np.empty(self.largest_value, np.uint8)  # untouched pages: nothing is committed
-            except MemoryError:
-                if not _pool.release():
-                    raise
-                probe = np.empty(self.largest_value, np.uint8)
-        except (MemoryError, ValueError):
-            raise MemoryError(f"@{self.name} computes a tensor of {self.largest_value} bytes, which cannot be "
-                              f"allocated on this machine; nothing was run") from None
-        del probe
 
     def _fast_inputs(self, args):
         """The arguments unchanged when all are exactly right (the common case), else None."""

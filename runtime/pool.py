@@ -26,10 +26,19 @@ hands out: the pointer malloc returned, and a tag (a size class, or RAW).
   one back with compare-and-swap, or frees it to malloc when the slots are
   full or caching it would push the bytes cached past the cap (an atomic
   counter, reserved before a block enters a slot and released after it
-  leaves, so the cached blocks never exceed the cap).
-- When malloc fails, the pool frees everything cached and tries once more;
-  NULL comes back only where malloc itself fails (the caller's memory probe,
-  runtime/kernel.py, guards the tensors for which that can happen).
+  leaves, so the cached blocks never exceed the cap). A free reads the cap
+  after reserving its bytes and again after parking its block, taking a block
+  back out if the cap fell meanwhile: after set_limit(0) + release() nothing
+  stays cached.
+- When malloc fails, the pool frees everything cached and tries once more.
+  The runtime's entry point (`symgrad_pool_alloc`) then returns NULL; the ones
+  lowered code calls never do: they print "symgrad: out of memory allocating N
+  bytes in a compiled kernel" to stderr and abort(), since generated code would
+  write through NULL. That is the last line of defence only: before every
+  call the runtime reserves the kernel's temporaries (`Reservation`, from the
+  sizes passes/temporaries.py records in the object code), raising
+  MemoryError before native code runs when they do not fit. An alignment that
+  is not a power of two gets NULL (C's aligned_alloc), and aborts the same way.
 Kernels run with the GIL released, from any number of threads: every shared
 word is touched only with atomic instructions.
 
@@ -64,8 +73,10 @@ OUTPUT_BYTES = SMALL_BYTES
 #: Size classes cover [2^MIN_LOG, 2^MAX_LOG) bytes, 2^SUB_LOG classes per power of two.
 MIN_LOG, MAX_LOG, SUB_LOG = 16, 40, 3
 CLASSES = (MAX_LOG - MIN_LOG) << SUB_LOG
-#: Cached blocks per class at most.
-SLOTS = 8
+#: Cached blocks per class at most. Bufferization frees a kernel's temporaries at its end, so a
+#: kernel holds all of them at once: a [512, 1024] layer norm + gelu gradient keeps nine 2 MiB
+#: blocks and its results one more; with 8 slots it mallocs on every call.
+SLOTS = 16
 #: Header below each block: the pointer malloc returned, then the tag.
 HEADER = 16
 #: Alignment of pooled blocks (raw ones keep malloc's 16).
@@ -82,15 +93,30 @@ _COUNTERS = ("hits", "misses", "cached", "over_limit", "slots_full", "released")
 _LIMIT_MAX = 1 << 62
 _SIZE_MAX = 1 << 62  # larger requests get NULL, as from malloc
 
+#: What a kernel prints (to stderr, then abort()) when an allocation fails inside native code.
+OOM_MESSAGE = "symgrad: out of memory allocating %lld bytes in a compiled kernel"
+ALIGN_MESSAGE = "symgrad: alignment %lld (not a power of two) asked for %lld bytes in a compiled kernel"
+
+
+def _c_string(text: str) -> str:
+    """`text`, a newline and NUL, as the body of an LLVM IR c"..." constant."""
+    return text.replace("\\", "\\5C").replace('"', "\\22") + "\\0A\\00"
+
+
 IR = r"""
 @limit = internal global i64 0
 @bytes = internal global i64 0
 @counters = internal global [{ncounters} x i64] zeroinitializer
 @slots = internal global [{nslots} x ptr] zeroinitializer
 
+@oom_msg = private constant [{oom_len} x i8] c"{oom_msg}"
+@align_msg = private constant [{align_len} x i8] c"{align_msg}"
+
 declare ptr @malloc(i64)
 declare void @free(ptr)
 declare i64 @llvm.ctlz.i64(i64, i1)
+declare i32 @dprintf(i32, ptr, ...)
+declare void @abort() noreturn
 
 define internal void @count(i64 %i) {{
   %c = getelementptr [{ncounters} x i64], ptr @counters, i64 0, i64 %i
@@ -132,11 +158,11 @@ loop:
   %j = phi i64 [ 0, %entry ], [ %j1, %next ]
   %freed = phi i64 [ 0, %entry ], [ %freed1, %next ]
   %slot = getelementptr [{nslots} x ptr], ptr @slots, i64 0, i64 %j
-  %peek = load atomic ptr, ptr %slot monotonic, align 8
+  %peek = load atomic ptr, ptr %slot seq_cst, align 8
   %empty = icmp eq ptr %peek, null
   br i1 %empty, label %next0, label %take
 take:
-  %p = atomicrmw xchg ptr %slot, ptr null acq_rel
+  %p = atomicrmw xchg ptr %slot, ptr null seq_cst
   %none = icmp eq ptr %p, null
   br i1 %none, label %next0, label %drop
 drop:
@@ -175,16 +201,25 @@ done:
   ret ptr %p
 }}
 
-; A block of `size` bytes aligned to `align` (a power of two >= 16).
-define internal ptr @pool_alloc(i64 %size, i64 %align) {{
+; A block of `size` bytes aligned to `align0` (a power of two; below 16 counts as 16); NULL when
+; malloc fails even after the cache is released, or for an alignment that is not a power of two.
+define internal ptr @pool_alloc(i64 %size, i64 %align0) {{
 entry:
+  %am1_0 = sub i64 %align0, 1
+  %pow_bits = and i64 %align0, %am1_0
+  %notpow = icmp ne i64 %pow_bits, 0
+  %zeroa = icmp eq i64 %align0, 0
   %huge = icmp ugt i64 %size, {size_max}
-  %hugea = icmp ugt i64 %align, 1073741824
-  %bad = or i1 %huge, %hugea
+  %hugea = icmp ugt i64 %align0, 1073741824
+  %bad0 = or i1 %huge, %hugea
+  %bad1 = or i1 %bad0, %notpow
+  %bad = or i1 %bad1, %zeroa
   br i1 %bad, label %fail, label %check
 fail:
   ret ptr null
 check:
+  %lt16 = icmp ult i64 %align0, 16
+  %align = select i1 %lt16, i64 16, i64 %align0
   %small = icmp ult i64 %size, {small}
   %wide = icmp ugt i64 %align, {align}
   %nopool0 = or i1 %small, %wide
@@ -257,16 +292,130 @@ rplace:
   ret ptr %ruser
 }}
 
+; The last line of defence: lowered code never checks for NULL (it would write through it), and the
+; runtime reserves a kernel's temporaries before the call (pool.Reservation), so a NULL here means
+; memory ran out anyway (another thread took the blocks, an allocation the reservation could not
+; bound): say so on stderr and abort, rather than crash somewhere in the kernel.
+define internal void @die(i64 %size, i64 %align) noreturn {{
+entry:
+  %am1 = sub i64 %align, 1
+  %bits = and i64 %align, %am1
+  %notpow = icmp ne i64 %bits, 0
+  br i1 %notpow, label %badalign, label %oom
+badalign:
+  %w1 = call i32 (i32, ptr, ...) @dprintf(i32 2, ptr @align_msg, i64 %align, i64 %size)
+  call void @abort()
+  unreachable
+oom:
+  %w2 = call i32 (i32, ptr, ...) @dprintf(i32 2, ptr @oom_msg, i64 %size)
+  call void @abort()
+  unreachable
+}}
+
+; What lowered code calls: never NULL.
 define ptr @{alloc}(i64 %size) {{
+entry:
   %p = call ptr @pool_alloc(i64 %size, i64 16)
+  %null = icmp eq ptr %p, null
+  br i1 %null, label %die, label %ok
+ok:
   ret ptr %p
+die:
+  call void @die(i64 %size, i64 16)
+  unreachable
 }}
 
 define ptr @{aligned_alloc}(i64 %align, i64 %size) {{
-  %lt = icmp ult i64 %align, 16
-  %a = select i1 %lt, i64 16, i64 %align
-  %p = call ptr @pool_alloc(i64 %size, i64 %a)
+entry:
+  %p = call ptr @pool_alloc(i64 %size, i64 %align)
+  %null = icmp eq ptr %p, null
+  br i1 %null, label %die, label %ok
+ok:
   ret ptr %p
+die:
+  call void @die(i64 %size, i64 %align)
+  unreachable
+}}
+
+; What the runtime calls from Python (results, reservations): NULL when memory runs out.
+define ptr @symgrad_pool_alloc(i64 %align, i64 %size) {{
+  %p = call ptr @pool_alloc(i64 %size, i64 %align)
+  ret ptr %p
+}}
+
+; A kernel result's block, or NULL when the pool is off (the runtime then uses numpy) or malloc fails.
+define ptr @symgrad_pool_alloc_result(i64 %align, i64 %size) {{
+entry:
+  %lim = load atomic i64, ptr @limit monotonic, align 8
+  %off = icmp eq i64 %lim, 0
+  br i1 %off, label %none, label %alloc
+alloc:
+  %p = call ptr @pool_alloc(i64 %size, i64 %align)
+  ret ptr %p
+none:
+  ret ptr null
+}}
+
+; The class of a block of `size` bytes, or -1 when it is not pooled (small or huge).
+define i64 @symgrad_pool_class_of(i64 %size) {{
+entry:
+  %small = icmp ult i64 %size, {small}
+  %huge = icmp ugt i64 %size, {size_max}
+  %out = or i1 %small, %huge
+  br i1 %out, label %none, label %cls
+cls:
+  %i = call i64 @class_of(i64 %size)
+  %big = icmp uge i64 %i, {classes}
+  br i1 %big, label %none, label %ok
+ok:
+  ret i64 %i
+none:
+  ret i64 -1
+}}
+
+; 1 when the pool caches, for each of the `n` (class, count) pairs at `pairs`, at least `count`
+; blocks of that class (the steady state of a reservation: nothing to allocate); else 0.
+define i64 @symgrad_pool_ready(ptr %pairs, i64 %n) {{
+entry:
+  %lim = load atomic i64, ptr @limit monotonic, align 8
+  %off = icmp eq i64 %lim, 0
+  br i1 %off, label %no, label %check
+check:
+  %none = icmp eq i64 %n, 0
+  br i1 %none, label %yes, label %pair
+pair:
+  %e = phi i64 [ 0, %check ], [ %e1, %enough ]
+  %ci = mul i64 %e, 2
+  %cp = getelementptr i64, ptr %pairs, i64 %ci
+  %cls = load i64, ptr %cp, align 8
+  %ki = add i64 %ci, 1
+  %kp = getelementptr i64, ptr %pairs, i64 %ki
+  %want = load i64, ptr %kp, align 8
+  %first = mul i64 %cls, {slots}
+  br label %loop
+loop:
+  %j = phi i64 [ 0, %pair ], [ %j1, %loop ]
+  %have = phi i64 [ 0, %pair ], [ %have1, %loop ]
+  %k = add i64 %first, %j
+  %slot = getelementptr [{nslots} x ptr], ptr @slots, i64 0, i64 %k
+  %p = load atomic ptr, ptr %slot monotonic, align 8
+  %full = icmp ne ptr %p, null
+  %inc = zext i1 %full to i64
+  %have1 = add i64 %have, %inc
+  %j1 = add i64 %j, 1
+  %done = icmp eq i64 %j1, {slots}
+  br i1 %done, label %count, label %loop
+count:
+  %short = icmp slt i64 %have1, %want
+  br i1 %short, label %no, label %enough
+enough:
+  %e1 = add i64 %e, 1
+  %last = icmp eq i64 %e1, %n
+  br i1 %last, label %yes, label %pair
+yes:
+  ret i64 1
+no:
+  ret i64 0
 }}
 
 define void @{free}(ptr %p) {{
@@ -281,9 +430,10 @@ header:
   %pooled = icmp ult i64 %tag, {classes}
   br i1 %pooled, label %limit, label %release
 limit:
-  %lim = load atomic i64, ptr @limit monotonic, align 8
+  ; Bytes first, then the limit (both seq_cst, like set_limit's store and release's reads).
   %size = call i64 @class_size(i64 %tag)
-  %old = atomicrmw add ptr @bytes, i64 %size acq_rel
+  %old = atomicrmw add ptr @bytes, i64 %size seq_cst
+  %lim = load atomic i64, ptr @limit seq_cst, align 8
   %new = add i64 %old, %size
   %over = icmp ugt i64 %new, %lim
   br i1 %over, label %overlimit, label %scan
@@ -302,11 +452,28 @@ loop:
   %empty = icmp eq ptr %peek, null
   br i1 %empty, label %put, label %next
 put:
-  %pair = cmpxchg ptr %slot, ptr null, ptr %p acq_rel monotonic
+  %pair = cmpxchg ptr %slot, ptr null, ptr %p seq_cst seq_cst
   %stored = extractvalue {{ ptr, i1 }} %pair, 1
   br i1 %stored, label %cached, label %next
 cached:
   call void @count(i64 2)
+  ; set_limit + release may have run since the limit was read: release's scan may have passed
+  ; this slot before the block went in. Read the limit again (seq_cst: either this read sees the
+  ; new limit, or release sees the block), and take a block back out if the cache is over it.
+  %lim2 = load atomic i64, ptr @limit seq_cst, align 8
+  %now = load atomic i64, ptr @bytes seq_cst, align 8
+  %over2 = icmp ugt i64 %now, %lim2
+  br i1 %over2, label %evict, label %exit
+evict:
+  %q = atomicrmw xchg ptr %slot, ptr null seq_cst
+  %qnull = icmp eq ptr %q, null
+  br i1 %qnull, label %exit, label %evictfree
+evictfree:
+  %qhb = getelementptr i8, ptr %q, i64 -16
+  %qmem = load ptr, ptr %qhb, align 8
+  %o4 = atomicrmw sub ptr @bytes, i64 %size seq_cst
+  call void @count(i64 5)
+  call void @free(ptr %qmem)
   ret void
 next:
   %j1 = add i64 %j, 1
@@ -324,7 +491,7 @@ exit:
 }}
 
 define void @symgrad_pool_set_limit(i64 %n) {{
-  store atomic i64 %n, ptr @limit release, align 8
+  store atomic i64 %n, ptr @limit seq_cst, align 8
   ret void
 }}
 
@@ -369,14 +536,18 @@ exit:
            min_log=MIN_LOG, min_log_minus_sub=MIN_LOG - SUB_LOG, per_octave=1 << SUB_LOG,
            per_octave_m1=(1 << SUB_LOG) - 1, size_max=_SIZE_MAX, small=SMALL_BYTES, align=ALIGN,
            pooled_extra=HEADER + ALIGN - 16, header=HEADER, header_plus_align_m1=HEADER + ALIGN - 1,
-           align_mask=-ALIGN, raw=RAW, alloc=ALLOC, aligned_alloc=ALIGNED_ALLOC, free=FREE)
+           align_mask=-ALIGN, raw=RAW, alloc=ALLOC, aligned_alloc=ALIGNED_ALLOC, free=FREE,
+           oom_msg=_c_string(OOM_MESSAGE), oom_len=len(OOM_MESSAGE) + 2,
+           align_msg=_c_string(ALIGN_MESSAGE), align_len=len(ALIGN_MESSAGE) + 2)
 
 
 @dataclass(frozen=True)
 class PoolStats:
     """A snapshot of the pool. `hits`/`misses` count pooled-size allocations served from the cache or
     by malloc; `cached` counts blocks kept on free, `over_limit`/`slots_full` blocks freed to malloc
-    instead; `released` blocks freed by `release()` (or by a failed malloc)."""
+    instead; `released` blocks freed by `release()` (or by a failed malloc, or taken back out when the
+    limit fell while they went in); `reserve_fills` counts the kernel calls whose reservation was not
+    already cached (0 more per call in the steady state)."""
     limit: int
     bytes_cached: int
     blocks_cached: int
@@ -386,6 +557,7 @@ class PoolStats:
     over_limit: int
     slots_full: int
     released: int
+    reserve_fills: int = 0  # reservations that had to allocate (see `Reservation`)
 
 
 def default_limit() -> int:
@@ -439,17 +611,24 @@ class _Native:
         self.engine, self.target_machine = load("pool", IR, opt_level=0, host=False)
         self.registered = False
         self.addresses = {name: self.engine.get_function_address(name) for name in
-                          (*sorted(SYMBOLS), "symgrad_pool_release", "symgrad_pool_set_limit", "symgrad_pool_stats")}
+                          (*sorted(SYMBOLS), "symgrad_pool_release", "symgrad_pool_set_limit", "symgrad_pool_stats",
+                           "symgrad_pool_alloc", "symgrad_pool_alloc_result", "symgrad_pool_class_of",
+                           "symgrad_pool_ready")}
         if not all(self.addresses.values()):
             raise RuntimeError(f"symgrad pool: missing entry points in {self.addresses}")
         self.release = ctypes.CFUNCTYPE(ctypes.c_int64)(self.addresses["symgrad_pool_release"])
         self.set_limit = ctypes.CFUNCTYPE(None, ctypes.c_int64)(self.addresses["symgrad_pool_set_limit"])
         self.stats = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(self.addresses["symgrad_pool_stats"])
-        self.aligned_alloc = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64)(
-            self.addresses[ALIGNED_ALLOC])
+        # The Python-side allocation returns NULL when memory runs out (the kernels' entry points abort).
+        self.alloc = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64)(
+            self.addresses["symgrad_pool_alloc"])
+        self.alloc_result = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64)(
+            self.addresses["symgrad_pool_alloc_result"])
         self.free = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(self.addresses[FREE])
-        self.limit = limit_from_env()  # mirrors the native limit, for `empty`
-        self.set_limit(self.limit)
+        self.class_of = ctypes.CFUNCTYPE(ctypes.c_int64, ctypes.c_int64)(self.addresses["symgrad_pool_class_of"])
+        self.ready = ctypes.CFUNCTYPE(ctypes.c_int64, ctypes.c_void_p, ctypes.c_int64)(
+            self.addresses["symgrad_pool_ready"])
+        self.set_limit(limit_from_env())  # the one copy of the limit is the native one
 
 
 def _get() -> "_Native":
@@ -493,8 +672,7 @@ def set_limit(nbytes: int) -> None:
     if isinstance(nbytes, bool) or not isinstance(nbytes, int) or nbytes < 0:
         raise ValueError(f"pool limit must be a non-negative integer of bytes, got {nbytes!r}")
     native = _get()
-    native.limit = min(nbytes, _LIMIT_MAX)
-    native.set_limit(native.limit)
+    native.set_limit(min(nbytes, _LIMIT_MAX))
     if native_stats(native)[1] > nbytes:
         native.release()
 
@@ -510,7 +688,7 @@ def stats() -> PoolStats:
     native = _native
     if native is None:
         return PoolStats(limit_from_env(), 0, 0, *([0] * len(_COUNTERS)))
-    return PoolStats(*native_stats(native))
+    return PoolStats(*native_stats(native), reserve_fills=Reservation.fills)
 
 
 # ------------------------------------------------------------- kernel outputs --
@@ -541,9 +719,79 @@ def empty(shape: tuple, dtype) -> "np.ndarray":
     nbytes = dtype.itemsize
     for d in shape:
         nbytes *= d
-    if native is None or nbytes < OUTPUT_BYTES or not native.limit:
+    if native is None or nbytes < OUTPUT_BYTES:
         return np.empty(shape, dtype)
-    address = native.aligned_alloc(ALIGN, nbytes)
-    if not address:  # malloc failed even after the cache was released: numpy's own MemoryError
+    address = native.alloc_result(ALIGN, nbytes)
+    if not address:  # the pool is off, or malloc failed even after the cache was released (numpy's MemoryError)
         return np.empty(shape, dtype)
     return np.asarray(_Block(address, native.free, tuple(shape), dtype.str))
+
+
+# ------------------------------------------------------ kernel temporaries --
+class Reservation:
+    """A kernel's heap temporaries, made sure of before each call: `reservation()` raises
+    MemoryError, before any native code runs, when they cannot all be allocated at once.
+
+    The sizes come from the kernel's object code (passes/temporaries.py: every `memref.alloc`
+    of the function, an upper bound of what is live at once). The steady state costs one native
+    call (~0.5 us): the pool already caches, per size class, as many blocks as the kernel
+    allocates, so the kernel's allocations will be served from the cache without malloc
+    (`symgrad_pool_ready`). Otherwise (the first call, after `release()`, a class that needs more
+    blocks than it has slots, temporaries larger than the limit, the pool off) every block is
+    allocated at once through the pool (cached ones first, malloc for the rest; NULL: MemoryError)
+    and freed again, so the pool caches them for the kernel (within its limit and slots).
+    Another thread may still take the blocks between the check and the call; the kernel's
+    allocation then falls back to malloc, and on NULL the pool prints a message and aborts.
+    Blocks below SMALL_BYTES are not pooled and not reserved (malloc serves them)."""
+    fills = 0  # slow paths taken, all reservations (PoolStats.reserve_fills)
+    __slots__ = ("what", "nbytes", "blocks", "_pairs", "_address", "_n", "_native")
+
+    def __init__(self, what: str, sizes):
+        """`sizes`: (bytes, count) pairs; `what` names the kernel in the MemoryError."""
+        from collections import Counter
+        native = _get()
+        per_class: Counter = Counter()
+        self.blocks = []
+        self.nbytes = 0
+        unpooled = False
+        for size, count in sizes:
+            self.nbytes += size * count
+            c = native.class_of(size)
+            if c >= 0:
+                per_class[c] += count
+            elif size >= SMALL_BYTES:  # too large for a class: never cached, allocating it is the check
+                unpooled = True
+            if size >= SMALL_BYTES:
+                self.blocks += [size] * count
+        flat = [v for pair in sorted(per_class.items()) for v in pair]
+        self._pairs = (ctypes.c_int64 * max(1, len(flat)))(*flat)
+        self._address = ctypes.addressof(self._pairs)
+        self._n = 0 if unpooled else len(per_class)  # 0: no fast path
+        self._native = native
+        self.what = what
+
+    def __bool__(self) -> bool:
+        return bool(self.blocks)
+
+    def __call__(self) -> None:
+        native = self._native
+        if self._n and native.ready(self._address, self._n):
+            return
+        self.fill()
+
+    def fill(self) -> None:
+        """Allocates every block at once (MemoryError when one fails), then gives them back."""
+        native = self._native
+        Reservation.fills += 1
+        taken = []
+        try:
+            for size in self.blocks:
+                p = native.alloc(ALIGN, size)
+                if not p:
+                    raise MemoryError(f"{self.what} needs {self.nbytes} bytes of temporaries (the largest "
+                                      f"{max(self.blocks)} bytes), which cannot be allocated on this machine; "
+                                      f"nothing was run") from None
+                taken.append(p)
+        finally:
+            for p in reversed(taken):
+                native.free(p)

@@ -23,7 +23,8 @@ _free = ctypes.CFUNCTYPE(None, ctypes.c_void_p)
 
 
 def native():
-    """The pool's three entry points, as kernels see them."""
+    """The pool's three entry points, as kernels see them (allocation aborts on NULL: see
+    test_a_null_inside_a_kernel_aborts_with_a_message)."""
     return (_alloc(pool.address(pool.ALLOC)), _aligned_alloc(pool.address(pool.ALIGNED_ALLOC)),
             _free(pool.address(pool.FREE)))
 
@@ -62,11 +63,15 @@ def test_second_call_reuses_the_blocks_of_the_first(kernel):
     s0 = pool.stats()
     first = kernel(x, w)
     s1 = pool.stats()
-    assert s1.misses - s0.misses >= 2 and s1.hits == s0.hits  # x @ w and the second product, at least
+    # The reservation before the call mallocs the blocks (x @ w and the second product, at least)
+    # and caches them; the kernel's own allocations are all hits.
+    assert s1.misses - s0.misses >= 2 and s1.reserve_fills - s0.reserve_fills == 1
+    assert s1.hits - s0.hits == s1.misses - s0.misses
     assert s1.bytes_cached >= (1 + 0.5) * MiB and s1.blocks_cached >= 2
     second = kernel(x, w)
     s2 = pool.stats()
     assert s2.hits - s1.hits == s1.misses - s0.misses and s2.misses == s1.misses
+    assert s2.reserve_fills == s1.reserve_fills  # already cached: no allocation before the call
     assert s2.bytes_cached == s1.bytes_cached
     np.testing.assert_array_equal(first, second)
     ref = np.log(np.exp(np.tanh(x.astype(np.float64) @ w) @ w.T.astype(np.float64)).sum(axis=1))
@@ -213,8 +218,14 @@ def test_size_classes_alignment_and_bad_sizes():
         free(p)
     pool.release()
     free(None)  # like free(NULL)
-    assert not alloc((1 << 62) + 1) and not aligned_alloc(64, (1 << 62) + 1)  # NULL, as from malloc
-    assert not aligned_alloc(1 << 31, MiB)
+    py_alloc = pool._get().alloc  # the runtime's entry point: NULL where the kernels' would abort
+    assert not py_alloc(64, (1 << 62) + 1)  # NULL, as from malloc
+    assert not py_alloc(1 << 31, MiB)
+    for align in (0, 3, 24, 48, 100):  # not a power of two: NULL, as from C's aligned_alloc
+        assert not py_alloc(align, MiB), align
+    p = py_alloc(8, MiB)
+    assert p and p % 16 == 0
+    free(p)
 
 
 def test_cap_on_the_bytes_cached():
@@ -286,10 +297,9 @@ def test_memory_stays_flat_over_many_calls(tmp_path):
 
 
 MALLOC_FAILS_SCRIPT = textwrap.dedent("""
-    import ctypes, resource, types
+    import ctypes, resource
     import symgrad as sg
     from symgrad.runtime import pool
-    from symgrad.runtime.kernel import Kernel
     MiB = 1 << 20
     alloc = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_int64)(pool.address(pool.ALLOC))
     free = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(pool.address(pool.FREE))
@@ -307,8 +317,8 @@ MALLOC_FAILS_SCRIPT = textwrap.dedent("""
     assert s.bytes_cached == 0 and s.released == 6, s
     ctypes.memset(p, 1, 200 * MiB)
     free(p)
-    assert not alloc(1 << 40)  # really out of memory: NULL, as from malloc
-    # The kernels' memory probe gives the cached blocks back before it gives up.
+    assert not pool._get().alloc(64, 1 << 40)  # really out of memory: NULL, as from malloc
+    # A kernel's reservation gives the cached blocks of other sizes back before it gives up.
     pool.release()
     big = alloc(64 * MiB)
     free(big)
@@ -316,14 +326,15 @@ MALLOC_FAILS_SCRIPT = textwrap.dedent("""
     with open("/proc/self/status") as f:
         vm = next(int(l.split()[1]) * 1024 for l in f if l.startswith("VmSize:"))
     resource.setrlimit(resource.RLIMIT_AS, (vm + 40 * MiB, resource.RLIM_INFINITY))
-    Kernel._check_memory(types.SimpleNamespace(name="f", largest_value=80 * MiB))
-    assert pool.stats().bytes_cached == 0
+    pool.Reservation("@f", [(80 * MiB, 1)])()
+    assert pool.stats().bytes_cached == 80 * MiB  # the 64 MiB block was freed, the 80 MiB one is kept
     try:
-        Kernel._check_memory(types.SimpleNamespace(name="f", largest_value=400 * MiB))
+        pool.Reservation("@f", [(200 * MiB, 1), (100 * MiB, 2)])()
     except MemoryError as e:
-        assert "cannot be allocated" in str(e)
+        assert "@f needs 419430400 bytes of temporaries" in str(e) and "nothing was run" in str(e), e
     else:
         raise AssertionError("no MemoryError")
+    assert pool.stats().bytes_cached == 0  # given back while trying
     print("ok")
 """)
 
@@ -342,7 +353,7 @@ def test_objects_compiled_for_malloc_still_load_and_run(kernel):
     from symgrad.jit import CompiledModule, lower_to_llvm_ir, optimize_and_emit, signatures
     from symgrad.passes.pipelines import GRAPH_TO_LLVM
     old_pipeline = GRAPH_TO_LLVM.replace("finalize-memref-to-llvm{use-aligned-alloc use-generic-functions}",
-                                         "finalize-memref-to-llvm")
+                                         "finalize-memref-to-llvm").replace("record-temporaries,", "")
     assert old_pipeline != GRAPH_TO_LLVM
     x, w = inputs()
     module = sg.trace(fn, x, w)
@@ -352,6 +363,7 @@ def test_objects_compiled_for_malloc_still_load_and_run(kernel):
     assert "call ptr @malloc(" in llvm_ir and "_mlir_memref_to_llvm" not in llvm_ir
     obj, _ = optimize_and_emit(llvm_ir)
     old = CompiledModule(signatures(module), obj, "old", source, {}, None)
+    assert old.fn.temporaries is None and kernel.temporaries  # no record in the old object: nothing reserved
     s0 = pool.stats()
     got = old.fn(x, w)
     s1 = pool.stats()
