@@ -238,6 +238,43 @@ def _memref_element(t: ir.Type) -> bool:
     return isinstance(t, (ir.IntegerType, ir.FloatType, ir.ComplexType, ir.IndexType, ir.VectorType))
 
 
+_LIBM = ("sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
+         "exp", "exp2", "exp10", "expm1", "log", "log2", "log10", "log1p", "pow", "powi", "sqrt", "cbrt", "erf",
+         "erfc", "fabs", "floor", "ceil", "round", "roundeven", "trunc", "rint", "nearbyint", "lround", "llround",
+         "lrint", "llrint", "fmod", "remainder", "fma", "fmin", "fmax", "fminimum", "fmaximum", "copysign",
+         "ldexp", "frexp", "modf", "hypot", "sincos", "tgamma", "lgamma")
+#: Names that lowered code defines or calls, or that LLVM may turn an operation into a call of:
+#: a kernel named after one of them would be called instead (e.g. `sinf` calling itself until the
+#: stack overflows) or clash with it (`free`: a redefinition in the multi-core pipeline only).
+RESERVED_SYMBOLS = frozenset(
+    [n + suffix for n in _LIBM for suffix in ("", "f", "l")]
+    + ["malloc", "free", "calloc", "realloc", "aligned_alloc", "posix_memalign", "memalign", "valloc", "memcpy",
+       "memmove", "memset", "memcmp", "bzero", "abort", "exit", "_exit", "atexit", "printf", "fprintf", "dprintf",
+       "puts", "putchar", "write", "strlen", "main"])
+#: ... and prefixes: MLIR's C-interface wrappers and runtime (`_mlir_ciface_f`, `_mlir_memref_to_llvm_free`,
+#: `mlirAsyncRuntime*`), symgrad's support code, LLVM intrinsics, the compiler's and coroutines' own
+#: (`__resume`, `__powidf2`, ...).
+RESERVED_PREFIXES = ("_mlir_", "mlirAsyncRuntim", "symgrad_", "llvm.", "__")
+
+
+def reserved_symbol(name: str) -> bool:
+    """Whether a function may not be named `name` in a module that is compiled to native code."""
+    return name in RESERVED_SYMBOLS or name.startswith(RESERVED_PREFIXES)
+
+
+def verify_symbol_name(op: ir.Operation) -> str | None:
+    """A function named like a symbol lowered code uses is rejected before lowering, whatever the
+    pipeline (sequential or multi-core), rather than clash or be called in its place."""
+    if op.name != "func.func" or "sym_name" not in op.attributes:
+        return None
+    name = ir.StringAttr(op.attributes["sym_name"]).value
+    if not reserved_symbol(name):
+        return None
+    return f"'func.func' op @{name}: this name is reserved for a symbol that compiled code defines or calls " \
+           f"(the C library, libm, MLIR's or symgrad's runtime); rename the function (sg.trace and sg.jit " \
+           f"rename Python functions by themselves: @sg_{name})"
+
+
 def verify_lowerable(op: ir.Operation) -> str | None:
     """A tensor whose elements cannot be memref elements (e.g. !llvm.ptr) makes bufferization
     assert (abort) instead of failing: such types are rejected before lowering."""
@@ -251,12 +288,13 @@ def verify_lowerable(op: ir.Operation) -> str | None:
 def verify(root: ir.Operation, lowering: bool = False, rules: bool = True) -> list[Diagnostic]:
     """Every problem found in `graph` ops under `root` (and, in ops of every dialect, types too
     large to exist and misplaced {graph.requires_grad}), in walk order. With `lowering`, also
-    what would crash the lowering to LLVM (verify_lowerable). Without `rules`, only what would
+    what would crash the lowering to LLVM (verify_lowerable) and reserved function names
+    (verify_symbol_name). Without `rules`, only what would
     crash MLIR (sizes, and with `lowering` lowerability): the guards that `--no-verify` keeps."""
     found: list[Diagnostic] = []
 
     def visit(op):
-        msg = verify_sizes(op) or (lowering and verify_lowerable(op)) or \
+        msg = verify_sizes(op) or (lowering and (verify_lowerable(op) or verify_symbol_name(op))) or \
             (rules and (verify_requires_grad(op) or verify_gradient_contract(op) or verify_op(op)))
         if msg:
             found.append(Diagnostic(op.location, msg))
