@@ -20,6 +20,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
 
 import numpy as np
@@ -33,37 +34,45 @@ import symgrad as sg  # noqa: E402
 
 
 # ------------------------------------------------------------------ peers ----
-def peers_for(w):
-    """name -> step(*inputs) returning (loss, grads) as numpy; a framework missing is skipped."""
-    peers = {"symgrad": _symgrad_step(w), "numpy": w.numpy_step}
-    try:
-        import torch
-        torch.set_num_threads(os.cpu_count() or 1)
-        f = w.torch_fn(torch)
-
-        def torch_step(*inputs):
-            ts = [torch.from_numpy(a) for a in inputs]
-            for i in w.argnums:
-                ts[i].requires_grad_(True)
-            loss = f(*ts)
-            loss.backward()
-            return loss.detach().numpy(), tuple(ts[i].grad.numpy() for i in w.argnums)
-        peers["torch"] = torch_step
-    except ImportError:
-        pass
-    try:
-        import jax
-        import jax.numpy as jnp
-        g = jax.jit(jax.value_and_grad(w.jax_fn(jnp, jax), argnums=w.argnums))
-
-        def jax_step(*inputs):
-            loss, grads = g(*inputs)
-            loss.block_until_ready()
-            return np.asarray(loss), tuple(np.asarray(x) for x in grads)
-        peers["jax"] = jax_step
-    except ImportError:
-        pass
+def peers_for(w, only=None):
+    """name -> step(*inputs) returning (loss, grads) as numpy; a framework missing is skipped.
+    `only`: build just that framework (the memory probe imports no other)."""
+    makers = {"symgrad": _symgrad_step, "numpy": lambda w: w.numpy_step, "torch": _torch_step, "jax": _jax_step}
+    peers = {}
+    for name, make in makers.items():
+        if only is None or only == name:
+            try:
+                peers[name] = make(w)
+            except ImportError:
+                pass
     return peers
+
+
+def _torch_step(w):
+    import torch
+    torch.set_num_threads(os.cpu_count() or 1)
+    f = w.torch_fn(torch)
+
+    def torch_step(*inputs):
+        ts = [torch.from_numpy(a) for a in inputs]
+        for i in w.argnums:
+            ts[i].requires_grad_(True)
+        loss = f(*ts)
+        loss.backward()
+        return loss.detach().numpy(), tuple(ts[i].grad.numpy() for i in w.argnums)
+    return torch_step
+
+
+def _jax_step(w):
+    import jax
+    import jax.numpy as jnp
+    g = jax.jit(jax.value_and_grad(w.jax_fn(jnp, jax), argnums=w.argnums))
+
+    def jax_step(*inputs):
+        loss, grads = g(*inputs)
+        loss.block_until_ready()
+        return np.asarray(loss), tuple(np.asarray(x) for x in grads)
+    return jax_step
 
 
 def _symgrad_step(w):
@@ -129,10 +138,22 @@ if mode == "compile":
         t0 = time.perf_counter(); vg(*inputs); steadies.append(time.perf_counter() - t0)
     steady = sorted(steadies)[1]
     print(json.dumps({{"ms": (first - steady) * 1e3, "import_ms": import_ms}}))
-else:
+else:  # the peak memory of one step (MEMORY_NOTE): this process runs `mode` alone
+    import ctypes, gc
     from run import peers_for
-    step = peers_for(w)[mode]
-    step(*inputs)
+    step = peers_for(w, only=mode)[mode]
+    for _ in range(2):  # warm-up: compiles (symgrad, jax), loads kernels, starts thread pools
+        step(*inputs)
+    # Release what allocators keep for the next step, alike for every framework: symgrad's pool
+    # (the kernels' temporaries and results), then glibc's free memory (numpy's and torch's CPU
+    # arrays, XLA:CPU's buffers: malloc), which would otherwise hide the step's need just as well.
+    # torch on CPU has no caching allocator by default, and jax keeps no buffers between steps here
+    # (the step's arrays die with it); both keep their compiled code, as symgrad does.
+    if mode == "symgrad":  # (sg.clear_cache(disk=False) would also drop the compiled kernels)
+        from symgrad.runtime import pool
+        pool.release()
+    gc.collect()
+    ctypes.CDLL(None).malloc_trim(0)
     def status(key):
         for line in open("/proc/self/status"):
             if line.startswith(key):
@@ -140,9 +161,18 @@ else:
     before = status("VmRSS:")
     with open("/proc/self/clear_refs", "w") as f:
         f.write("5")  # resets the peak (VmHWM) to the current RSS
-    step(*inputs)
-    print(json.dumps({{"mb": status("VmHWM:") - before}}))
+    out = step(*inputs)
+    peak = status("VmHWM:")
+    del out
+    print(json.dumps({{"mb": peak - before}}))
 """
+
+#: The footnote under the tables: what the peak-memory column measures.
+MEMORY_NOTE = ("* peak MB: the rise of the peak resident set (VmHWM, reset through /proc/self/clear_refs) over "
+               "the resident set just before one step, in a fresh process per framework, after two warm-up "
+               "steps and with allocator caches released (symgrad's pool, glibc's malloc_trim): the step's "
+               "temporaries and results (and any copy it makes of the inputs), not the inputs themselves or "
+               "compiled code")
 
 
 def probe(mode: str, index: int, quick: bool, env=None):
@@ -193,7 +223,7 @@ def main(argv=None):
         mem = {name: probe(name, index, args.quick)[0] for name in peers}
         med = {n: statistics.median(t) for n, t in times.items()}
         print(f"\n{w.name}: {w.description}   (gradients agree with every peer to {worst:.1e})")
-        print(f"  {'framework':<9} {'median':>9} {'min-max':>19} {'symgrad/peer':>13} {'peak MB':>9}")
+        print(f"  {'framework':<9} {'median':>9} {'min-max':>19} {'symgrad/peer':>13} {'peak MB*':>9}")
         for n, t in times.items():
             ratio = "" if n == "symgrad" else f"{med['symgrad'] / med[n]:.2f}x"
             mb = mem[n]["mb"] if mem.get(n) else float("nan")
@@ -206,6 +236,7 @@ def main(argv=None):
     print("\nsymgrad / fastest peer:")
     for name, ratio, fastest in rows:
         print(f"  {name:<22} {ratio:.2f}x  (fastest peer: {fastest})")
+    print("\n" + textwrap.fill(MEMORY_NOTE, 100))
 
 
 if __name__ == "__main__":
