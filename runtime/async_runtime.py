@@ -22,9 +22,14 @@ binds the names for the JIT. The semantics follow the API's contract:
   and no task can wait on a queue that nobody serves (a pool that could not
   start a thread still finishes everything).
 
-One process-wide mutex and condition variable guard the queue and the object
-states (a parallel loop makes a few dozen tasks: contention is not the cost);
-reference counts are atomic. Workers are detached pthreads started lazily, on
+One process-wide mutex guards the queue and the object states (a parallel
+loop makes a few dozen tasks: contention is not the cost); reference counts are
+atomic. Idle workers and blocked awaits sleep on separate condition variables
+(after a short spin), so a queued task wakes one worker, and an object made
+ready wakes only the threads awaiting. Out of memory: a task node that cannot
+be allocated runs inline in the calling thread; any other allocation the
+runtime cannot do without (an object, a waiter) prints "symgrad: out of memory
+in the thread runtime" and aborts, never writes through NULL. Workers are detached pthreads started lazily, on
 the first `Execute` that finds fewer than N-1; they live as long as the
 process. After `fork()` the child has none of them: `symgrad_rt_init` is
 called again in the child (os.register_at_fork), which drops the queue and
@@ -64,13 +69,16 @@ IR_TEMPLATE = r"""
 %task = type { ptr, ptr, ptr }
 
 @mu = internal global ptr null
-@cv = internal global ptr null
+@cv_work = internal global ptr null
+@cv_ready = internal global ptr null
+@cv_off = internal global ptr null
 @qhead = internal global ptr null
 @qtail = internal global ptr null
 @nthreads = internal global i64 1
 @started = internal global i64 0
 @ntasks = internal global i64 0
-@sleepers = internal global i64 0
+@idle = internal global i64 0
+@waiting = internal global i64 0
 @wtasks = internal global i64 0
 @epoch = internal global i64 0
 @inside = internal global [2 x i64] zeroinitializer
@@ -84,6 +92,9 @@ declare i32 @pthread_mutex_unlock(ptr)
 declare i32 @pthread_cond_init(ptr, ptr)
 declare i32 @pthread_cond_wait(ptr, ptr)
 declare i32 @pthread_cond_broadcast(ptr)
+declare i32 @pthread_cond_signal(ptr)
+declare i64 @write(i32, ptr, i64)
+declare void @abort()
 declare i32 @pthread_create(ptr, ptr, ptr, ptr)
 declare i32 @pthread_detach(i64)
 declare i64 @pthread_self()
@@ -93,20 +104,52 @@ declare i32 @clock_gettime(i32, ptr)
 PAUSE_DECL
 
 @fmt_tid = private constant [24 x i8] c"Current thread id: %lu\0A\00"
+@msg_oom = private constant [45 x i8] c"symgrad: out of memory in the thread runtime\0A"
+
+; A NULL from malloc/calloc that the runtime cannot do without (an object, a waiter, its mutex):
+; a clear message and abort(), never a write through NULL.
+define internal void @out_of_memory() noreturn {
+  call i64 @write(i32 2, ptr @msg_oom, i64 45)
+  call void @abort()
+  unreachable
+}
+
+define internal ptr @checked(ptr %p) {
+entry:
+  %null = icmp eq ptr %p, null
+  br i1 %null, label %fail, label %ok
+fail:
+  call void @out_of_memory()
+  unreachable
+ok:
+  ret ptr %p
+}
+
+define internal ptr @new_cv() {
+  %c = call ptr @calloc(i64 1, i64 256)
+  %c1 = call ptr @checked(ptr %c)
+  call i32 @pthread_cond_init(ptr %c1, ptr null)
+  ret ptr %c1
+}
 
 ; ------------------------------------------------------------------ setup --
 define void @symgrad_rt_init(i64 %n) {
-  %m = call ptr @calloc(i64 1, i64 256)
+  %m0 = call ptr @calloc(i64 1, i64 256)
+  %m = call ptr @checked(ptr %m0)
   call i32 @pthread_mutex_init(ptr %m, ptr null)
-  %c = call ptr @calloc(i64 1, i64 256)
-  call i32 @pthread_cond_init(ptr %c, ptr null)
+  %cw = call ptr @new_cv()
+  %cr = call ptr @new_cv()
+  %co = call ptr @new_cv()
   store atomic ptr %m, ptr @mu seq_cst, align 8
-  store atomic ptr %c, ptr @cv seq_cst, align 8
+  store atomic ptr %cw, ptr @cv_work seq_cst, align 8
+  store atomic ptr %cr, ptr @cv_ready seq_cst, align 8
+  store atomic ptr %co, ptr @cv_off seq_cst, align 8
   store ptr null, ptr @qhead
   store ptr null, ptr @qtail
   store atomic i64 0, ptr @started seq_cst, align 8
   store atomic i64 %n, ptr @nthreads seq_cst, align 8
-  store i64 0, ptr @sleepers
+  store i64 0, ptr @idle
+  store i64 0, ptr @waiting
   store atomic i64 0, ptr @epoch seq_cst, align 8
   %c1 = getelementptr [2 x i64], ptr @inside, i64 0, i64 1
   store atomic i64 0, ptr @inside seq_cst, align 8
@@ -117,8 +160,10 @@ define void @symgrad_rt_init(i64 %n) {
 define void @symgrad_rt_set_threads(i64 %n) {
   %m = call ptr @lock()
   store atomic i64 %n, ptr @nthreads seq_cst, align 8
-  %c = load atomic ptr, ptr @cv seq_cst, align 8
-  call i32 @pthread_cond_broadcast(ptr %c)  ; idle workers the new count covers start serving
+  %c = load atomic ptr, ptr @cv_off seq_cst, align 8
+  call i32 @pthread_cond_broadcast(ptr %c)  ; workers the new count covers start serving
+  %w = load atomic ptr, ptr @cv_work seq_cst, align 8
+  call i32 @pthread_cond_broadcast(ptr %w)  ; idle workers it no longer covers move to @cv_off
   call void @unlock(ptr %m)
   ret void
 }
@@ -160,30 +205,54 @@ define internal void @unlock(ptr %m) {
   ret void
 }
 
-; Wakes every sleeping thread (called under the lock; nothing to do when none sleeps).
-define internal void @wake_all() {
+;; Who sleeps where (all under the lock): a worker with nothing to do sleeps on @cv_work (counted in
+; @idle), a worker the thread count does not cover on @cv_off (only set_threads wakes it), a thread
+; in a blocking await on @cv_ready (counted in @waiting). A queued task wakes one idle worker, or
+; the awaiting threads when no worker is idle (they run tasks too: a pool whose threads could not
+; start still finishes); an object made ready wakes the awaiting threads only (workers never block
+; on objects). Waking one worker per task, not every sleeper, keeps threads that get no task from
+; burning a shared core on a wake-up and a spin for nothing.
+
+; A task was queued (called under the lock).
+define internal void @wake_for_task() {
 entry:
-  %n = load i64, ptr @sleepers
+  %n = load i64, ptr @idle
+  %any = icmp sgt i64 %n, 0
+  br i1 %any, label %one, label %awaiters
+one:
+  %c = load atomic ptr, ptr @cv_work seq_cst, align 8
+  call i32 @pthread_cond_signal(ptr %c)
+  ret void
+awaiters:
+  call void @wake_awaiters()
+  ret void
+}
+
+; An object became ready, or a task is queued that no worker will take (called under the lock).
+define internal void @wake_awaiters() {
+entry:
+  %n = load i64, ptr @waiting
   %any = icmp sgt i64 %n, 0
   br i1 %any, label %wake, label %out
 wake:
-  %c = load atomic ptr, ptr @cv seq_cst, align 8
+  %c = load atomic ptr, ptr @cv_ready seq_cst, align 8
   call i32 @pthread_cond_broadcast(ptr %c)
   br label %out
 out:
   ret void
 }
 
-; Sleeps until woken (called and returns under the lock %m).
-define internal void @sleep(ptr %m) {
-  %n = load i64, ptr @sleepers
+; Sleeps until woken (called and returns under the lock %m): %cv is @cv_work or @cv_ready, %count
+; @idle or @waiting.
+define internal void @sleep(ptr %m, ptr %cvp, ptr %count) {
+  %n = load i64, ptr %count
   %n1 = add i64 %n, 1
-  store i64 %n1, ptr @sleepers
-  %c = load atomic ptr, ptr @cv seq_cst, align 8
+  store i64 %n1, ptr %count
+  %c = load atomic ptr, ptr %cvp seq_cst, align 8
   call i32 @pthread_cond_wait(ptr %c, ptr %m)
-  %k = load i64, ptr @sleepers
+  %k = load i64, ptr %count
   %k1 = sub i64 %k, 1
-  store i64 %k1, ptr @sleepers
+  store i64 %k1, ptr %count
   ret void
 }
 
@@ -271,17 +340,25 @@ done:
   ret ptr %h
 }
 
-; Runs a task taken off the queue (outside the lock) and frees its node. While it runs, the
-; thread counts as inside kernel code (see symgrad_rt_quiesce).
-define internal void @run_task(ptr %t) {
+; Called under the lock, right after pop(): the thread counts as inside kernel code in the current
+; epoch until run_task returns (see symgrad_rt_quiesce). Under the lock, because quiesce flips the
+; epoch under it: a task is counted either before the flip, in the epoch quiesce waits for, or
+; after it (then it was popped after the flip, so the kernel that queued it had not returned).
+; Returns the counter run_task decrements.
+define internal ptr @enter() {
+  %e = load atomic i64, ptr @epoch seq_cst, align 8
+  %c = getelementptr [2 x i64], ptr @inside, i64 0, i64 %e
+  atomicrmw add ptr %c, i64 1 seq_cst
+  ret ptr %c
+}
+
+; Runs a task taken off the queue (outside the lock; %c from @enter) and frees its node.
+define internal void @run_task(ptr %t, ptr %c) {
   %hp = getelementptr %task, ptr %t, i32 0, i32 1
   %h = load ptr, ptr %hp
   %rp = getelementptr %task, ptr %t, i32 0, i32 2
   %r = load ptr, ptr %rp
   call void @free(ptr %t)
-  %e = load atomic i64, ptr @epoch seq_cst, align 8
-  %c = getelementptr [2 x i64], ptr @inside, i64 0, i64 %e
-  atomicrmw add ptr %c, i64 1 seq_cst
   call void %r(ptr %h)
   atomicrmw sub ptr %c, i64 1 seq_cst
   ret void
@@ -320,15 +397,23 @@ entry:
   %m0 = call ptr @lock()
   br label %loop
 loop:
-  %m = phi ptr [ %m0, %entry ], [ %m2, %run ], [ %m, %sleep ], [ %m3, %spin ], [ %m, %off ]
-  %spun = phi i1 [ false, %entry ], [ false, %run ], [ false, %sleep ], [ true, %spin ], [ false, %off ]
+  %m = phi ptr [ %m0, %entry ], [ %m2, %run ], [ %m, %sleep ], [ %m3, %spin ], [ %m, %wait_off ]
+  %spun = phi i1 [ false, %entry ], [ false, %run ], [ false, %sleep ], [ true, %spin ], [ false, %wait_off ]
   %n = load atomic i64, ptr @nthreads seq_cst, align 8
   %limit = sub i64 %n, 1
   %active = icmp slt i64 %index, %limit
   br i1 %active, label %take, label %off
 off:
-  ; not a sleeper (wake_all skips it): only symgrad_rt_set_threads wakes it, or a broadcast for others
-  %cv = load atomic ptr, ptr @cv seq_cst, align 8
+  ; not counted idle (task pushes never wake it): only symgrad_rt_set_threads does. A task it may
+  ; have been woken for (before set_threads moved it here) goes to another thread.
+  %qh = load ptr, ptr @qhead
+  %queued = icmp ne ptr %qh, null
+  br i1 %queued, label %pass, label %wait_off
+pass:
+  call void @wake_for_task()
+  br label %wait_off
+wait_off:
+  %cv = load atomic ptr, ptr @cv_off seq_cst, align 8
   call i32 @pthread_cond_wait(ptr %cv, ptr %m)
   br label %loop
 take:
@@ -336,9 +421,10 @@ take:
   %has = icmp ne ptr %t, null
   br i1 %has, label %run, label %idle
 run:
+  %c = call ptr @enter()
   call void @unlock(ptr %m)
   atomicrmw add ptr @wtasks, i64 1 monotonic
-  call void @run_task(ptr %t)
+  call void @run_task(ptr %t, ptr %c)
   %m2 = call ptr @lock()
   br label %loop
 idle:
@@ -347,7 +433,7 @@ spin:
   %m3 = call ptr @spin_then_lock(ptr %m, ptr null)
   br label %loop
 sleep:
-  call void @sleep(ptr %m)
+  call void @sleep(ptr %m, ptr @cv_work, ptr @idle)
   br label %loop
 }
 
@@ -368,9 +454,17 @@ out:
   ret void
 }
 
+; Queues a coroutine resume for the pool; when no task node can be allocated, resumes it here and
+; now (the calling thread runs the block itself: slower, never wrong).
 define void @mlirAsyncRuntimeExecute(ptr %handle, ptr %resume) {
 entry:
   %t = call ptr @malloc(i64 24)
+  %null = icmp eq ptr %t, null
+  br i1 %null, label %inline, label %queue
+inline:
+  call void %resume(ptr %handle)
+  ret void
+queue:
   %hp = getelementptr %task, ptr %t, i32 0, i32 1
   store ptr %handle, ptr %hp
   %rp = getelementptr %task, ptr %t, i32 0, i32 2
@@ -388,7 +482,7 @@ count:
   store atomic i64 %s1, ptr @started seq_cst, align 8
   br label %wake
 wake:
-  call void @wake_all()
+  call void @wake_for_task()
   call void @unlock(ptr %m)
   br i1 %more, label %start, label %out
 start:
@@ -417,7 +511,8 @@ out:
 }
 
 define internal ptr @new_obj(i64 %bytes, i64 %refs, i32 %kind, i64 %pending) {
-  %p = call ptr @calloc(i64 1, i64 %bytes)
+  %p0 = call ptr @calloc(i64 1, i64 %bytes)
+  %p = call ptr @checked(ptr %p0)
   store i64 %refs, ptr %p
   %k = getelementptr %obj, ptr %p, i32 0, i32 1
   store i32 %kind, ptr %k
@@ -516,7 +611,7 @@ define internal void @complete(ptr %p, i32 %state) {
   %wp = getelementptr %obj, ptr %p, i32 0, i32 3
   %w = load ptr, ptr %wp
   store ptr null, ptr %wp
-  call void @wake_all()
+  call void @wake_awaiters()
   call void @unlock(ptr %m)
   call void @run_waiters(ptr %w, i32 %state)
   call void @mlirAsyncRuntimeDropRef(ptr %p, i64 1)
@@ -564,7 +659,7 @@ ready:
   %wp = getelementptr %obj, ptr %g, i32 0, i32 3
   %w = load ptr, ptr %wp
   store ptr null, ptr %wp
-  call void @wake_all()
+  call void @wake_awaiters()
   call void @unlock(ptr %m)
   call void @run_waiters(ptr %w, i32 1)
   ret void
@@ -582,7 +677,8 @@ entry:
   %pending = icmp eq i32 %s, 0
   br i1 %pending, label %later, label %now
 later:
-  %w = call ptr @malloc(i64 32)
+  %w0 = call ptr @malloc(i64 32)
+  %w = call ptr @checked(ptr %w0)
   %wp = getelementptr %obj, ptr %t, i32 0, i32 3
   %head = load ptr, ptr %wp
   %np = getelementptr %waiter, ptr %w, i32 0, i32 0
@@ -632,8 +728,9 @@ help:
   %has = icmp ne ptr %t, null
   br i1 %has, label %run, label %idle
 run:
+  %c = call ptr @enter()
   call void @unlock(ptr %m)
-  call void @run_task(ptr %t)
+  call void @run_task(ptr %t, ptr %c)
   %m2 = call ptr @lock()
   br label %loop
 idle:
@@ -642,7 +739,7 @@ spin:
   %m3 = call ptr @spin_then_lock(ptr %m, ptr %p)
   br label %loop
 sleep:
-  call void @sleep(ptr %m)
+  call void @sleep(ptr %m, ptr @cv_ready, ptr @waiting)
   br label %loop
 out:
   call void @unlock(ptr %m)
@@ -676,7 +773,8 @@ now:
   call void %resume(ptr %handle)
   ret void
 later:
-  %w = call ptr @malloc(i64 32)
+  %w0 = call ptr @malloc(i64 32)
+  %w = call ptr @checked(ptr %w0)
   %wp = getelementptr %obj, ptr %p, i32 0, i32 3
   %head = load ptr, ptr %wp
   %np = getelementptr %waiter, ptr %w, i32 0, i32 0

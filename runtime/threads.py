@@ -169,11 +169,13 @@ def register_with_jit(object_code: bytes, owner=None) -> None:
         weakref.finalize(owner, _quiesce, rt)
 
 
-_quiesce_lock = _forksafe.Lock()
+# Re-entrant: _quiesce runs from weakref finalizers, i.e. from a garbage collection that may start
+# in this very thread while it holds the lock (between bytecodes, never inside the native call).
+_quiesce_lock = _forksafe.RLock()
 
 
 def _quiesce(rt: _Runtime) -> None:
-    with _quiesce_lock:  # one at a time (see symgrad_rt_quiesce)
+    with _quiesce_lock:  # one at a time (see symgrad_rt_quiesce); a nested call runs after, in order
         rt.quiesce()
 
 
