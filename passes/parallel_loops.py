@@ -69,7 +69,7 @@ def _loop_trips(op: ir.Operation):
     """Static trip count of an scf.for/scf.parallel (all its dimensions), None if unknown."""
     if op.name == "scf.for":
         return _trip_count(op.operands[0], op.operands[1], op.operands[2])
-    n = (len(op.operands) - _num_inits(op)) // 3
+    n = _dims(op)
     total = 1
     for i in range(n):
         t = _trip_count(op.operands[i], op.operands[n + i], op.operands[2 * n + i])
@@ -79,8 +79,12 @@ def _loop_trips(op: ir.Operation):
     return total
 
 
-def _num_inits(op: ir.Operation) -> int:
-    return len(op.results)
+def _dims(op: ir.Operation) -> int:
+    """Dimensions of an scf.parallel: its operands are lower bounds, upper bounds, steps (one each
+    per dimension), then init values (read from its operand segment sizes, not guessed)."""
+    lbs, ubs, steps, _inits = ir.DenseI32ArrayAttr(op.attributes["operandSegmentSizes"])
+    assert lbs == ubs == steps, "scf.parallel with unequal bounds and steps"
+    return lbs
 
 
 def _inner_work(block: ir.Block):
@@ -106,7 +110,7 @@ def _work(op: ir.Operation):
 
 def _serialize(op: ir.Operation) -> None:
     """Replaces an scf.parallel without reductions by a nest of scf.for, same body."""
-    n = len(op.operands) // 3
+    n = _dims(op)
     body = op.regions[0].blocks[0]
     ivs = []
     ip = ir.InsertionPoint(op)
@@ -146,7 +150,7 @@ def serialize_small_parallel_loops(module_op: ir.Operation, **options) -> None:
         top = parent is not None and parent.name == "func.func"
         work = _work(op)
         if top and (work is None or work >= min_work):
-            if len(op.operands) // 3 > 1:
+            if _dims(op) > 1:
                 _outer_only(op)
             continue
         _serialize(op)
@@ -163,7 +167,7 @@ def _outer_only(op: ir.Operation) -> None:
     run twice (an in-place loop applies its update twice; others race on the same rows). The path
     is taken only for inner dimensions of the parallel op itself, never for a 1-D loop, so here
     every block is whole rows of the first dimension. See test_parallel_rows.py."""
-    n = len(op.operands) // 3
+    n = _dims(op)
     body = op.regions[0].blocks[0]
     index = ir.IndexType.get()
     with op.location:
@@ -190,16 +194,35 @@ def _outer_only(op: ir.Operation) -> None:
 
 
 # ------------------------------------------------------------ outlined loop bodies --
+def _outlined_bodies(module_op: ir.Operation) -> list:
+    """The functions async-parallel-for outlined: those a func.call inside an async.execute calls
+    (found by structure, not by upstream's names for them, parallel_compute_fn*)."""
+    callees: set[str] = set()
+
+    def visit(op):
+        if op.name == "func.call":
+            parent = op.parent
+            while parent is not None and parent.name not in ("async.execute", "func.func"):
+                parent = parent.parent
+            if parent is not None and parent.name == "async.execute":
+                callees.add(ir.FlatSymbolRefAttr(op.attributes["callee"]).value)
+        return ir.WalkResult.ADVANCE
+
+    module_op.walk(visit, ir.WalkOrder.PRE_ORDER)
+    return [op for op in module_op.regions[0].blocks[0].operations
+            if op.operation.name == "func.func" and op.attributes["sym_name"].value in callees]
+
+
 @register_pass("keep-parallel-bodies-outlined",
-               "mark the loop bodies async-parallel-for outlines (parallel_compute_fn*) noinline, so LLVM keeps "
-               "one copy of each instead of inlining it into the caller, the dispatcher and the task coroutine")
+               "mark the loop bodies async-parallel-for outlines (the functions its async.execute regions "
+               "call) noinline, so LLVM keeps one copy of each instead of inlining it into the caller, the "
+               "dispatcher and the task coroutine")
 def keep_parallel_bodies_outlined(module_op: ir.Operation) -> None:
     # Each body is called from three places (one block run inline, the dispatch function's own block,
     # the coroutine of a task); inlined, W3's forward grew from 5 to 31 KB of code and its LLVM
     # optimization and code generation took 7x longer. A call per block costs nothing measurable.
-    for op in module_op.regions[0].blocks[0].operations:
-        if op.operation.name == "func.func" and op.attributes["sym_name"].value.startswith("parallel_compute_fn"):
-            op.attributes["passthrough"] = ir.ArrayAttr.get([ir.StringAttr.get("noinline")])
+    for op in _outlined_bodies(module_op):
+        op.attributes["passthrough"] = ir.ArrayAttr.get([ir.StringAttr.get("noinline")])
 
 
 # ------------------------------------------------------------ partition-reductions --

@@ -126,17 +126,22 @@ LINALG_TO_LLVM = "builtin.module(" + ",".join(STAGES[len(TENSOR_STAGES):]) + ")"
 LINALG_TO_LLVM_SEQUENTIAL = "builtin.module(" + ",".join(SEQUENTIAL_STAGES[len(TENSOR_STAGES):]) + ")"
 
 
+def _threads(threads: Optional[int]) -> int:
+    """`threads`, checked (None: the setting of symgrad.runtime.threads, i.e. $SYMGRAD_NUM_THREADS)."""
+    from symgrad.runtime.threads import check_threads, num_threads
+    return num_threads() if threads is None else check_threads(threads, "threads")
+
+
 def graph_to_llvm(threads: Optional[int] = None) -> str:
     """GRAPH_TO_LLVM for kernels that run on `threads` threads (default: the setting of
-    symgrad.runtime.threads, i.e. $SYMGRAD_NUM_THREADS), GRAPH_TO_LLVM_SEQUENTIAL for one."""
-    from symgrad.runtime.threads import num_threads
-    return GRAPH_TO_LLVM if (threads or num_threads()) > 1 else GRAPH_TO_LLVM_SEQUENTIAL
+    symgrad.runtime.threads, i.e. $SYMGRAD_NUM_THREADS), GRAPH_TO_LLVM_SEQUENTIAL for one.
+    Raises ValueError/TypeError for anything but an int in 1..MAX_THREADS (0 is not "default")."""
+    return GRAPH_TO_LLVM if _threads(threads) > 1 else GRAPH_TO_LLVM_SEQUENTIAL
 
 
 def linalg_to_llvm(threads: Optional[int] = None) -> str:
     """The second half of `graph_to_llvm(threads)` (fused linalg on tensors -> LLVM dialect)."""
-    from symgrad.runtime.threads import num_threads
-    return LINALG_TO_LLVM if (threads or num_threads()) > 1 else LINALG_TO_LLVM_SEQUENTIAL
+    return LINALG_TO_LLVM if _threads(threads) > 1 else LINALG_TO_LLVM_SEQUENTIAL
 
 # Ops from math that become libm calls instead of LLVM intrinsics: (f32 symbol, f64 symbol).
 LIBM = {"math.log1p": ("log1pf", "log1p"), "math.expm1": ("expm1f", "expm1"), "math.erf": ("erff", "erf"),

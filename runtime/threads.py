@@ -74,15 +74,21 @@ def num_threads() -> int:
     return parse_threads(os.environ.get(ENV))
 
 
+def check_threads(n, what: str = "set_num_threads") -> int:
+    """`n` if it is an int in 1..MAX_THREADS; else TypeError/ValueError naming `what`."""
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"{what} expects an int, got {type(n).__name__}")
+    if not 1 <= n <= MAX_THREADS:
+        raise ValueError(f"{what}={n}: use 1 to {MAX_THREADS} threads")
+    return n
+
+
 def set_num_threads(n: Optional[int]) -> None:
     """Overrides $SYMGRAD_NUM_THREADS for this process (None: back to the variable). Kernels
     compiled before keep their code; parallel ones use the new count from their next call."""
     global _override
     if n is not None:
-        if isinstance(n, bool) or not isinstance(n, int):
-            raise TypeError(f"set_num_threads expects an int, got {type(n).__name__}")
-        if not 1 <= n <= MAX_THREADS:
-            raise ValueError(f"set_num_threads({n}): use 1 to {MAX_THREADS} threads")
+        check_threads(n)
     _override = n
     rt = _runtime
     if rt is not None:
