@@ -30,9 +30,8 @@ import mlir.ir as ir
 from mlir.dialects import func as func_d
 
 from symgrad.dialects.graph.types import ShapeError, TensorType
-from symgrad.runtime import blas as _blas
 from symgrad.runtime import pool as _pool
-from symgrad.runtime import threads as _threads
+from symgrad.runtime.support_library import bind_support_symbols
 from symgrad.runtime.kernel import Kernel
 
 from . import cache as _cache
@@ -204,9 +203,8 @@ class CompiledModule:
         stub.triple = self._target_machine.triple
         stub.data_layout = str(self._target_machine.target_data)
         self._engine = llvm.create_mcjit_compiler(stub, self._target_machine)
-        _blas.register_with_jit()  # matmul kernels call numpy's BLAS through symgrad_cblas_*
-        _pool.register_with_jit()  # temporaries come from the caching pool (_mlir_memref_to_llvm_*)
-        _threads.register_with_jit(object_code, self)  # parallel loops call the async runtime
+        # numpy's BLAS (symgrad_cblas_*), the caching pool (_mlir_memref_to_llvm_*), the async runtime
+        bind_support_symbols(object_code, self)
         try:
             self._engine.add_object_file(llvm.ObjectFileRef.from_data(object_code))
             self._engine.finalize_object()

@@ -9,4 +9,6 @@
 - threads.py, async_runtime.py: SYMGRAD_NUM_THREADS and MLIR's async runtime API in LLVM IR
   (the tasks of parallel loops), bound for the JIT.
 - pool.py: the caching allocator behind kernels' temporaries (bound for the JIT; `release()`, `stats()`).
+- support_library.py: `SupportLibrary`, support code in LLVM IR compiled once and kept for the process
+  (the async runtime uses it), and `bind_support_symbols`, the one binding step before a kernel loads.
 """

@@ -97,35 +97,28 @@ def set_num_threads(n: Optional[int]) -> None:
 
 # ------------------------------------------------------------------ runtime --
 class _Runtime:
-    """The compiled async runtime: its engine (kept for the whole process) and entry points."""
+    """The compiled async runtime (a SupportLibrary: its engine kept for the whole process, since pool
+    workers run its code and may still spin in it when the main thread exits) and its entry points."""
 
     def __init__(self, threads: int):
-        import llvmlite.binding as llvm
-
-        from symgrad.support import load
         from .async_runtime import API, ir_text
+        from .support_library import SupportLibrary
 
         # O2 for this CPU; compiled once per machine (~140 ms), its object code kept in the disk cache.
-        self._engine, self._tm = load("async-runtime", ir_text(), opt_level=2, optimize=True)
-        # Never freed, not even when the interpreter shuts down: pool workers run this code (they may
-        # still be spinning in it when the main thread exits), so it must stay mapped until the end.
-        for obj in (self._engine, self._tm):
-            ctypes.pythonapi.Py_IncRef(ctypes.py_object(obj))
-        self.addresses = {name: self._engine.get_function_address(name) for name in API}
-        missing = [n for n, a in self.addresses.items() if not a]
-        if missing:
-            raise RuntimeError(f"the async runtime lacks {missing}")
-        fn = self._engine.get_function_address
-        self._init = ctypes.CFUNCTYPE(None, ctypes.c_int64)(fn("symgrad_rt_init"))
-        self.set_threads = ctypes.CFUNCTYPE(None, ctypes.c_int64)(fn("symgrad_rt_set_threads"))
-        self.workers = ctypes.CFUNCTYPE(ctypes.c_int64)(fn("symgrad_rt_workers"))
-        self.tasks = ctypes.CFUNCTYPE(ctypes.c_int64)(fn("symgrad_rt_tasks"))
-        self.worker_tasks = ctypes.CFUNCTYPE(ctypes.c_int64)(fn("symgrad_rt_worker_tasks"))
-        self.quiesce = ctypes.CFUNCTYPE(None)(fn("symgrad_rt_quiesce"))
-        self.threads = ctypes.CFUNCTYPE(ctypes.c_int64)(self.addresses["mlirAsyncRuntimGetNumWorkerThreads"])
+        self.library = SupportLibrary("async-runtime", ir_text(), API, (
+            "symgrad_rt_init", "symgrad_rt_set_threads", "symgrad_rt_workers", "symgrad_rt_tasks",
+            "symgrad_rt_worker_tasks", "symgrad_rt_quiesce"), opt_level=2, optimize=True)
+        fn, i64 = self.library.function, ctypes.c_int64
+        self.addresses = self.library.addresses
+        self._init = fn("symgrad_rt_init", None, i64)
+        self.set_threads = fn("symgrad_rt_set_threads", None, i64)
+        self.workers = fn("symgrad_rt_workers", i64)
+        self.tasks = fn("symgrad_rt_tasks", i64)
+        self.worker_tasks = fn("symgrad_rt_worker_tasks", i64)
+        self.quiesce = fn("symgrad_rt_quiesce", None)
+        self.threads = fn("mlirAsyncRuntimGetNumWorkerThreads", i64)
         self._init(threads)
-        for name, address in self.addresses.items():
-            llvm.add_symbol(name, address)
+        self.library.bind()
 
     def reset_after_fork(self) -> None:
         # The child has no workers and may have inherited a held mutex: start over (the old

@@ -142,3 +142,16 @@ def test_quiesce_can_be_reentered_from_a_collection_in_the_same_thread():
     t.start()
     t.join(timeout=60)
     assert done.is_set(), "quiesce deadlocked when re-entered in the thread holding its lock"
+
+
+def test_support_library_checks_its_entry_points():
+    from symgrad.runtime.support_library import SupportLibrary
+    ir_text = "define i64 @symgrad_test_seven() {\n  ret i64 7\n}\n"
+    lib = SupportLibrary("test-seven", ir_text, (), ("symgrad_test_seven",))
+    assert lib.function("symgrad_test_seven", ctypes.c_int64)() == 7
+    lib.bind()
+    lib.bind()  # idempotent
+    with pytest.raises(RuntimeError, match="lacks.*symgrad_test_missing"):
+        SupportLibrary("test-seven", ir_text, (), ("symgrad_test_seven", "symgrad_test_missing"))
+    rt = threads.runtime()
+    assert rt.library.bound and set(async_runtime.API) <= set(rt.library.exported)
