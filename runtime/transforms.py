@@ -246,8 +246,8 @@ class _GradEntry:
         self.fused = None
 
     @classmethod
-    def of(cls, traced, compiled_gradient, wrt: tuple[int, ...]) -> "_GradEntry":
-        g = compiled_gradient.gradient
+    def of(cls, traced, gradient, wrt: tuple[int, ...], compiled_gradient=None) -> "_GradEntry":
+        g = gradient
         return cls(traced, wrt, g.df_output_vjps, [i for i in g.df_input_vjps if i < g.f_real_outputs],
                    compiled_gradient)
 
@@ -284,6 +284,27 @@ def _compile_gradient(traced, wrt, fused: bool, pipeline: Optional[str] = None):
     return sg_compile(gradient, pipeline=pipeline), fused_name
 
 
+def _compile_fused(traced, wrt, pipeline: str):
+    """(Gradient, CompiledModule of @<f>_fused alone, its name). sg.grad and sg.value_and_grad call
+    only the fused kernel, so the primal, the adjoint and its variants are not compiled: LLVM's
+    time grows with the code, and they would be most of it. (`.lower()` compiles the whole
+    Gradient when asked, see _GradEntry.cg.)"""
+    from symgrad.gradient import differentiate
+    from symgrad.jit import compile as sg_compile
+    from symgrad.passes.fuse_gradient import build_fused
+    gradient = differentiate(traced, requires_grad=list(wrt))
+    with gradient.module.context:
+        fused_name = build_fused(gradient.f)
+    alone = gradient.module.clone()
+    with alone.context:
+        for f in alone.functions():
+            if f.sym_name.value != fused_name:
+                f.operation.erase()
+            elif "graph.primal" in f.attributes:
+                del f.attributes["graph.primal"]  # the primal is not in this module
+    return gradient, sg_compile(alone, pipeline=pipeline), fused_name
+
+
 def _differentiated(transform: _Transform, signature, wrt, fused: bool = False) -> _GradEntry:
     """Traces, differentiates and compiles. With `fused`, the module also gets @<f>_fused (primal
     and adjoint in one kernel, see passes/fuse_gradient.py) for callers that know the vjp upfront;
@@ -296,7 +317,7 @@ def _differentiated(transform: _Transform, signature, wrt, fused: bool = False) 
                             f"{np.dtype(signature[i][1])}; only float arguments can be differentiated")
     if not fused:
         cg, _ = _compile_gradient(traced, wrt, fused=False)
-        return _GradEntry.of(traced, cg, wrt)
+        return _GradEntry.of(traced, cg.gradient, wrt, cg)
     from symgrad import transform_cache
     from symgrad.jit import OPT_LEVEL
     from symgrad.passes.pipelines import graph_to_llvm
@@ -310,11 +331,11 @@ def _differentiated(transform: _Transform, signature, wrt, fused: bool = False) 
         entry = _GradEntry(traced, wrt, record["df_output_vjps"], record["vjp_outputs"])
         entry.fused = cm[record["fused"]]
         return entry
-    cg, fused_name = _compile_gradient(traced, wrt, fused=True, pipeline=pipeline)
-    entry = _GradEntry.of(traced, cg, wrt)
-    entry.fused = cg.compiled[fused_name]
+    gradient, cm, fused_name = _compile_fused(traced, wrt, pipeline)
+    entry = _GradEntry.of(traced, gradient, wrt)
+    entry.fused = cm[fused_name]
     transform_cache.store(key, {"fused": fused_name, "df_output_vjps": entry.df_output_vjps,
-                                "vjp_outputs": entry.vjp_outputs}, cg.compiled, functions=[fused_name])
+                                "vjp_outputs": entry.vjp_outputs}, cm, functions=[fused_name])
     return entry
 
 
