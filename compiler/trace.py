@@ -16,7 +16,6 @@ from mlir.dialects import func as func_d
 
 from symgrad.dialects.graph.emit import Tensor, use_location_hook
 from symgrad.dialects.graph.types import TensorType, dtype_from_numpy
-from symgrad.dialects.graph.verifier import reserved_symbol
 
 from symgrad.passes.differentiate import REQUIRES_GRAD
 
@@ -114,8 +113,9 @@ TRACE_DIALECTS = ("func",)  # the builtin dialect is in every context
 
 
 def trace(fn, *example_args, requires_grad=None, name: Optional[str] = None, light: bool = False) -> Module:
-    """Records `fn` as a `graph` function named after it (`sg_<name>` when its name is one that
-    compiled code reserves, such as `free` or `sinf`: see verifier.reserved_symbol).
+    """Records `fn` as a `graph` function named after it (or `name`). Names that compiled code
+    reserves (`free`, `sinf`, ...: verifier.reserved_symbol) are kept here, for the interpreter and
+    the passes; sg.compile rejects them, and sg.jit/sg.grad/sg.vjp trace such functions as @sg_<name>.
 
     `example_args` are numpy arrays or TensorSpecs and fix the argument types.
     `requires_grad` marks arguments for differentiation: True for all, or a
@@ -129,8 +129,6 @@ def trace(fn, *example_args, requires_grad=None, name: Optional[str] = None, lig
     fname = name or getattr(fn, "__name__", "f")
     if not fname.isidentifier():
         fname = "f"
-    if reserved_symbol(fname):  # `free`, `sinf`, `__resume`, ...: would clash with what kernels call
-        fname = "sg_" + fname
     ctx = new_context(TRACE_DIALECTS if light else None)
     with ctx, _definition_location(fn):
         module = ir.Module.create()

@@ -79,6 +79,14 @@ def _fn_name(fn) -> str:
     return name if name.isidentifier() else "f"
 
 
+def _symbol_name(name: str) -> str:
+    """The traced function's symbol: the Python name, but `sg_<name>` for a name compiled code
+    reserves (`free`, `sinf`, `__resume`, ...), which sg.compile would reject. Messages keep the
+    Python name (the transform's __name__)."""
+    from symgrad.dialects.graph.verifier import reserved_symbol
+    return "sg_" + name if reserved_symbol(name) else name
+
+
 def _normalize_argnums(argnums: Argnums, n: int, who: str) -> tuple[tuple[int, ...], bool]:
     def is_int(a):
         return isinstance(a, (int, np.integer)) and not isinstance(a, (bool, np.bool_))
@@ -166,7 +174,8 @@ class _Transform:
         from symgrad.trace import trace
         # A light context: the traced module is only read, verified, printed and copied (the
         # copies that are differentiated and lowered get every dialect).
-        return trace(self.fn, *_specs(signature), requires_grad=requires_grad, name=self.__name__, light=True)
+        return trace(self.fn, *_specs(signature), requires_grad=requires_grad, name=_symbol_name(self.__name__),
+                     light=True)
 
     def lower(self, *args) -> Lowered:
         """The staged IR for arguments of these shapes and dtypes."""

@@ -271,8 +271,8 @@ def verify_symbol_name(op: ir.Operation) -> str | None:
     if not reserved_symbol(name):
         return None
     return f"'func.func' op @{name}: this name is reserved for a symbol that compiled code defines or calls " \
-           f"(the C library, libm, MLIR's or symgrad's runtime); rename the function (sg.trace and sg.jit " \
-           f"rename Python functions by themselves: @sg_{name})"
+           f"(the C library, libm, MLIR's or symgrad's runtime); rename the function (e.g. sg.trace(..., " \
+           f"name='sg_{name}'); sg.jit, sg.grad and sg.vjp do so by themselves)"
 
 
 def verify_lowerable(op: ir.Operation) -> str | None:
