@@ -16,7 +16,13 @@ The stages, in order (GRAPH_TO_LLVM is the exact text):
     computed in a temporary and copied into its out-parameter (W4's softmax
     spent 3/4 of its time on such a 16 MiB temporary and its copy). Fusion's
     own reshape propagation still adds unit dims where a [n, 1] argument
-    meets a broadcast, so they are folded out once more afterwards.
+    meets a broadcast, so they are folded out once more afterwards. Fusion
+    only inlines a producer into its only user, so duplicate-cheap-producers
+    (passes/duplicate_producers.py) first gives every user of a cheap
+    elementwise generic its own copy: in a fused primal+adjoint such values
+    (x - mean, the normalized x, ...) feed several terms, and recomputing a few
+    ops per element beats writing and re-reading a 16 MiB tensor (W3: 7
+    materialized [4096, 1024] temporaries -> none, peak 128 -> 16 MB).
  3. partition-reductions (passes/parallel_loops.py): big reductions that start
     with a reduction dimension are cut into 16 parts (scf.forall) so they can
     run in parallel too; then one-shot bufferization across function boundaries with identity layouts
@@ -67,6 +73,7 @@ from typing import Optional
 import mlir.ir as ir
 
 from . import distinct_results as _distinct  # noqa: F401  (registers distinct-returned-buffers)
+from . import duplicate_producers as _duplicate  # noqa: F401  (registers duplicate-cheap-producers)
 from . import lower_to_linalg as _lower  # noqa: F401  (registers convert-graph-to-linalg)
 from . import temporaries as _temporaries  # noqa: F401  (registers record-temporaries)
 from .parallel_loops import PARALLEL_LOOPS, PARTITION, sequential_stages
@@ -86,6 +93,7 @@ TENSOR_STAGES = (
     "canonicalize",
     "linalg-fold-unit-extent-dims",
     "canonicalize",
+    "duplicate-cheap-producers",
     "func.func(linalg-fuse-elementwise-ops)",
     "linalg-fold-unit-extent-dims",
     "canonicalize",
