@@ -45,6 +45,9 @@ MIN_WORK = 1 << 17
 #: How many parts partition-reductions cuts a big reduction into: a compile-time constant, so the
 #: order of a sum (K partial sums added in order) is the same for any number of threads.
 CHUNKS = 16
+#: An scf.parallel's work in innermost iterations, set where its body does work that is not loops
+#: (the matmul lowering's row blocks, each a BLAS call); used instead of the static count.
+WORK_ATTR = "symgrad.work"
 
 
 def _const_index(value: ir.Value):
@@ -103,6 +106,8 @@ def _inner_work(block: ir.Block):
 
 
 def _work(op: ir.Operation):
+    if WORK_ATTR in op.attributes:  # set by a lowering whose body's work is not loops (a GEMM call)
+        return ir.IntegerAttr(op.attributes[WORK_ATTR]).value
     trips = _loop_trips(op)
     inner = _inner_work(op.regions[0].blocks[0])
     return None if trips is None or inner is None else trips * inner

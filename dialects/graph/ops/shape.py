@@ -101,6 +101,27 @@ def _contiguous_strides(shape):
     return strides[::-1]
 
 
+#: Products of at least this many multiply-adds are split by rows (see `_row_part`).
+SPLIT_MNK = 1 << 22
+#: How many row blocks a split product has (at most): fixed at compile time, so the blocks, and
+#: hence the bits, are the same on any number of threads.
+ROW_PARTS = 8
+#: The attribute on the scf.parallel over row blocks giving its work in multiply-adds, which
+#: serialize-small-parallel-loops uses instead of counting loops (the body is one library call).
+WORK_ATTR = "symgrad.work"
+
+
+def _row_part(rows, n, k):
+    """Rows per block when a `rows` x `n` x `k` product is split into blocks for threads, None
+    when it stays one call. Blocks are whole multiples of 16 rows (OpenBLAS's register blocking
+    of M divides 16, so each row is computed by the same kernel path as in the whole product)."""
+    if rows * n * k < SPLIT_MNK:
+        return None
+    part = -(-rows // ROW_PARTS)
+    part = -(-part // 16) * 16
+    return None if part >= rows else part
+
+
 def _lower_matmul_blas(lw, a, b, blas):
     """out[batch] = lhs[batch] @ rhs[batch] as cblas ?gemm calls (row-major), in a private
     function per shape (`Lowering.call_private`) whose arguments bufferization makes plain
@@ -136,8 +157,9 @@ def _lower_matmul_blas(lw, a, b, blas):
     ptr = ir.Type.parse("!llvm.ptr")
     # One single-threaded GEMM per call (see runtime/blas.py): the strided-batch interface with one
     # matrix above OpenBLAS's small-matrix size, plain ?gemm at or below it.
-    batch = lib.has("gemm_batch_strided") and rows * N * K > blas.SMALL_MNK
-    symbol = lib.symbol("gemm_batch_strided" if batch else "gemm", dtype)
+    def uses_batch(m):  # the interface for an m-row call
+        return lib.has("gemm_batch_strided") and m * N * K > blas.SMALL_MNK
+
     esize = 4 if dtype == "f32" else 8
 
     def body(x, y, out_address):
@@ -154,15 +176,57 @@ def _lower_matmul_blas(lw, a, b, blas):
         lds = [int_(max(1, ta.shape[-1])), int_(max(1, tb.shape[-1])), int_(max(1, N))]
         zero, esize_c = int_(0), int_(esize, i64)
 
-        def call(offsets):  # i64 element offsets into lhs, rhs, out (None: 0)
+        def gemm(offsets, flags, batch):  # i64 element offsets into lhs, rhs, out (None: 0)
             p = [llvm.inttoptr(ptr, base if off is None else arith.addi(base, arith.muli(off, esize_c)))
                  for base, off in zip(bases, offsets)]
+            symbol = lib.symbol("gemm_batch_strided" if batch else "gemm", dtype)
             if batch:  # one matrix: strides 0, count 1
                 args = [p[0], lds[0], zero, p[1], lds[1], zero, arith.constant(ftype, 0.0), p[2], lds[2], zero,
                         int_(1)]
             else:
                 args = [p[0], lds[0], p[1], lds[1], arith.constant(ftype, 0.0), p[2], lds[2]]
             lw.call_external(symbol, flags + args)
+
+        def call(offsets):
+            part = _row_part(rows, N, K) if not loops else None
+            if part is None:
+                gemm(offsets, flags, uses_batch(rows))
+                return
+            # Big product: blocks of `part` rows, one single-threaded GEMM each, in an scf.parallel
+            # that the multi-core pipeline spreads over symgrad's threads (marked with its work,
+            # which serialize-small-parallel-loops reads: its body has no loops to count).
+            idx = ir.IndexType.get()
+            parts = -(-rows // part)
+            loop = scf.ParallelOp([], [arith.constant(idx, 0)], [arith.constant(idx, parts)],
+                                  [arith.constant(idx, 1)], [])
+            loop.operation.attributes[WORK_ATTR] = ir.IntegerAttr.get(i64, rows * N * K)
+            block = loop.regions[0].blocks.append(idx)
+            with ir.InsertionPoint(block):
+                reduce_op = scf.ReduceOp([], 0)
+            with ir.InsertionPoint(reduce_op):
+                row0 = arith.muli(arith.index_cast(i64, block.arguments[0]), int_(part, i64))
+                n_rows = arith.minsi(int_(part, i64), arith.subi(int_(rows, i64), row0))
+                if ity != i64:
+                    n_rows = arith.trunci(ity, n_rows)
+                # op(lhs) row r starts at element r of the stored [K, M] matrix when transposed,
+                # else at r*lda; out row r at r*N; rhs is whole for every part.
+                a_off = row0 if trans_a else arith.muli(row0, int_(max(1, ta.shape[-1]), i64))
+                c_off = arith.muli(row0, int_(N, i64))
+                add = [a_off, None, c_off]
+                part_offsets = [d if o is None else o if d is None else arith.addi(o, d)
+                                for o, d in zip(offsets, add)]
+                part_flags = flags[:3] + [n_rows] + flags[4:]
+                last = rows - (parts - 1) * part
+                if uses_batch(part) == uses_batch(last):
+                    gemm(part_offsets, part_flags, uses_batch(part))
+                else:  # the last block is small: plain ?gemm (see blas.SMALL_MNK)
+                    is_last = arith.cmpi(arith.CmpIPredicate.eq, block.arguments[0],
+                                         arith.constant(idx, parts - 1))
+                    branch = scf.IfOp(is_last, [], hasElse=True)
+                    for region, batch in ((branch.then_block, False), (branch.else_block, True)):
+                        with ir.InsertionPoint(region):
+                            gemm(part_offsets, part_flags, batch)
+                            scf.YieldOp([])
 
         def nest(level, offsets):
             if level == len(loops):

@@ -224,3 +224,68 @@ def test_without_blas_matmul_falls_back_to_generated_loops(tmp_path, setting, re
     assert "blas=none" in lines["FINGERPRINT"]
     assert lines["FINGERPRINT"] != cache.toolchain_fingerprint()
     assert f"blas={blas.fingerprint()}" in cache.toolchain_fingerprint()
+
+
+# Products of >= 2^22 multiply-adds are split by rows into blocks (one single-threaded GEMM each)
+# that symgrad's threads share; (stored lhs, stored rhs, lhs transposed, rhs transposed), with
+# row counts that are and are not whole blocks (the last block then shorter).
+BIG = [
+    ((256, 784), (784, 512), False, False),
+    ((256, 784), (256, 512), True, False),
+    ((256, 512), (784, 512), False, True),
+    ((300, 1000), (200, 300), True, True),
+    ((2, 500, 300), (300, 200), False, False),  # lhs batch folded into M: 1000 rows
+]
+_BIG_FNS = {
+    (False, False): lambda a, b: a @ b,
+    (True, False): lambda a, b: sg.transpose(a, (1, 0)) @ b,
+    (False, True): lambda a, b: a @ sg.transpose(b, (1, 0)),
+    (True, True): lambda a, b: sg.transpose(a, (1, 0)) @ sg.transpose(b, (1, 0)),
+}
+
+
+def _big_product(n_threads, case, a, b):
+    from symgrad.runtime import threads
+    threads.set_num_threads(n_threads)
+    try:
+        fn = sg.jit(_BIG_FNS[case[2:]])
+        text = fn.lower(a, b).as_text("llvm")
+        return fn(a, b), text
+    finally:
+        threads.set_num_threads(None)
+
+
+@pytest.mark.parametrize("case", BIG, ids=[f"{a}{'T' if ta else ''}@{b}{'T' if tb else ''}" for a, b, ta, tb in BIG])
+def test_big_matmul_is_split_and_bit_identical_on_any_thread_count(case, rng):
+    """Big products: within float tolerance of numpy, the same bits on 1, 2 and 3 threads (the
+    blocks are fixed at compile time), and on several threads the blocks are runtime tasks."""
+    a, b = (rng.standard_normal(s).astype(np.float32) for s in case[:2])
+    results = {}
+    for n in (1, 2, 3):
+        results[n], text = _big_product(n, case, a, b)
+        assert "llvm.call @symgrad_cblas_sgemm_batch_strided(" in text
+        assert ("mlirAsyncRuntime" in text) == (n > 1), n
+    assert_matmul_close(results[1], a, b, case[2], case[3])
+    assert np.array_equal(results[1], results[2]) and np.array_equal(results[1], results[3])
+
+
+def test_big_matmul_gradients(rng):
+    """An MLP step of W2's size: the value and the gradients (products a^T @ g and g @ b^T, split
+    too) against numpy in float64, on 2 threads."""
+    from symgrad.runtime import threads
+    x, w1, w2 = (rng.standard_normal(s) for s in ((256, 784), (784, 512), (512, 10)))
+
+    def loss(x, w1, w2):
+        return (sg.tanh(x @ w1) @ w2).sum()
+
+    threads.set_num_threads(2)
+    try:
+        value, (dx, dw1, dw2) = sg.value_and_grad(loss, argnums=(0, 1, 2))(x, w1, w2)
+    finally:
+        threads.set_num_threads(None)
+    h = np.tanh(x @ w1)
+    g = np.ones((256, 10))
+    dz = (g @ w2.T) * (1 - h * h)
+    np.testing.assert_allclose(value, (h @ w2).sum(), rtol=1e-10)
+    for got, want in ((dx, dz @ w1.T), (dw1, x.T @ dz), (dw2, h.T @ g)):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-10)
