@@ -23,6 +23,9 @@ The stages, in order (GRAPH_TO_LLVM is the exact text):
     (x - mean, the normalized x, ...) feed several terms, and recomputing a few
     ops per element beats writing and re-reading a 16 MiB tensor (W3: 7
     materialized [4096, 1024] temporaries -> none, peak 128 -> 16 MB).
+    Last, merge-sibling-generics (passes/merge_siblings.py) gives generics
+    that read the same inputs the same way one loop nest (W3's dgamma and
+    dbeta column sums: one pass over x and R instead of two).
  3. partition-reductions (passes/parallel_loops.py): big reductions that start
     with a reduction dimension are cut into 16 parts (scf.forall) so they can
     run in parallel too; then one-shot bufferization across function boundaries with identity layouts
@@ -74,6 +77,7 @@ import mlir.ir as ir
 
 from . import distinct_results as _distinct  # noqa: F401  (registers distinct-returned-buffers)
 from . import duplicate_producers as _duplicate  # noqa: F401  (registers duplicate-cheap-producers)
+from . import merge_siblings as _siblings  # noqa: F401  (registers merge-sibling-generics)
 from . import lower_to_linalg as _lower  # noqa: F401  (registers convert-graph-to-linalg)
 from . import temporaries as _temporaries  # noqa: F401  (registers record-temporaries)
 from .parallel_loops import PARALLEL_LOOPS, PARTITION, sequential_stages
@@ -97,6 +101,8 @@ TENSOR_STAGES = (
     "func.func(linalg-fuse-elementwise-ops)",
     "linalg-fold-unit-extent-dims",
     "canonicalize",
+    "cse",
+    "merge-sibling-generics",
     "cse",
 )
 STAGES = (
