@@ -23,9 +23,12 @@ def _log_sum_exp_shifted(s, axis):
 
 
 def softmax(x, axis=-1):
-    """exp(s - log(sum(exp(s)))) with s = x - max(x): stable, and its gradient needs no special rule."""
-    s = _shifted(x, axis)
-    return api_call("exp", s - _log_sum_exp_shifted(s, axis))
+    """e / sum(e) with e = exp(x - max(x)): stable, one exp per element, no special gradient rule.
+
+    The quotient is cheap to recompute from e wherever it is used, so a fused gradient keeps only e
+    in memory (W4: 10 -> 8 passes over the data, one exp instead of two)."""
+    e = api_call("exp", _shifted(x, axis))
+    return e / api_call("sum", e, axis, True)
 
 
 def log_softmax(x, axis=-1):
