@@ -113,25 +113,31 @@ def _work(op: ir.Operation):
     return None if trips is None or inner is None else trips * inner
 
 
-def _serialize(op: ir.Operation) -> None:
-    """Replaces an scf.parallel without reductions by a nest of scf.for, same body."""
+def _into_for_nest(op: ir.Operation, ip: ir.InsertionPoint, ivs: list) -> None:
+    """Moves the body of scf.parallel `op` (no reductions) into a nest of scf.for over its
+    dimensions len(ivs).. built at `ip`; the first len(ivs) dimensions take the values `ivs`.
+    Then erases `op`."""
     n = _dims(op)
     body = op.regions[0].blocks[0]
-    ivs = []
-    ip = ir.InsertionPoint(op)
+    ivs = list(ivs)
     with op.location:
-        for i in range(n):
+        for i in range(len(ivs), n):
             with ip:
                 loop = scf.ForOp(op.operands[i], op.operands[n + i], op.operands[2 * n + i])
             with ir.InsertionPoint(loop.body):
-                yield_op = scf.YieldOp([])
-            ip = ir.InsertionPoint(yield_op)
+                anchor = scf.YieldOp([])
+            ip = ir.InsertionPoint(anchor)
             ivs.append(loop.induction_variable)
     for op_in_body in list(body.operations)[:-1]:  # all but the scf.reduce terminator
-        op_in_body.move_before(yield_op)
+        op_in_body.move_before(anchor)
     for arg, iv in zip(body.arguments, ivs):
         arg.replace_all_uses_with(iv)
     op.erase()
+
+
+def _serialize(op: ir.Operation) -> None:
+    """Replaces an scf.parallel without reductions by a nest of scf.for, same body."""
+    _into_for_nest(op, ir.InsertionPoint(op), [])
 
 
 @register_pass("serialize-small-parallel-loops",
@@ -173,29 +179,13 @@ def _outer_only(op: ir.Operation) -> None:
     is taken only for inner dimensions of the parallel op itself, never for a 1-D loop, so here
     every block is whole rows of the first dimension. See test_parallel_rows.py."""
     n = _dims(op)
-    body = op.regions[0].blocks[0]
-    index = ir.IndexType.get()
     with op.location:
         with ir.InsertionPoint(op):
             outer = scf.ParallelOp([], [op.operands[0]], [op.operands[n]], [op.operands[2 * n]], [])
-        block = outer.regions[0].blocks.append(index)
+        block = outer.regions[0].blocks.append(ir.IndexType.get())
         with ir.InsertionPoint(block):
             reduce_op = scf.ReduceOp([], 0)
-        ip = ir.InsertionPoint(reduce_op)
-        ivs = [block.arguments[0]]
-        for i in range(1, n):
-            with ip:
-                loop = scf.ForOp(op.operands[i], op.operands[n + i], op.operands[2 * n + i])
-            with ir.InsertionPoint(loop.body):
-                yield_op = scf.YieldOp([])
-            ip = ir.InsertionPoint(yield_op)
-            ivs.append(loop.induction_variable)
-    anchor = yield_op
-    for op_in_body in list(body.operations)[:-1]:  # all but the scf.reduce terminator
-        op_in_body.move_before(anchor)
-    for arg, iv in zip(body.arguments, ivs):
-        arg.replace_all_uses_with(iv)
-    op.erase()
+    _into_for_nest(op, ir.InsertionPoint(reduce_op), [block.arguments[0]])
 
 
 # ------------------------------------------------------------ outlined loop bodies --
