@@ -1,4 +1,4 @@
-"""GEMM micro-benchmark: symgrad's matmul kernels vs numpy.matmul on W2's products (issue 5).
+"""GEMM micro-benchmark: symgrad's matmul kernels vs numpy.matmul on the MLP's forward and backward products (W1 and W2 sizes, issue 5).
 
     .venv/bin/python bench/gemm.py             # symgrad calls numpy's BLAS (the default)
     .venv/bin/python bench/gemm.py --loops     # symgrad's generated loops (SYMGRAD_BLAS=off)
