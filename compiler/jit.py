@@ -76,28 +76,6 @@ class FunctionSignature:
     inputs: tuple[TensorType, ...]
     results: tuple[TensorType, ...]
     single: bool  # return one array rather than a 1-tuple
-    # Bytes of the largest tensor the module computes (kept in transform-cache records; the runtime
-    # now reserves each kernel's exact temporaries instead, see runtime/kernel.py).
-    largest_value: int = 0
-
-
-def _largest_value(module: Module) -> int:
-    largest = 0
-
-    def visit(op):
-        nonlocal largest
-        for r in op.results:
-            t = r.type
-            if isinstance(t, ir.RankedTensorType) and t.has_static_shape:
-                e = t.element_type
-                n = 4 if isinstance(e, ir.F32Type) else (e.width + 7) // 8 if isinstance(e, ir.IntegerType) else 8
-                for d in t.shape:
-                    n *= d
-                largest = max(largest, n)
-        return ir.WalkResult.ADVANCE
-
-    module.mlir.operation.walk(visit, ir.WalkOrder.PRE_ORDER)
-    return largest
 
 
 def signatures(module: Module) -> list[FunctionSignature]:
@@ -106,7 +84,6 @@ def signatures(module: Module) -> list[FunctionSignature]:
     funcs = module.functions()
     single_meta = module.meta.get("single_output")
     with module.context:
-        largest = _largest_value(module)
         for f in funcs:
             if f.is_external:
                 continue
@@ -121,7 +98,7 @@ def signatures(module: Module) -> list[FunctionSignature]:
                 raise CompileError("verify", f"@{name} cannot be compiled",
                                    [(format_location(f.location), f"@{name} cannot be compiled: {e}")]) from None
             single = len(res) == 1 if (single_meta is None or len(funcs) != 1) else bool(single_meta) and len(res) == 1
-            out.append(FunctionSignature(name, ins, res, single, largest))
+            out.append(FunctionSignature(name, ins, res, single))
     return out
 
 
@@ -343,7 +320,7 @@ def compile(module: Union[Module, str], *, opt_level: int = OPT_LEVEL, cache: bo
 
     if hasattr(module, "adjoint_for") and hasattr(module, "df_output_vjps"):  # a sg.Gradient
         from symgrad.runtime.gradient import CompiledGradient
-        return CompiledGradient(module, opt_level=opt_level, cache=cache, pipeline=pipeline or graph_to_llvm())
+        return CompiledGradient(module, opt_level=opt_level, cache=cache, pipeline=pipeline)
     module = _as_module(module)
     with module.context:
         source = str(module.mlir)

@@ -30,7 +30,6 @@ from typing import Callable, Optional
 from symgrad.dialects.graph.types import TensorType
 
 from . import cache as _cache
-from symgrad.dialects.graph.verifier import MAX_BYTES
 
 from .jit import OPT_LEVEL, CompiledModule, CompileError, FunctionSignature
 
@@ -64,20 +63,17 @@ def _types(value) -> tuple:
 
 def signature_record(s: FunctionSignature) -> dict:
     return {"name": s.name, "inputs": _types_record(s.inputs), "results": _types_record(s.results),
-            "single": s.single, "largest_value": s.largest_value}
+            "single": s.single}
 
 
 def signature_from_record(d: dict) -> FunctionSignature:
     name = d["name"]
     if not isinstance(name, str) or not name.isidentifier():
         raise ValueError(f"bad function name {name!r}")
-    largest = d["largest_value"]
-    if type(largest) is not int or not 0 <= largest <= MAX_BYTES:  # (no tensor is larger: the verifier)
-        raise ValueError(f"bad largest_value {largest!r}")
     single = d["single"]
     if type(single) is not bool:
         raise ValueError(f"bad single {single!r}")
-    return FunctionSignature(name, _types(d["inputs"]), _types(d["results"]), single, largest)
+    return FunctionSignature(name, _types(d["inputs"]), _types(d["results"]), single)
 
 
 def load(key: str, check: Callable[[dict, dict], None], opt_level: int = OPT_LEVEL) \

@@ -20,7 +20,6 @@ and aborts: never a write through NULL.
 from __future__ import annotations
 
 import ctypes
-import math
 from typing import Sequence
 
 import numpy as np
@@ -50,9 +49,8 @@ class Kernel:
         self._cfunc = ctypes.CFUNCTYPE(None, *([ctypes.c_void_p] * n))(address)
         self._block = DescriptorBlock(self.inputs + self.results)
         self._input_specs = [(t.shape, t.np_dtype) for t in self.inputs]
-        self._result_specs = [(t.shape, t.np_dtype) for t in self.results]
         # Large results are arrays over blocks of the caching pool (no page faults on every call).
-        self._result_makers = [(_pool.empty if t.np_dtype.itemsize * math.prod(t.shape) >= _pool.OUTPUT_BYTES
+        self._result_makers = [(_pool.empty if t.np_dtype.itemsize * t.size >= _pool.OUTPUT_BYTES
                                 else np.empty, t.shape, t.np_dtype) for t in self.results]
         # (bytes, count) of the heap temporaries (None: unknown, object code without the record).
         self.temporaries = None if temporaries is None else tuple(temporaries)

@@ -264,7 +264,7 @@ class _GradEntry:
     def cg(self):
         with self._cg_lock:
             if self._cg is None:
-                self._cg, _ = _compile_gradient(self.traced, self.wrt, fused=True)
+                self._cg = _compile_gradient(self.traced, self.wrt, fused=True)
             return self._cg
 
     @property
@@ -279,18 +279,22 @@ class _GradEntry:
         return [grads[self.grad_slot[a]] if a in self.grad_slot else self.zeros(a) for a in self.wrt]
 
 
-def _compile_gradient(traced, wrt, fused: bool, pipeline: Optional[str] = None):
-    """(CompiledGradient, name of @<f>_fused or None): differentiates and compiles `traced` (with
-    `pipeline`, default: the one sg.compile picks now)."""
+def _differentiate(traced, wrt, fused: bool):
+    """(Gradient of `traced` w.r.t. `wrt`, name of the @<f>_fused added to its module or None)."""
     from symgrad.gradient import differentiate
-    from symgrad.jit import compile as sg_compile
     from symgrad.passes.fuse_gradient import build_fused
     gradient = differentiate(traced, requires_grad=list(wrt))
     fused_name = None
     if fused:
         with gradient.module.context:
             fused_name = build_fused(gradient.f)
-    return sg_compile(gradient, pipeline=pipeline), fused_name
+    return gradient, fused_name
+
+
+def _compile_gradient(traced, wrt, fused: bool):
+    """The CompiledGradient of `traced` (its module also holds @<f>_fused when `fused`, for .lower())."""
+    from symgrad.jit import compile as sg_compile
+    return sg_compile(_differentiate(traced, wrt, fused)[0])
 
 
 def _compile_fused(traced, wrt, pipeline: str):
@@ -298,12 +302,8 @@ def _compile_fused(traced, wrt, pipeline: str):
     only the fused kernel, so the primal, the adjoint and its variants are not compiled: LLVM's
     time grows with the code, and they would be most of it. (`.lower()` compiles the whole
     Gradient when asked, see _GradEntry.cg.)"""
-    from symgrad.gradient import differentiate
     from symgrad.jit import compile as sg_compile
-    from symgrad.passes.fuse_gradient import build_fused
-    gradient = differentiate(traced, requires_grad=list(wrt))
-    with gradient.module.context:
-        fused_name = build_fused(gradient.f)
+    gradient, fused_name = _differentiate(traced, wrt, fused=True)
     alone = gradient.module.clone()
     with alone.context:
         for f in alone.functions():
@@ -325,16 +325,15 @@ def _differentiated(transform: _Transform, signature, wrt, fused: bool = False) 
             raise TypeError(f"sg.{transform.kind}({transform.__name__}): argument {i} has dtype "
                             f"{np.dtype(signature[i][1])}; only float arguments can be differentiated")
     if not fused:
-        cg, _ = _compile_gradient(traced, wrt, fused=False)
+        cg = _compile_gradient(traced, wrt, fused=False)
         return _GradEntry.of(traced, cg.gradient, wrt, cg)
     from symgrad import transform_cache
-    from symgrad.jit import OPT_LEVEL
     from symgrad.passes.pipelines import graph_to_llvm
     # Chosen once (it depends on the thread count, which another thread may change): the record's
     # key and the kernels it points at must come from the same pipeline.
     pipeline = graph_to_llvm()
     key = transform_cache.key_for(str(traced), "grad-fused", _fused_options(traced, wrt), pipeline)
-    hit = transform_cache.load(key, _fused_check(traced), OPT_LEVEL)
+    hit = transform_cache.load(key, _fused_check(traced))
     if hit is not None:
         record, cm = hit
         entry = _GradEntry(traced, wrt, record["df_output_vjps"], record["vjp_outputs"])
