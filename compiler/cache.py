@@ -228,35 +228,32 @@ def source_fingerprint() -> str:
     return h.hexdigest()
 
 
-def make_key(ir_text: str, pipeline: str, options: tuple) -> str:
+def _digest(*parts: str) -> str:
+    """sha256 of the parts, each followed by a NUL (so no two part lists share a key)."""
     h = hashlib.sha256()
-    for part in (toolchain_fingerprint(), pipeline, repr(options), ir_text):
+    for part in parts:
         h.update(part.encode())
         h.update(b"\0")
     return h.hexdigest()
+
+
+def make_key(ir_text: str, pipeline: str, options: tuple) -> str:
+    return _digest(toolchain_fingerprint(), pipeline, repr(options), ir_text)
 
 
 def make_support_key(llvm_ir: str, name: str, options: tuple, host: bool) -> str:
     """The key of symgrad.support's object code: the LLVM IR text, what it is, the options and LLVM
     and the target (`llvm_fingerprint`) only. Support code is written in LLVM IR, so unlike kernels
     it does not depend on the lowering rules or MLIR: editing those does not recompile it."""
-    h = hashlib.sha256()
-    for part in ("support", name, llvm_fingerprint(host), repr(options), llvm_ir):
-        h.update(part.encode())
-        h.update(b"\0")
-    return h.hexdigest()
+    return _digest("support", name, llvm_fingerprint(host), repr(options), llvm_ir)
 
 
 def make_transform_key(ir_text: str, transform: str, options: tuple, pipeline: str) -> str:
     """The key of a transform record: the traced IR, the transform and its options, the toolchain,
     all of symgrad's source and the lowering pipeline (sequential or multi-core: the caller picks it
     once and compiles with the same text)."""
-    h = hashlib.sha256()
-    for part in ("transform", toolchain_fingerprint(), source_fingerprint(), pipeline, transform,
-                 repr(options), ir_text):
-        h.update(part.encode())
-        h.update(b"\0")
-    return h.hexdigest()
+    return _digest("transform", toolchain_fingerprint(), source_fingerprint(), pipeline, transform,
+                   repr(options), ir_text)
 
 
 # -------------------------------------------------------------------- memory --

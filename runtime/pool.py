@@ -601,33 +601,28 @@ _native: Optional["_Native"] = None
 
 
 class _Native:
-    """The compiled pool: its engine (kept for the life of the process) and entry points."""
+    """The compiled pool (a SupportLibrary, kept for the life of the process) and its entry points."""
 
     def __init__(self):
-        from symgrad.support import load
-        # jit=True (in load): the large code model on x86-64, so the code may call malloc wherever
-        # libc is. opt=0: the IR is written tight already, and codegen takes 2.5x less. Compiled
-        # once per machine: the object code is kept in the disk cache (symgrad.support).
-        self.engine, self.target_machine = load("pool", IR, opt_level=0, host=False)
-        self.registered = False
-        self.addresses = {name: self.engine.get_function_address(name) for name in
-                          (*sorted(SYMBOLS), "symgrad_pool_release", "symgrad_pool_set_limit", "symgrad_pool_stats",
-                           "symgrad_pool_alloc", "symgrad_pool_alloc_result", "symgrad_pool_class_of",
-                           "symgrad_pool_ready")}
-        if not all(self.addresses.values()):
-            raise RuntimeError(f"symgrad pool: missing entry points in {self.addresses}")
-        self.release = ctypes.CFUNCTYPE(ctypes.c_int64)(self.addresses["symgrad_pool_release"])
-        self.set_limit = ctypes.CFUNCTYPE(None, ctypes.c_int64)(self.addresses["symgrad_pool_set_limit"])
-        self.stats = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(self.addresses["symgrad_pool_stats"])
+        from .support_library import SupportLibrary
+        # opt=0: the IR is written tight already, and codegen takes 2.5x less. Compiled once per
+        # machine: the object code is kept in the disk cache (symgrad.support).
+        self.library = lib = SupportLibrary(
+            "pool", IR, sorted(SYMBOLS), ("symgrad_pool_release", "symgrad_pool_set_limit", "symgrad_pool_stats",
+                                          "symgrad_pool_alloc", "symgrad_pool_alloc_result",
+                                          "symgrad_pool_class_of", "symgrad_pool_ready"),
+            opt_level=0, host=False)
+        self.addresses = lib.addresses
+        i64, ptr = ctypes.c_int64, ctypes.c_void_p
+        self.release = lib.function("symgrad_pool_release", i64)
+        self.set_limit = lib.function("symgrad_pool_set_limit", None, i64)
+        self.stats = lib.function("symgrad_pool_stats", None, ptr)
         # The Python-side allocation returns NULL when memory runs out (the kernels' entry points abort).
-        self.alloc = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64)(
-            self.addresses["symgrad_pool_alloc"])
-        self.alloc_result = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64)(
-            self.addresses["symgrad_pool_alloc_result"])
-        self.free = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(self.addresses[FREE])
-        self.class_of = ctypes.CFUNCTYPE(ctypes.c_int64, ctypes.c_int64)(self.addresses["symgrad_pool_class_of"])
-        self.ready = ctypes.CFUNCTYPE(ctypes.c_int64, ctypes.c_void_p, ctypes.c_int64)(
-            self.addresses["symgrad_pool_ready"])
+        self.alloc = lib.function("symgrad_pool_alloc", ptr, i64, i64)
+        self.alloc_result = lib.function("symgrad_pool_alloc_result", ptr, i64, i64)
+        self.free = lib.function(FREE, None, ptr)
+        self.class_of = lib.function("symgrad_pool_class_of", i64, i64)
+        self.ready = lib.function("symgrad_pool_ready", i64, ptr, i64)
         self.set_limit(limit_from_env())  # the one copy of the limit is the native one
 
 
@@ -643,15 +638,9 @@ def _get() -> "_Native":
 def register_with_jit() -> None:
     """Compiles the pool (once per process) and binds the allocation functions lowered code calls
     (`SYMBOLS`) for llvmlite's JIT linker. Idempotent; call before loading object code."""
-    if _native is not None and _native.registered:
-        return
-    import llvmlite.binding as llvm
     native = _get()
     with _lock:
-        if not native.registered:
-            for name in SYMBOLS:
-                llvm.add_symbol(name, native.addresses[name])
-            native.registered = True
+        native.library.bind()
 
 
 def address(name: str) -> int:
