@@ -122,6 +122,15 @@ def _llvm():
     return llvm
 
 
+def empty_engine(tm):
+    """An MCJIT engine for target machine `tm` with no code yet (object code is added to it)."""
+    llvm = _llvm()
+    stub = llvm.parse_assembly("")
+    stub.triple = tm.triple
+    stub.data_layout = str(tm.target_data)
+    return llvm.create_mcjit_compiler(stub, tm)
+
+
 def host_target_machine(opt_level: int = OPT_LEVEL):
     """A target machine for this CPU (name and features). jit=True selects the large code
     model on x86-64, so the loaded object may live anywhere relative to libm."""
@@ -176,10 +185,7 @@ class CompiledModule:
         self.cache = cache
         self.object_code = object_code
         self._target_machine = host_target_machine(opt_level)
-        stub = llvm.parse_assembly("")
-        stub.triple = self._target_machine.triple
-        stub.data_layout = str(self._target_machine.target_data)
-        self._engine = llvm.create_mcjit_compiler(stub, self._target_machine)
+        self._engine = empty_engine(self._target_machine)
         # numpy's BLAS (symgrad_cblas_*), the caching pool (_mlir_memref_to_llvm_*), the async runtime
         bind_support_symbols(object_code, self)
         try:

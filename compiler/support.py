@@ -18,7 +18,7 @@ def load(name: str, llvm_ir: str, opt_level: int = 0, optimize: bool = False, ho
     code runs. `optimize` runs LLVM's pipeline at `opt_level` before code generation; `host`
     targets this CPU's name and features (else the triple's generic CPU). Raises RuntimeError
     when llvmlite rejects the IR or cannot load the code."""
-    from .jit import _llvm, host_target_machine
+    from .jit import _llvm, empty_engine, host_target_machine
     llvm = _llvm()
     if host:
         tm = host_target_machine(opt_level)
@@ -36,10 +36,7 @@ def load(name: str, llvm_ir: str, opt_level: int = 0, optimize: bool = False, ho
             pb.getModulePassManager().run(mod, pb)
         obj = tm.emit_object(mod)
         _cache.store_support(key, obj)
-    stub = llvm.parse_assembly("")
-    stub.triple = tm.triple
-    stub.data_layout = str(tm.target_data)
-    engine = llvm.create_mcjit_compiler(stub, tm)
+    engine = empty_engine(tm)
     engine.add_object_file(llvm.ObjectFileRef.from_data(obj))
     engine.finalize_object()
     return engine, tm

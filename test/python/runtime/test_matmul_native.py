@@ -129,20 +129,29 @@ def test_matmul_result_is_written_into_the_output_array():
     assert "@malloc" not in llvm_ir and "@_mlir_memref_to_llvm_" not in llvm_ir and "memcpy" not in llvm_ir
 
 
-def test_mlp_gradients_through_blas(rng):
+def _mlp_loss(x, w1, w2):
+    return (sg.tanh(x @ w1) @ w2).sum()
+
+
+@pytest.mark.parametrize("rows, k, n, out, threads, tol", [
+    (32, 20, 16, 6, None, 1e-12),       # small products: one call each
+    (256, 784, 512, 10, 2, 1e-10),      # W2's size: products split by rows over 2 threads (sums of 784 terms)
+])
+def test_mlp_gradients_through_blas(rng, rows, k, n, out, threads, tol):
     """The adjoint's products (x^T @ dz, dz @ W^T, h^T @ g) against hand-written numpy, float64."""
-    x, w1, w2 = (rng.standard_normal(s) for s in ((32, 20), (20, 16), (16, 6)))
-
-    def loss(x, w1, w2):
-        return (sg.tanh(x @ w1) @ w2).sum()
-
-    value, (dx, dw1, dw2) = sg.value_and_grad(loss, argnums=(0, 1, 2))(x, w1, w2)
+    from symgrad.runtime import threads as sg_threads
+    x, w1, w2 = (rng.standard_normal(s) for s in ((rows, k), (k, n), (n, out)))
+    sg_threads.set_num_threads(threads)
+    try:
+        value, (dx, dw1, dw2) = sg.value_and_grad(_mlp_loss, argnums=(0, 1, 2))(x, w1, w2)
+    finally:
+        sg_threads.set_num_threads(None)
     h = np.tanh(x @ w1)
-    g = np.ones((32, 6))
+    g = np.ones((rows, out))
     dz = (g @ w2.T) * (1 - h * h)
-    np.testing.assert_allclose(value, (h @ w2).sum(), rtol=1e-12)
+    np.testing.assert_allclose(value, (h @ w2).sum(), rtol=tol)
     for got, want in ((dx, dz @ w1.T), (dw1, x.T @ dz), (dw2, h.T @ g)):
-        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(got, want, rtol=tol, atol=tol)
 
 
 def test_strided_chained_and_shared_operands(rng):
@@ -267,25 +276,3 @@ def test_big_matmul_is_split_and_bit_identical_on_any_thread_count(case, rng):
         assert ("mlirAsyncRuntime" in text) == (n > 1), n
     assert_matmul_close(results[1], a, b, case[2], case[3])
     assert np.array_equal(results[1], results[2]) and np.array_equal(results[1], results[3])
-
-
-def test_big_matmul_gradients(rng):
-    """An MLP step of W2's size: the value and the gradients (products a^T @ g and g @ b^T, split
-    too) against numpy in float64, on 2 threads."""
-    from symgrad.runtime import threads
-    x, w1, w2 = (rng.standard_normal(s) for s in ((256, 784), (784, 512), (512, 10)))
-
-    def loss(x, w1, w2):
-        return (sg.tanh(x @ w1) @ w2).sum()
-
-    threads.set_num_threads(2)
-    try:
-        value, (dx, dw1, dw2) = sg.value_and_grad(loss, argnums=(0, 1, 2))(x, w1, w2)
-    finally:
-        threads.set_num_threads(None)
-    h = np.tanh(x @ w1)
-    g = np.ones((256, 10))
-    dz = (g @ w2.T) * (1 - h * h)
-    np.testing.assert_allclose(value, (h @ w2).sum(), rtol=1e-10)
-    for got, want in ((dx, dz @ w1.T), (dw1, x.T @ dz), (dw2, h.T @ g)):
-        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-10)
