@@ -39,7 +39,7 @@ def duplicate_cheap_producers(module_op: ir.Operation, **options) -> None:
     producers = []
 
     def visit(op):
-        if _is_cheap_elementwise(op, max_ops):
+        if _is_cheap_elementwise(op, max_ops) and op.parent.name == "func.func":
             producers.append(op)
         return ir.WalkResult.ADVANCE
 

@@ -8,16 +8,22 @@ The stages, in order (GRAPH_TO_LLVM is the exact text):
  1. convert-graph-to-linalg: every graph op to linalg/tensor/arith/math on
     tensors (lowerings live in the op registry); functions get
     `llvm.emit_c_interface` and read-only arguments; i1 tensors become i8.
- 2. Elementwise fusion (plus canonicalize/cse) on tensors. First the unit dims
+ 2. Row tiling, then elementwise fusion (plus canonicalize/cse) on tensors. First the unit dims
     that keepdims leaves (a [n, 1] row statistic) are folded out of the
     generics (linalg-fold-unit-extent-dims) and the reshape pairs around them
     cancel (canonicalize): otherwise fusion pushes the reshapes through the
     generics as unit dims, and a result that ends up a reshaped view is
     computed in a temporary and copied into its out-parameter (W4's softmax
-    spent 3/4 of its time on such a 16 MiB temporary and its copy). Fusion's
+    spent 3/4 of its time on such a 16 MiB temporary and its copy). Then
+    tile-rows (passes/tile_rows.py) puts a big row-wise function (layer norm,
+    softmax and their gradients: row statistics, elementwise work, column
+    sums) in one loop over blocks of a few rows, so each block's data is read
+    from memory once and its intermediates stay in cache (W3 16 -> 9 ms);
+    fusion then works inside each block. Fusion's
     own reshape propagation still adds unit dims where a [n, 1] argument
     meets a broadcast, so they are folded out once more afterwards. Fusion
-    only inlines a producer into its only user, so duplicate-cheap-producers
+    only inlines a producer into its only user, so (outside tiled blocks,
+    where a value is re-read from cache, not memory) duplicate-cheap-producers
     (passes/duplicate_producers.py) first gives every user of a cheap
     elementwise generic its own copy: in a fused primal+adjoint such values
     (x - mean, the normalized x, ...) feed several terms, and recomputing a few
@@ -28,7 +34,9 @@ The stages, in order (GRAPH_TO_LLVM is the exact text):
     dbeta column sums: one pass over x and R instead of two).
  3. partition-reductions (passes/parallel_loops.py): big reductions that start
     with a reduction dimension are cut into 16 parts (scf.forall) so they can
-    run in parallel too; then one-shot bufferization across function boundaries with identity layouts
+    run in parallel too; eliminate-empty-tensors lets a tiled block compute
+    its results in place in the output's rows; then one-shot bufferization
+    across function boundaries with identity layouts
     (plain contiguous memrefs at the ABI), then buffer-results-to-out-params
     with hoisted static allocations: every result becomes a caller-allocated
     out-parameter (destination-passing style), so kernels never return memory
@@ -78,6 +86,7 @@ import mlir.ir as ir
 from . import distinct_results as _distinct  # noqa: F401  (registers distinct-returned-buffers)
 from . import duplicate_producers as _duplicate  # noqa: F401  (registers duplicate-cheap-producers)
 from . import merge_siblings as _siblings  # noqa: F401  (registers merge-sibling-generics)
+from . import tile_rows as _tile_rows  # noqa: F401  (registers tile-rows)
 from . import lower_to_linalg as _lower  # noqa: F401  (registers convert-graph-to-linalg)
 from . import temporaries as _temporaries  # noqa: F401  (registers record-temporaries)
 from .parallel_loops import PARALLEL_LOOPS, PARTITION, sequential_stages
@@ -86,7 +95,8 @@ from symgrad.runtime import blas as _blas
 from symgrad.runtime import pool as _pool
 from .registry import PASSES, PassError, register_pass
 
-BUFFERIZE = ("one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map}",
+BUFFERIZE = ("eliminate-empty-tensors",
+             "one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map}",
              "distinct-returned-buffers",
              "buffer-results-to-out-params{hoist-static-allocs modify-public-functions}",
              "func.func(promote-buffers-to-stack{max-alloc-size-in-bytes=4096})",
@@ -97,6 +107,7 @@ TENSOR_STAGES = (
     "canonicalize",
     "linalg-fold-unit-extent-dims",
     "canonicalize",
+    "tile-rows",
     "duplicate-cheap-producers",
     "func.func(linalg-fuse-elementwise-ops)",
     "linalg-fold-unit-extent-dims",

@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from mlir.dialects import arith, math as mmath
+import mlir.ir as ir
 
 from .. import mathfns
 from ..emit import G, scalar, unbroadcast
@@ -163,9 +164,13 @@ binary("sub", "Difference, numpy broadcasting.", np.subtract, lambda g, y, a, b:
        lower=lambda s, a, b: arith.subf(a, b))
 binary("mul", "Product, numpy broadcasting.", np.multiply, lambda g, y, a, b: (g * b, g * a), "(g b, g a)",
        lower=lambda s, a, b: arith.mulf(a, b))
-binary("div", "Quotient, numpy broadcasting.", np.divide, lambda g, y, a, b: (g / b, -g * y / b),
+# `arcp` lets LLVM compute a / b as a * (1 / b) (at most ~1 ulp more error): a division by a
+# broadcast value (softmax's e / sum(e), layer norm's / std) then costs one reciprocal per row,
+# hoisted out of the loop, instead of a vdivps per element (W4 4.6 -> 3.8 ms).
+_ARCP = "#arith.fastmath<arcp>"
+binary("div", "Quotient, numpy broadcasting (compiled: a * (1 / b) where that is faster, within ~1 ulp).", np.divide, lambda g, y, a, b: (g / b, -g * y / b),
        "(g / b, -g y / b)", (0.5, 2.0),
-       lower=lambda s, a, b: arith.divf(a, b))
+       lower=lambda s, a, b: arith.divf(a, b, fastmath=ir.Attribute.parse(_ARCP)))
 binary("pow", "a ** b, numpy broadcasting.", np.power, _pow_vjp,
        "(g b a^(b-1), g y log(a)), with the b-gradient 0 where a = 0", (0.5, 2.0),
        lower=lambda s, a, b: mmath.powf(a, b))

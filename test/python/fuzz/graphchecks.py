@@ -80,9 +80,10 @@ class _Compiled:
     """`sg.compile` as a runner; the kernels of the last few modules are kept (the fuzzer
     compiles thousands of distinct modules, so symgrad's own caches are bypassed)."""
 
-    def __init__(self, keep: int = 4):
+    def __init__(self, keep: int = 4, pipeline=None):
         self.kept: dict = {}
         self.keep = keep
+        self.pipeline = pipeline
 
     def __call__(self, module, name, *arrays):
         with module.context:
@@ -90,14 +91,24 @@ class _Compiled:
         if key not in self.kept:
             if len(self.kept) >= self.keep:
                 self.kept.pop(next(iter(self.kept)))
-            self.kept[key] = sg.compile(module, cache=False)
+            self.kept[key] = sg.compile(module, cache=False, pipeline=self.pipeline() if self.pipeline else None)
         out = self.kept[key][name](*arrays)
         return tuple(out) if isinstance(out, (tuple, list)) else (out,)
 
 
 COMPILED = Runner("compiled", _Compiled(), exact=False)
-# The runners the fuzz tests parametrize over: SYMGRAD_FUZZ_RUNNERS=interpret,compiled adds native code.
-BY_NAME = {r.name: r for r in (INTERPRETER, COMPILED)}
+
+
+def _tiled_pipeline():
+    """graph-to-llvm with tile-rows on every graph it can tile, in blocks of as few rows as it takes."""
+    from symgrad.passes.pipelines import graph_to_llvm
+    return graph_to_llvm().replace("tile-rows,", "tile-rows{min-bytes=0 block-bytes=1},")
+
+
+# Native code with every row-wise function tiled by tile-rows (passes/tile_rows.py), whatever its size.
+TILED = Runner("tiled", _Compiled(pipeline=_tiled_pipeline), exact=False)
+# The runners the fuzz tests parametrize over: SYMGRAD_FUZZ_RUNNERS=interpret,compiled,tiled adds native code.
+BY_NAME = {r.name: r for r in (INTERPRETER, COMPILED, TILED)}
 RUNNERS = [BY_NAME[name] for name in os.environ.get("SYMGRAD_FUZZ_RUNNERS", "interpret").split(",")]
 
 

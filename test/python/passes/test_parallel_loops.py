@@ -32,8 +32,8 @@ def test_outlined_bodies_are_found_and_kept_noinline():
         op = copy.mlir.operation
         bodies = parallel_loops._outlined_bodies(op)
         text = str(op)
-    assert text.count("async.execute") >= 2, "async-parallel-for made no tasks for a 512x512 softmax"
-    assert len(bodies) >= 2, "no function called from async.execute: did upstream stop outlining loop bodies?"
+    assert text.count("async.execute") >= 1, "async-parallel-for made no tasks for a 512x512 softmax"
+    assert len(bodies) >= 1, "no function called from async.execute: did upstream stop outlining loop bodies?"
     for body in bodies:
         assert "noinline" in str(body.attributes["passthrough"]), body.attributes["sym_name"]
     # the kernel itself is not one of them

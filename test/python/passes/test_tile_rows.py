@@ -1,0 +1,165 @@
+"""passes/tile_rows.py on real gradients: tiled kernels give the untiled results and float64
+finite-difference gradients, the same bits on any number of threads, and functions that are not
+row-wise are left alone (still right)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import symgrad as sg
+from symgrad.module import parse
+from symgrad.passes import pipelines
+from symgrad.runtime import threads
+
+from gradcheck import numeric_vjp
+
+C = math.sqrt(2.0 / math.pi)
+
+
+def layer_norm_gelu(x, g, b, r):
+    mu = sg.mean(x, axis=-1, keepdims=True)
+    xc = x - mu
+    var = sg.mean(xc * xc, axis=-1, keepdims=True)
+    y = xc / sg.sqrt(var + 1e-5) * g + b
+    out = 0.5 * y * (1.0 + sg.tanh(C * (y + 0.044715 * y * y * y)))
+    return sg.sum(out * r)
+
+
+def softmax_squared(x):
+    s = sg.softmax(x, axis=-1)
+    return sg.sum(s * s)
+
+
+def cross_entropy(x, t):
+    return -sg.mean(sg.sum(sg.log_softmax(x, axis=-1) * t, axis=-1))
+
+
+def elementwise_1d(x, w, b):
+    return sg.sum(sg.tanh(x * w + b) * sg.sigmoid(x))
+
+
+def column_max(x):
+    return sg.sum(sg.max(sg.exp(x), axis=0) * 2.0) + sg.sum(x * x)
+
+
+def batch_norm(x):  # a statistic over rows used on every row: not row-wise
+    return sg.sum(sg.exp(x - sg.mean(x, axis=0, keepdims=True)))
+
+
+# (function, argument shapes, argnums, tiled?)
+CASES = {
+    "layer_norm_gelu": (layer_norm_gelu, [(24, 6), (6,), (6,), (24, 6)], (0, 1, 2), True),
+    "softmax_squared": (softmax_squared, [(24, 6)], (0,), True),
+    "cross_entropy": (cross_entropy, [(24, 5), (24, 5)], (0,), True),
+    "elementwise_1d": (elementwise_1d, [(96,), (96,), (96,)], (0, 1, 2), True),
+    "column_max": (column_max, [(24, 6)], (0,), True),
+    "batch_norm": (batch_norm, [(24, 6)], (0,), False),
+}
+# Every function this small is tiled, in blocks of 2 rows (or 2 elements for rank 1): 12 blocks.
+TILED = "tile-rows{min-bytes=0 block-bytes=8},"
+
+
+def _pipeline(tiled: bool, threads_: int = 2) -> str:
+    base = pipelines.graph_to_llvm(threads_)
+    return base.replace("tile-rows,", TILED if tiled else "")
+
+
+@pytest.fixture
+def pipeline(monkeypatch):
+    """Makes sg.value_and_grad compile with the pipeline `set(tiled, threads)` chose."""
+    def set_(tiled: bool, threads_: int = 2):
+        chosen = _pipeline(tiled, threads_)
+        monkeypatch.setattr(pipelines, "graph_to_llvm", lambda threads=None: chosen)
+    yield set_
+    threads.set_num_threads(None)
+
+
+def _inputs(shapes, dtype, seed=0):
+    rng = np.random.default_rng(seed)
+    return [rng.uniform(-1.5, 1.5, size=s).astype(dtype) for s in shapes]
+
+
+def _run(fn, argnums, inputs, name):
+    f = lambda *a: fn(*a)  # noqa: E731  (a distinct function per variant: distinct cache entries)
+    f.__name__ = f.__qualname__ = name
+    loss, grads = sg.value_and_grad(f, argnums=argnums)(*inputs)
+    return loss, grads if isinstance(grads, tuple) else (grads,)
+
+
+def _is_tiled(fn, argnums, inputs) -> bool:
+    """Whether tile-rows tiles the fused gradient of `fn` (the pass on its differentiated module)."""
+    lowered = sg.value_and_grad(fn, argnums=argnums).lower(*inputs)
+    module = parse(lowered["differentiated"], verify=False)
+    stages = pipelines.TENSOR_STAGES
+    text = "builtin.module(" + ",".join(stages[:stages.index("tile-rows") + 1]) + ")"
+    with module.context:
+        pipelines.run_pipeline(module.mlir.operation, text.replace("tile-rows)", TILED[:-1] + ")"))
+        return "scf.forall" in str(module.mlir)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_tiled_gradients_match_untiled_and_finite_differences(case, pipeline):
+    fn, shapes, argnums, tiled = CASES[case]
+    inputs = _inputs(shapes, np.float64)
+    assert _is_tiled(fn, argnums, inputs) == tiled
+    pipeline(tiled=False)
+    want_loss, want = _run(fn, argnums, inputs, f"{case}_untiled")
+    pipeline(tiled=True)
+    loss, grads = _run(fn, argnums, inputs, f"{case}_tiled")
+    np.testing.assert_allclose(loss, want_loss, rtol=1e-12, atol=1e-12)
+    for g, w in zip(grads, want):
+        np.testing.assert_allclose(g, w, rtol=1e-11, atol=1e-12)
+    numeric = _finite_differences(fn, inputs, argnums)
+    for g, n in zip(grads, numeric):
+        np.testing.assert_allclose(g, n, rtol=1e-6, atol=1e-7)
+
+
+def _finite_differences(fn, inputs, argnums):
+    traced = sg.trace(fn, *inputs, name="f")
+    return numeric_vjp(lambda *a: (np.asarray(sg.interpret(traced, "f", *a)),), inputs, argnums, [np.ones(())])
+
+
+@pytest.mark.parametrize("case", ["layer_norm_gelu", "softmax_squared", "column_max"])
+def test_tiled_float32_matches_untiled(case, pipeline):
+    fn, shapes, argnums, _ = CASES[case]
+    inputs = _inputs([(s[0] * 8,) + s[1:] if len(s) > 1 else s for s in shapes], np.float32, seed=1)
+    pipeline(tiled=False)
+    want_loss, want = _run(fn, argnums, inputs, f"{case}_f32_untiled")
+    pipeline(tiled=True)
+    loss, grads = _run(fn, argnums, inputs, f"{case}_f32_tiled")
+    np.testing.assert_allclose(loss, want_loss, rtol=2e-5, atol=1e-5)
+    for g, w in zip(grads, want):
+        np.testing.assert_allclose(g, w, rtol=2e-5, atol=2e-5 * float(np.max(np.abs(w))))
+
+
+def test_tiled_kernels_give_the_same_bits_on_any_thread_count(pipeline):
+    """The chunks are fixed at compile time (16), so partial sums are added in the same order
+    whatever the number of threads; the sequential pipeline tiles the same way."""
+    fn, shapes, argnums, _ = CASES["layer_norm_gelu"]
+    inputs = _inputs([(512, 64), (64,), (64,), (512, 64)], np.float32, seed=2)
+    pipeline(tiled=True, threads_=1)
+    threads.set_num_threads(1)
+    want = _run(fn, argnums, inputs, "ln_seq")
+    pipeline(tiled=True, threads_=2)
+    threads.set_num_threads(2)
+    par = sg.value_and_grad(lambda *a: fn(*a), argnums=argnums)
+    for n in (2, 3, 5):
+        threads.set_num_threads(n)
+        loss, grads = par(*inputs)
+        assert np.array_equal(loss, want[0]), n
+        for g, w in zip(grads, want[1]):
+            assert np.array_equal(g, w), n
+
+
+def test_the_default_pipeline_tiles_big_row_wise_gradients():
+    """W4's shape class: the default thresholds tile a [2048, 256] softmax gradient (2 MiB)."""
+    x = _inputs([(2048, 256)], np.float32)
+    assert _is_tiled_default(softmax_squared, (0,), x)
+    assert not _is_tiled_default(softmax_squared, (0,), _inputs([(64, 256)], np.float32))
+
+
+def _is_tiled_default(fn, argnums, inputs) -> bool:
+    lowered = sg.value_and_grad(fn, argnums=argnums).lower(*inputs)
+    return "scf.forall" in lowered["linalg"]
