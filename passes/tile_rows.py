@@ -1,6 +1,6 @@
 """`tile-rows`: run a whole row-wise function block of rows by block of rows, while the block is in cache.
 
-After elementwise fusion a fused primal+adjoint such as layer norm's or softmax's is still a
+Even after elementwise fusion a fused primal+adjoint such as layer norm's or softmax's is a
 handful of loop nests over the same [N, D] data: a row statistic, the next row statistic that
 needs it, the loss, the adjoint's row sums, dx, the column sums of dgamma/dbeta. Each nest streams
 every input from memory again (W3: ~20 passes over 16 MiB arrays), and fusion cannot merge them:
@@ -16,7 +16,10 @@ inside one row. So this pass wraps the function's loop nests in one loop over bl
     }
     partial results of the C chunks combined in order (fixed C: the same bits on any thread count)
 
-so the data is read from memory once and the results written once. Upstream's tile-and-fuse
+so the data is read from memory once and the results written once. The pass runs before
+elementwise fusion, which then fuses inside each block; a value with several users stays in a
+block-sized temporary, in cache (duplicate-cheap-producers, which recomputes such values to spare a
+round trip to memory, leaves blocks alone). Upstream's tile-and-fuse
 (transform.structured.fuse_into_containing_op) fuses the producers of one root op; a fused
 gradient has several roots (dx, the loss, column sums), consumers of the same producers, which it
 would each recompute in their own loop; this pass tiles them together.
