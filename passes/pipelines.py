@@ -83,6 +83,7 @@ import ctypes.util
 from typing import Optional
 import mlir.ir as ir
 
+from . import alloca_scopes as _scopes  # noqa: F401  (registers scope-loop-allocas)
 from . import distinct_results as _distinct  # noqa: F401  (registers distinct-returned-buffers)
 from . import duplicate_producers as _duplicate  # noqa: F401  (registers duplicate-cheap-producers)
 from . import merge_siblings as _siblings  # noqa: F401  (registers merge-sibling-generics)
@@ -123,6 +124,7 @@ STAGES = (
     "convert-memref-copy-to-linalg",
     "record-temporaries",  # the heap temporaries of each kernel, for the runtime to reserve (passes/temporaries.py)
     *PARALLEL_LOOPS,
+    "scope-loop-allocas",  # a stack temporary in a loop body is given back every iteration (passes/alloca_scopes.py)
     "expand-strided-metadata",  # before lower-affine: subviews of partition-reductions' blocks become affine.apply
     "lower-affine",
     "convert-scf-to-cf",

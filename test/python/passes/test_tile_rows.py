@@ -163,3 +163,32 @@ def test_the_default_pipeline_tiles_big_row_wise_gradients():
 def _is_tiled_default(fn, argnums, inputs) -> bool:
     lowered = sg.value_and_grad(fn, argnums=argnums).lower(*inputs)
     return "scf.forall" in lowered["linalg"]
+
+
+STACK_SCRIPT = """
+import sys
+import numpy as np, symgrad as sg
+from symgrad.passes import pipelines
+tiled = pipelines.graph_to_llvm(1).replace("tile-rows,", "tile-rows{min-bytes=0 block-bytes=8},")
+pipelines.graph_to_llvm = lambda threads=None: tiled
+x = np.random.default_rng(0).standard_normal((400_000, 2)).astype(np.float32)
+def loss(x):
+    s = sg.softmax(x, axis=-1)
+    return sg.sum(s * s)
+value, grad = sg.value_and_grad(loss)(x)
+e = np.exp(x - x.max(axis=1, keepdims=True)); s = e / e.sum(axis=1, keepdims=True)
+np.testing.assert_allclose(value, np.sum(s * s), rtol=1e-4)
+print("ok")
+"""
+
+
+def test_many_blocks_do_not_grow_the_stack(tmp_path):
+    """200,000 blocks of 2 rows, each with small stack temporaries (its row statistics): without
+    scope-loop-allocas (passes/alloca_scopes.py) every block's allocas stayed on the stack until
+    the kernel returned, ~100 MB here, and the process died of a stack overflow."""
+    import os
+    import subprocess
+    import sys
+    env = dict(os.environ, SYMGRAD_CACHE_DIR=str(tmp_path), SYMGRAD_NUM_THREADS="1")
+    out = subprocess.run([sys.executable, "-c", STACK_SCRIPT], capture_output=True, text=True, timeout=600, env=env)
+    assert out.returncode == 0 and out.stdout.strip().endswith("ok"), (out.returncode, out.stderr[-3000:])
