@@ -5,7 +5,7 @@
 
 Per workload it checks symgrad's gradients against every peer first, then
 times one full step (loss and all gradients) per framework in alternating
-rounds after a warm-up (with a short idle pause before each step: see PAUSE), and prints the median, min-max and symgrad's ratio to
+rounds after a warm-up, and prints the median, min-max and symgrad's ratio to
 each peer measured in this same run. It also measures compile time (cold, in a
 fresh cache, and from the on-disk cache in a new process) and the peak memory
 of one step, each in its own subprocess. Nothing here is a test; CI does not
@@ -102,22 +102,13 @@ def check(w, peers, inputs):
 
 
 # ------------------------------------------------------------------ timing ---
-#: Seconds of idle time before each timed step. After a parallel region the worker threads of
-#: OpenBLAS (numpy), OpenMP (torch) and Eigen (jax) keep spinning for a while (OpenBLAS up to ~0.1 s)
-#: before they sleep; timed right after another framework's step, a framework ran on the cores
-#: those threads were still burning (symgrad's W2 step: 3.9 ms alone, 6.7 ms right after numpy's).
-PAUSE = 0.2
-
-
-def time_steps(peers, inputs, rounds: int, warmup: int = 2, pause: float = PAUSE):
+def time_steps(peers, inputs, rounds: int, warmup: int = 2):
     for step in peers.values():
         for _ in range(warmup):
             step(*inputs)
     times = {name: [] for name in peers}
     for _ in range(rounds):
         for name, step in peers.items():  # alternate frameworks within every round
-            if pause:
-                time.sleep(pause)  # the previous framework's threads go idle: each step starts on idle cores
             t0 = time.perf_counter()
             step(*inputs)
             times[name].append((time.perf_counter() - t0) * 1e3)
@@ -209,16 +200,12 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="small sizes and few rounds (a smoke run)")
     ap.add_argument("--rounds", type=int, default=None, help="timed rounds per framework (default 15, 3 quick)")
     ap.add_argument("--only", default="", help="run workloads whose name contains this text")
-    ap.add_argument("--pause", type=float, default=PAUSE,
-                    help=f"idle seconds before each timed step, so no framework is timed while another's thread "
-                         f"pool still spins (default {PAUSE}; 0: back to back)")
     args = ap.parse_args(argv)
     rounds = args.rounds or (3 if args.quick else 15)
     workloads = all_workloads(args.quick)
     from symgrad.runtime.threads import num_threads
     print(f"symgrad benchmark: {os.cpu_count()} cores, symgrad kernels on {num_threads()} threads "
-          f"(SYMGRAD_NUM_THREADS), {rounds} alternating rounds with {args.pause:g} s idle before each step, "
-          f"float32, times in ms per step")
+          f"(SYMGRAD_NUM_THREADS), {rounds} rounds, float32, times in ms per step")
     rows = []
     for index, w in enumerate(workloads):
         if args.only and args.only not in w.name:
@@ -231,7 +218,7 @@ def main(argv=None):
             print(f"\n{w.name}: CORRECTNESS CHECK FAILED, not timed:\n  " + "\n  ".join(str(e).strip().splitlines()))
             rows.append((w.name, float("nan"), "check failed"))
             continue
-        times = time_steps(peers, inputs, rounds, pause=args.pause)
+        times = time_steps(peers, inputs, rounds)
         cold, cached, import_ms, err = compile_times(index, args.quick)
         mem = {name: probe(name, index, args.quick)[0] for name in peers}
         med = {n: statistics.median(t) for n, t in times.items()}
