@@ -5,7 +5,7 @@
 
 Per workload it checks symgrad's gradients against every peer first, then
 times one full step (loss and all gradients) per framework in alternating
-rounds after a warm-up, and prints the median, min-max and symgrad's ratio to
+rounds after a warm-up (in a new order each round), and prints the median, min-max and symgrad's ratio to
 each peer measured in this same run. It also measures compile time (cold, in a
 fresh cache, and from the on-disk cache in a new process) and the peak memory
 of one step, each in its own subprocess. Nothing here is a test; CI does not
@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -107,8 +108,15 @@ def time_steps(peers, inputs, rounds: int, warmup: int = 2):
         for _ in range(warmup):
             step(*inputs)
     times = {name: [] for name in peers}
+    order = list(peers)
+    shuffle = random.Random(0).shuffle
     for _ in range(rounds):
-        for name, step in peers.items():  # alternate frameworks within every round
+        # Alternate frameworks within every round, in a new (seeded) order each round: a framework's
+        # thread pool keeps spinning for a while after its step (OpenBLAS, OpenMP, Eigen) and slows
+        # whichever step runs next, so no framework may always follow the same one.
+        shuffle(order)
+        for name in order:
+            step = peers[name]
             t0 = time.perf_counter()
             step(*inputs)
             times[name].append((time.perf_counter() - t0) * 1e3)
@@ -198,10 +206,10 @@ def compile_times(index: int, quick: bool):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small sizes and few rounds (a smoke run)")
-    ap.add_argument("--rounds", type=int, default=None, help="timed rounds per framework (default 15, 3 quick)")
+    ap.add_argument("--rounds", type=int, default=None, help="timed rounds per framework (default 30, 3 quick)")
     ap.add_argument("--only", default="", help="run workloads whose name contains this text")
     args = ap.parse_args(argv)
-    rounds = args.rounds or (3 if args.quick else 15)
+    rounds = args.rounds or (3 if args.quick else 30)
     workloads = all_workloads(args.quick)
     from symgrad.runtime.threads import num_threads
     print(f"symgrad benchmark: {os.cpu_count()} cores, symgrad kernels on {num_threads()} threads "
