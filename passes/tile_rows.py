@@ -132,6 +132,8 @@ class _Plan:
     """Which values are per-row ('R'), whole ('W'), reduced over rows ('P') or computed after ('A')."""
 
     def __init__(self, func: ir.Operation):
+        if len(func.regions[0].blocks) != 1 or not all(_plain(a.type) for a in func.regions[0].blocks[0].arguments):
+            raise _Skip
         self.block = func.regions[0].blocks[0]
         self.n = self._row_count(func)
         self.kind: dict = {}
@@ -165,7 +167,7 @@ class _Plan:
     def _classify(self, op: ir.Operation):
         op = op.operation
         name = op.name
-        if name not in _ALLOWED:
+        if name not in _ALLOWED or not all(_plain(v.type) for v in [*op.operands, *op.results]):
             raise _Skip
         if name == "arith.constant":
             self._set(op.results[0], "W")
@@ -256,9 +258,15 @@ class _Plan:
                    for v, k in self.kind.items() if k == "R")
 
 
+def _plain(t: ir.Type) -> bool:
+    """A scalar, or a statically shaped tensor of integers or floats (all this pass reasons about)."""
+    if isinstance(t, ir.RankedTensorType):
+        return t.has_static_shape and isinstance(t.element_type, (ir.IntegerType, ir.FloatType))
+    return isinstance(t, (ir.IntegerType, ir.FloatType, ir.IndexType))
+
+
 def _bytes(t: ir.Type) -> int:
-    width = t.width if hasattr(t, "width") else ir.FloatType(t).width
-    return max(1, width // 8)
+    return max(1, t.width // 8)
 
 
 def _largest_divisor(n: int, at_most: int) -> int:
