@@ -4,6 +4,7 @@ row-wise are left alone (still right)."""
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 import pytest
@@ -186,9 +187,54 @@ def test_many_blocks_do_not_grow_the_stack(tmp_path):
     """200,000 blocks of 2 rows, each with small stack temporaries (its row statistics): without
     scope-loop-allocas (passes/alloca_scopes.py) every block's allocas stayed on the stack until
     the kernel returned, ~100 MB here, and the process died of a stack overflow."""
-    import os
     import subprocess
     import sys
     env = dict(os.environ, SYMGRAD_CACHE_DIR=str(tmp_path), SYMGRAD_NUM_THREADS="1")
     out = subprocess.run([sys.executable, "-c", STACK_SCRIPT], capture_output=True, text=True, timeout=600, env=env)
     assert out.returncode == 0 and out.stdout.strip().endswith("ok"), (out.returncode, out.stderr[-3000:])
+
+
+# ------------------------------------------------------------ random row-wise graphs --
+def _random_row_wise(rng):
+    """A random loss over x [N, D] (and g [D], y [N, D]) built from row-wise pieces: elementwise
+    ops, broadcasts of g, row statistics (sum/mean/max with keepdims), softmax/log_softmax, column
+    sums and full sums: everything tile-rows can tile."""
+    choices = rng.integers(0, 1 << 30, size=12)
+
+    def loss(x, g, y):
+        vals = [x, y * 0.5]
+        for c in choices[:-2]:
+            a = vals[c % len(vals)]
+            b = vals[(c >> 3) % len(vals)]
+            k = (c >> 6) % 11
+            v = [lambda: sg.tanh(a) * b,
+                 lambda: a * g + b,
+                 lambda: a - sg.mean(a, axis=1, keepdims=True),
+                 lambda: a / (1.0 + sg.sum(b * b, axis=1, keepdims=True)),
+                 lambda: a - sg.max(a, axis=1, keepdims=True),
+                 lambda: sg.softmax(a, axis=-1),
+                 lambda: sg.log_softmax(a, axis=-1) * 0.1,
+                 lambda: sg.sigmoid(a) + sg.sin(b),
+                 lambda: sg.exp(sg.tanh(a)) * g,
+                 lambda: a * sg.mean(b, axis=1, keepdims=True),
+                 lambda: sg.maximum(a, b)][k]()
+            vals.append(v)
+        last, other = vals[-1], vals[choices[-1] % len(vals)]
+        return sg.sum(last * y) + sg.sum(sg.sum(other, axis=0) * g) + sg.mean(last * last)
+    return loss
+
+
+@pytest.mark.parametrize("seed", range(int(os.environ.get("SYMGRAD_TILE_GRAPHS", "8"))))
+def test_random_row_wise_graphs_tile_and_match(seed, pipeline):
+    """SYMGRAD_TILE_GRAPHS=N runs N graphs (8 by default)."""
+    rng = np.random.default_rng(1000 + seed)
+    fn = _random_row_wise(rng)
+    inputs = [rng.uniform(-1.5, 1.5, size=s) for s in [(24, 5), (5,), (24, 5)]]
+    assert _is_tiled(fn, (0, 1), inputs)
+    pipeline(tiled=False)
+    want_loss, want = _run(fn, (0, 1), inputs, f"random{seed}_untiled")
+    pipeline(tiled=True)
+    loss, grads = _run(fn, (0, 1), inputs, f"random{seed}_tiled")
+    np.testing.assert_allclose(loss, want_loss, rtol=1e-11, atol=1e-11)
+    for g, w in zip(grads, want):
+        np.testing.assert_allclose(g, w, rtol=1e-10, atol=1e-11)
