@@ -438,7 +438,8 @@ def _combine(partials: ir.Value, original: ir.Value, combiner: ir.Operation) -> 
                "by block of rows in one loop, so its data is read from memory once",
                {"min-bytes": f"leave functions whose largest row tensor has fewer bytes (default {MIN_BYTES})",
                 "block-bytes": f"bytes of the widest row tensor per block (default {BLOCK_BYTES}; "
-                               f"{BLOCK_BYTES_RANK1} when the row tensors are vectors)"})
+                               f"{BLOCK_BYTES_RANK1} when the row tensors are vectors)",
+                "chunks": f"at most this many chunks of rows, the parallel tasks (default {CHUNKS})"})
 def tile_rows(module_op: ir.Operation, **options) -> None:
     min_bytes = int(options.get("min-bytes", MIN_BYTES))
     block_bytes = options.get("block-bytes")
@@ -459,5 +460,5 @@ def tile_rows(module_op: ir.Operation, **options) -> None:
         blocks = plan.n // block_rows
         if block_rows < least or blocks < 2:
             continue
-        chunks = _largest_divisor(blocks, CHUNKS)
+        chunks = _largest_divisor(blocks, int(options.get("chunks", CHUNKS)))
         _tile(func, plan, block_rows, chunks)
