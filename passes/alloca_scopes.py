@@ -16,6 +16,7 @@ import mlir.ir as ir
 from mlir.dialects import llvm
 
 from .registry import register_pass
+from .walk import ops_where
 
 _LOOPS = {"scf.for", "scf.parallel", "scf.forall", "scf.while"}
 
@@ -40,16 +41,8 @@ def _bracket(block: ir.Block) -> None:
                "bracket each loop body that has memref.alloca ops with stacksave/stackrestore, so the stack "
                "does not grow with the number of iterations")
 def scope_loop_allocas(module_op: ir.Operation) -> None:
-    blocks = []
-
-    def visit(op):
-        if op.name in _LOOPS:
-            for region in op.regions:
-                for block in region.blocks:
-                    if any(_op(o).name == "memref.alloca" for o in block.operations):
-                        blocks.append(block)
-        return ir.WalkResult.ADVANCE
-
-    module_op.walk(visit, ir.WalkOrder.PRE_ORDER)
+    loops = ops_where(module_op, lambda op: op.name in _LOOPS)
+    blocks = [block for loop in loops for region in loop.regions for block in region.blocks
+              if any(_op(o).name == "memref.alloca" for o in block.operations)]
     for block in blocks:
         _bracket(block)

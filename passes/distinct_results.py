@@ -13,20 +13,14 @@ import mlir.ir as ir
 from mlir.dialects import memref
 
 from .registry import register_pass
+from .walk import ops_where
 
 
 @register_pass("distinct-returned-buffers",
                "copy a buffer returned more than once into a fresh allocation per extra use "
                "(run after bufferization, before buffer-results-to-out-params)")
 def distinct_returned_buffers(module_op: ir.Operation) -> None:
-    returns = []
-
-    def visit(op):
-        if op.name == "func.return":
-            returns.append(op)
-        return ir.WalkResult.ADVANCE
-
-    module_op.walk(visit, ir.WalkOrder.PRE_ORDER)
+    returns = ops_where(module_op, lambda op: op.name == "func.return")
     for ret in returns:
         seen = set()
         for i, v in enumerate(list(ret.operands)):

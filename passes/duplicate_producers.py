@@ -16,6 +16,7 @@ from __future__ import annotations
 import mlir.ir as ir
 
 from .registry import register_pass
+from .walk import ops_where
 
 DEFAULT_MAX_OPS = 8
 _PARALLEL = "#linalg.iterator_type<parallel>"
@@ -36,14 +37,8 @@ def _is_cheap_elementwise(op: ir.Operation, max_ops: int) -> bool:
                {"max-ops": f"largest body (scalar ops) worth recomputing per user (default {DEFAULT_MAX_OPS})"})
 def duplicate_cheap_producers(module_op: ir.Operation, **options) -> None:
     max_ops = int(options.get("max-ops", DEFAULT_MAX_OPS))
-    producers = []
-
-    def visit(op):
-        if _is_cheap_elementwise(op, max_ops) and op.parent.name == "func.func":
-            producers.append(op)
-        return ir.WalkResult.ADVANCE
-
-    module_op.walk(visit, ir.WalkOrder.POST_ORDER)
+    producers = ops_where(module_op, lambda op: _is_cheap_elementwise(op, max_ops) and op.parent.name == "func.func",
+                          ir.WalkOrder.POST_ORDER)
     # Last producers first: cloning a consumer's producer never invalidates a later one's uses.
     for producer in reversed(producers):
         result = producer.results[0]

@@ -21,21 +21,14 @@ from symgrad.dialects.graph.types import ShapeError, TensorType
 from symgrad.dialects.graph.verifier import op_attributes, operand_types, verify_op
 
 from .registry import PassError, register_pass
+from .walk import ops_where
 
 WRITABLE = "bufferization.writable"
 C_INTERFACE = "llvm.emit_c_interface"
 
 
 def _graph_ops(module_op: ir.Operation) -> list[ir.Operation]:
-    found = []
-
-    def visit(op):
-        if op.name.startswith("graph."):
-            found.append(op)
-        return ir.WalkResult.ADVANCE
-
-    module_op.walk(visit, ir.WalkOrder.PRE_ORDER)
-    return found
+    return ops_where(module_op, lambda op: op.name.startswith("graph."))
 
 
 def _prepare_function(fop) -> None:

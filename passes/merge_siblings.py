@@ -15,6 +15,7 @@ import mlir.ir as ir
 from mlir.dialects import linalg
 
 from .registry import register_pass
+from .walk import ops_where
 
 
 def _signature(op: ir.Operation):
@@ -84,14 +85,8 @@ def _merge(a: ir.Operation, b: ir.Operation, at: ir.Operation) -> None:
                "merge linalg.generic ops that read the same inputs through the same maps with the same "
                "iterator types into one generic with both outputs (inputs read once)")
 def merge_sibling_generics(module_op: ir.Operation) -> None:
-    blocks = []
-
-    def visit(op):
-        if op.name == "func.func" and len(op.regions[0].blocks):
-            blocks.append(op.regions[0].blocks[0])
-        return ir.WalkResult.ADVANCE
-
-    module_op.walk(visit, ir.WalkOrder.PRE_ORDER)
+    blocks = [op.regions[0].blocks[0]
+              for op in ops_where(module_op, lambda op: op.name == "func.func" and len(op.regions[0].blocks))]
     for block in blocks:
         changed = True
         while changed:  # one merge at a time: it changes the block's ops

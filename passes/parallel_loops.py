@@ -38,6 +38,7 @@ import mlir.ir as ir
 from mlir.dialects import scf
 
 from .registry import register_pass
+from .walk import ops_where
 
 #: Default work threshold: 2^17 innermost iterations (~50-150 us on one core), so that each of
 #: the up to 8 blocks per thread that async-parallel-for makes is well above a task's cost.
@@ -146,14 +147,7 @@ def _serialize(op: ir.Operation) -> None:
                {"min-work": f"innermost iterations below which a loop stays sequential (default {MIN_WORK})"})
 def serialize_small_parallel_loops(module_op: ir.Operation, **options) -> None:
     min_work = int(options.get("min-work", MIN_WORK))
-    loops = []
-
-    def visit(op):
-        if op.name == "scf.parallel":
-            loops.append(op)
-        return ir.WalkResult.ADVANCE
-
-    module_op.walk(visit, ir.WalkOrder.POST_ORDER)  # inner loops first
+    loops = ops_where(module_op, lambda op: op.name == "scf.parallel", ir.WalkOrder.POST_ORDER)  # inner loops first
     for op in loops:
         if len(op.results):  # a parallel reduction: never made by the linalg lowering; left alone
             continue
@@ -278,14 +272,8 @@ def _apply(module_op: ir.Operation, op: ir.Operation, body: str) -> None:
 def partition_reductions(module_op: ir.Operation, **options) -> None:
     min_work = int(options.get("min-work", MIN_WORK))
     chunks = int(options.get("chunks", CHUNKS))
-    found = []
-
-    def visit(op):
-        if op.name == "linalg.generic" and op.parent is not None and op.parent.name == "func.func":
-            found.append(op)
-        return ir.WalkResult.ADVANCE
-
-    module_op.walk(visit, ir.WalkOrder.PRE_ORDER)
+    found = ops_where(module_op, lambda op: op.name == "linalg.generic" and op.parent is not None
+                      and op.parent.name == "func.func")
     for op in found:
         iters = _iterators(op)
         bounds = _static_bounds(op)

@@ -95,6 +95,7 @@ from symgrad.runtime import async_runtime as _async_api
 from symgrad.runtime import blas as _blas
 from symgrad.runtime import pool as _pool
 from .registry import PASSES, PassError, register_pass
+from .walk import ops_where
 
 BUFFERIZE = ("eliminate-empty-tensors",
              "one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map}",
@@ -196,14 +197,7 @@ class LoweringError(Exception):
 @register_pass("convert-memref-copy-to-linalg",
                "rewrite memref.copy as linalg.copy (plain loops), so strided copies need no runtime library")
 def convert_memref_copy_to_linalg(module_op: ir.Operation) -> None:
-    copies = []
-
-    def visit(op):
-        if op.name == "memref.copy":
-            copies.append(op)
-        return ir.WalkResult.ADVANCE
-
-    module_op.walk(visit, ir.WalkOrder.PRE_ORDER)
+    copies = ops_where(module_op, lambda op: op.name == "memref.copy")
     if not copies:
         return
     from mlir.dialects import linalg
@@ -217,14 +211,7 @@ def convert_memref_copy_to_linalg(module_op: ir.Operation) -> None:
                "lower math.log1p/expm1/erf/erfc to libm calls (upstream's LLVM lowering of log1p/expm1 loses "
                "accuracy near 0; erf has none)")
 def convert_math_to_libm_precise(module_op: ir.Operation) -> None:
-    found = []
-
-    def visit(op):
-        if op.name in LIBM:
-            found.append(op)
-        return ir.WalkResult.ADVANCE
-
-    module_op.walk(visit, ir.WalkOrder.PRE_ORDER)
+    found = ops_where(module_op, lambda op: op.name in LIBM)
     if not found:
         return
     from mlir.dialects import func as func_d

@@ -105,16 +105,21 @@ def test_tiled_gradients_match_untiled_and_finite_differences(case, pipeline):
     fn, shapes, argnums, tiled = CASES[case]
     inputs = _inputs(shapes, np.float64)
     assert _is_tiled(fn, argnums, inputs) == tiled
-    pipeline(tiled=False)
-    want_loss, want = _run(fn, argnums, inputs, f"{case}_untiled")
-    pipeline(tiled=True)
-    loss, grads = _run(fn, argnums, inputs, f"{case}_tiled")
+    (want_loss, want), (loss, grads) = _untiled_and_tiled(pipeline, fn, argnums, inputs, case)
     np.testing.assert_allclose(loss, want_loss, rtol=1e-12, atol=1e-12)
     for g, w in zip(grads, want):
         np.testing.assert_allclose(g, w, rtol=1e-11, atol=1e-12)
     numeric = _finite_differences(fn, inputs, argnums)
     for g, n in zip(grads, numeric):
         np.testing.assert_allclose(g, n, rtol=1e-6, atol=1e-7)
+
+
+def _untiled_and_tiled(pipeline, fn, argnums, inputs, name):
+    """(loss, gradients) of value_and_grad(fn) compiled without tile-rows, then with it."""
+    pipeline(tiled=False)
+    untiled = _run(fn, argnums, inputs, f"{name}_untiled")
+    pipeline(tiled=True)
+    return untiled, _run(fn, argnums, inputs, f"{name}_tiled")
 
 
 def _finite_differences(fn, inputs, argnums):
@@ -126,10 +131,7 @@ def _finite_differences(fn, inputs, argnums):
 def test_tiled_float32_matches_untiled(case, pipeline):
     fn, shapes, argnums, _ = CASES[case]
     inputs = _inputs([(s[0] * 8,) + s[1:] if len(s) > 1 else s for s in shapes], np.float32, seed=1)
-    pipeline(tiled=False)
-    want_loss, want = _run(fn, argnums, inputs, f"{case}_f32_untiled")
-    pipeline(tiled=True)
-    loss, grads = _run(fn, argnums, inputs, f"{case}_f32_tiled")
+    (want_loss, want), (loss, grads) = _untiled_and_tiled(pipeline, fn, argnums, inputs, f"{case}_f32")
     np.testing.assert_allclose(loss, want_loss, rtol=2e-5, atol=1e-5)
     for g, w in zip(grads, want):
         np.testing.assert_allclose(g, w, rtol=2e-5, atol=2e-5 * float(np.max(np.abs(w))))
@@ -231,10 +233,7 @@ def test_random_row_wise_graphs_tile_and_match(seed, pipeline):
     fn = _random_row_wise(rng)
     inputs = [rng.uniform(-1.5, 1.5, size=s) for s in [(24, 5), (5,), (24, 5)]]
     assert _is_tiled(fn, (0, 1), inputs)
-    pipeline(tiled=False)
-    want_loss, want = _run(fn, (0, 1), inputs, f"random{seed}_untiled")
-    pipeline(tiled=True)
-    loss, grads = _run(fn, (0, 1), inputs, f"random{seed}_tiled")
+    (want_loss, want), (loss, grads) = _untiled_and_tiled(pipeline, fn, (0, 1), inputs, f"random{seed}")
     np.testing.assert_allclose(loss, want_loss, rtol=1e-11, atol=1e-11)
     for g, w in zip(grads, want):
         np.testing.assert_allclose(g, w, rtol=1e-10, atol=1e-11)
