@@ -55,7 +55,8 @@ CHUNKS = 16
 MIN_BYTES = 1 << 20
 
 _ROW_DIM = re.compile(r"\bd0\b")
-_ALLOWED = {"arith.constant", "tensor.empty", "linalg.fill", "linalg.generic", "func.return"}
+_RESHAPES = {"tensor.expand_shape", "tensor.collapse_shape"}
+_ALLOWED = {"arith.constant", "tensor.empty", "linalg.fill", "linalg.generic", "func.return", *_RESHAPES}
 _MATERIALIZED = {"tensor.empty", "linalg.fill"}  # cheap to re-create per block
 
 
@@ -175,8 +176,29 @@ class _Plan:
             for v in op.operands:
                 if self._kind(v) is None:
                     self._set(v, "W")
+        elif name in _RESHAPES:
+            self._classify_reshape(op)
         else:
             self._classify_generic(op)
+
+    def _classify_reshape(self, op: ir.Operation):
+        """A reshape that only adds or drops unit dims next to the rows ([N] <-> [N, 1], a keepdims
+        row statistic) is row-wise; one of a value without rows stays outside."""
+        source, result = op.operands[0], op.results[0]
+        kind = self._kind(source)
+        if kind in ("P", "A"):
+            self.after.append(op)
+            self._set(result, "A")
+        elif kind == "R" or (kind is None and _keeps_rows(op, self.n)):
+            if not _keeps_rows(op, self.n):
+                raise _Skip
+            self._set(source, "R")
+            self._set(result, "R")
+            self.inside.append(op)
+        else:
+            if kind is None:
+                self._set(source, "W")
+            self._set(result, "W")
 
     def _classify_generic(self, op: ir.Operation):
         kinds = [self._kind(v) for v in op.operands]
@@ -256,6 +278,17 @@ class _Plan:
     def largest_row_tensor_bytes(self) -> int:
         return max(math.prod(ir.RankedTensorType(v.type).shape) * _bytes(ir.RankedTensorType(v.type).element_type)
                    for v, k in self.kind.items() if k == "R")
+
+
+def _keeps_rows(reshape: ir.Operation, n: int) -> bool:
+    """Dim 0 is the rows (size n) on both sides, grouped only with unit dims."""
+    source = ir.RankedTensorType(reshape.operands[0].type)
+    result = ir.RankedTensorType(reshape.results[0].type)
+    if source.rank == 0 or result.rank == 0 or source.shape[0] != n or result.shape[0] != n:
+        return False
+    expanded = result if reshape.name == "tensor.expand_shape" else source
+    first = [ir.IntegerAttr(d).value for d in ir.ArrayAttr(reshape.attributes["reassociation"])[0]]
+    return first[0] == 0 and all(expanded.shape[d] == 1 for d in first[1:])
 
 
 def _plain(t: ir.Type) -> bool:
@@ -377,6 +410,9 @@ def _tile_body(plan: _Plan, row: ir.Value, rows: int, acc: dict, dest: dict) -> 
     mapped: dict = {}
     fresh: dict = {}
     for op in plan.inside:
+        if op.name in _RESHAPES:
+            mapped[op.results[0]] = _reshape_rows(op, _block_of(op.operands[0], mapped, fresh, row, rows), rows)
+            continue
         n_in = len(op.operands) - len(op.results)
         maps = [ir.AffineMapAttr(m).value for m in op.attributes["indexing_maps"]]
         operands = []
@@ -390,14 +426,8 @@ def _tile_body(plan: _Plan, row: ir.Value, rows: int, acc: dict, dest: dict) -> 
                 operands.append(_rows_slice(dest[result][0], dest[result][1], rows))
             elif not sliced:
                 operands.append(v)
-            elif v in mapped:
-                operands.append(mapped[v])
             else:
-                if v not in fresh:
-                    producer = _op(v)
-                    fresh[v] = _fresh(v, rows) if producer is not None and producer.name in _MATERIALIZED \
-                        else _rows_slice(v, row, rows)
-                operands.append(fresh[v])
+                operands.append(_block_of(v, mapped, fresh, row, rows))
         types = []
         for r in op.results:
             t = ir.RankedTensorType(r.type)
@@ -410,6 +440,28 @@ def _tile_body(plan: _Plan, row: ir.Value, rows: int, acc: dict, dest: dict) -> 
         for r, nr in zip(op.results, new.results):
             mapped[r] = nr
     return mapped
+
+
+def _block_of(v: ir.Value, mapped: dict, fresh: dict, row: ir.Value, rows: int) -> ir.Value:
+    """The block's rows of row tensor `v`: computed in the block, made anew, or sliced from an argument."""
+    if v in mapped:
+        return mapped[v]
+    if v not in fresh:
+        producer = _op(v)
+        fresh[v] = _fresh(v, rows) if producer is not None and producer.name in _MATERIALIZED \
+            else _rows_slice(v, row, rows)
+    return fresh[v]
+
+
+def _reshape_rows(op: ir.Operation, source: ir.Value, rows: int) -> ir.Value:
+    """`op` (an expand/collapse_shape that keeps the rows) on a block of `rows` rows."""
+    t = ir.RankedTensorType(op.results[0].type)
+    result = ir.RankedTensorType.get([rows, *t.shape[1:]], t.element_type)
+    attrs = {name: op.attributes[name] for name in op.attributes}
+    if "static_output_shape" in attrs:
+        attrs["static_output_shape"] = ir.DenseI64ArrayAttr.get([rows, *t.shape[1:]])
+    return ir.Operation.create(op.name, results=[result], operands=[source], attributes=attrs,
+                               loc=op.location).results[0]
 
 
 def _combine(partials: ir.Value, original: ir.Value, combiner: ir.Operation) -> ir.Value:

@@ -88,3 +88,25 @@ func.func @elementwise_1d(%x: tensor<256xf32>, %w: tensor<256xf32>) -> (tensor<f
 // Small functions stay as they are by default (min-bytes).
 // RUN: %symgrad-opt --convert-graph-to-linalg %s | %symgrad-opt -p 'builtin.module(canonicalize,linalg-fold-unit-extent-dims,canonicalize,tile-rows,canonicalize)' | %FileCheck %s --check-prefix=SMALL
 // SMALL-NOT: scf.forall
+
+// A keepdims row statistic returned as [N, 1] (a capture of the Gradient contract's primal): the
+// reshape that adds the unit dim runs per block too.
+// CHECK-LABEL: func.func @returns_row_statistic(
+// CHECK:       scf.forall (%{{.*}}) in (16) shared_outs({{.*}}) -> (tensor<64x1xf32>, tensor<64x8xf32>)
+// CHECK:         tensor.expand_shape %{{.*}} {{\[\[}}0, 1]] output_shape [2, 1] : tensor<2xf32> into tensor<2x1xf32>
+func.func @returns_row_statistic(%x: tensor<64x8xf32>) -> (tensor<64x1xf32>, tensor<64x8xf32>) {
+  %m = "graph.mean"(%x) {axes = array<i64: 1>, keepdims = true} : (tensor<64x8xf32>) -> tensor<64x1xf32>
+  %c = "graph.sub"(%x, %m) : (tensor<64x8xf32>, tensor<64x1xf32>) -> tensor<64x8xf32>
+  %e = "graph.exp"(%c) : (tensor<64x8xf32>) -> tensor<64x8xf32>
+  return %m, %e : tensor<64x1xf32>, tensor<64x8xf32>
+}
+
+// Reshapes to and from rank 0 (a scalar kept as [1, 1]) do not touch the rows.
+// CHECK-LABEL: func.func @rank0_reshapes(
+// CHECK:       scf.forall
+func.func @rank0_reshapes(%x: tensor<64x8xf32>, %s: tensor<1x1xf32>) -> tensor<64x8xf32> {
+  %r = "graph.reshape"(%s) {shape = array<i64>} : (tensor<1x1xf32>) -> tensor<f32>
+  %t = "graph.mul"(%x, %r) : (tensor<64x8xf32>, tensor<f32>) -> tensor<64x8xf32>
+  %e = "graph.exp"(%t) : (tensor<64x8xf32>) -> tensor<64x8xf32>
+  return %e : tensor<64x8xf32>
+}
