@@ -77,20 +77,18 @@ def _neutral(op_name: str, t: ir.Type):
     return None
 
 
+def _as_op(x) -> ir.Operation:
+    return x.operation if hasattr(x, "operation") else x
+
+
 def _op(value: ir.Value) -> Optional[ir.Operation]:
+    """The op that defines `value`; None for a block argument."""
     owner = value.owner
-    if isinstance(owner, ir.Block):
-        return None
-    return owner.operation if hasattr(owner, "operation") else owner
+    return None if isinstance(owner, ir.Block) else _as_op(owner)
 
 
 def _is_row_dim(expr) -> bool:
     return isinstance(expr, ir.AffineDimExpr) and expr.position == 0
-
-
-def _owner(use) -> ir.Operation:
-    owner = use.owner
-    return owner.operation if hasattr(owner, "operation") else owner
 
 
 def _constant(value: ir.Value):
@@ -98,11 +96,7 @@ def _constant(value: ir.Value):
     if op is None or op.name != "arith.constant":
         return None
     attr = op.attributes["value"]
-    if isinstance(attr, ir.FloatAttr):
-        return attr.value
-    if isinstance(attr, ir.IntegerAttr):
-        return attr.value
-    return None
+    return attr.value if isinstance(attr, (ir.FloatAttr, ir.IntegerAttr)) else None
 
 
 def _combiner(generic: ir.Operation, k: int) -> ir.Operation:
@@ -348,7 +342,7 @@ def _tile(func: ir.Operation, plan: _Plan, block_rows: int, chunks: int) -> None
     ret = list(plan.block.operations)[-1]
     inside = set(plan.inside)
     escaping = [v for op in plan.inside for v in op.results
-                if plan.kind[v] == "R" and any(_owner(u) not in inside for u in v.uses)]
+                if plan.kind[v] == "R" and any(_as_op(u.owner) not in inside for u in v.uses)]
     partials = [v for op in plan.inside for v in op.results if plan.kind[v] == "P"]
     chunk_rows = n // chunks
     loc = func.location
