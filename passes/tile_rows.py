@@ -25,12 +25,14 @@ gradient has several roots (dx, the loss, column sums), consumers of the same pr
 would each recompute in their own loop; this pass tiles them together.
 
 What is tiled: a function whose body is only arith.constant, tensor.empty, linalg.fill,
-linalg.generic and func.return, where every generic that touches a "row" tensor (dim 0 of size N,
-N the first dim of the largest argument) iterates rows with its first loop d0, reads every row
-tensor as (d0, ...) and everything else without d0. A generic whose d0 is a reduction (a column
-sum, a full sum) must start from a linalg.fill with the neutral value of its combining op (0 for
-addf, -inf for maximumf, ...). Anything else leaves the function unchanged, as do functions whose
-row tensors are small (`min-bytes`) or that have a single loop nest (nothing to share).
+linalg.generic, tensor.expand_shape/collapse_shape and func.return on static shapes, where every
+generic that touches a "row" tensor (dim 0 of size N, N the first dim of the largest argument)
+iterates rows with its first loop d0, reads every row tensor as (d0, ...) and everything else
+without d0, and every reshape of a row tensor only adds or drops unit dims next to the rows
+([N] <-> [N, 1]). A generic whose d0 is a reduction (a column sum, a full sum) must start from a
+linalg.fill with the neutral value of its combining op (0 for addf, -inf for maximumf, ...), and
+its result may be used only after the loop. Anything else leaves the function unchanged, as do
+functions whose largest row tensor is small (`min-bytes`) or that have a single loop nest.
 """
 from __future__ import annotations
 
