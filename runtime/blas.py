@@ -21,8 +21,11 @@ its 2 threads vs 3.4 ms on one, on this 2-core machine under load (1.7 vs
 `openblas_set_num_threads_local`), so it is left alone; instead large products
 go through `cblas_?gemm_batch_strided` with a single matrix, which OpenBLAS
 runs with its single-threaded driver in the caller's thread, and small ones
-(M*N*K <= SMALL_MNK) through `cblas_?gemm`, which OpenBLAS never threads at
-that size. Each call uses only the caller's thread and OpenBLAS's locked
+through `cblas_?gemm`, which OpenBLAS does not thread up to THREAD_MNK
+(products between THREAD_MNK and SMALL_MNK are cut into row pieces: there,
+cblas_?gemm would thread and the batch interface can crash). OpenBLAS's
+threads fighting symgrad's for the two cores made the demo's step 0.79 ms
+instead of 0.31. Each call uses only the caller's thread and OpenBLAS's locked
 buffer pool, so kernels may call it from any number of threads at once (the
 runtime releases the GIL); using both cores is left to symgrad's own
 scheduling, which can split a product by rows.
@@ -53,10 +56,14 @@ SYMBOLS = {
     "gemm_batch_strided": {"f32": "symgrad_cblas_sgemm_batch_strided", "f64": "symgrad_cblas_dgemm_batch_strided"},
 }
 ALL_SYMBOLS = frozenset(name for names in SYMBOLS.values() for name in names.values())
-#: OpenBLAS's small-matrix path (M*N*K <= 100^3): one thread in cblas_?gemm. gemm_batch_strided
-#: crashes there in DYNAMIC_ARCH builds such as numpy's 0.3.31 (fixed upstream in OpenBLAS PR 5980),
-#: so the lowering calls it only above this size.
+#: OpenBLAS's small-matrix path (M*N*K <= 100^3). gemm_batch_strided crashes there in DYNAMIC_ARCH
+#: builds such as numpy's 0.3.31 (fixed upstream in OpenBLAS PR 5980), so the lowering calls it
+#: only above this size.
 SMALL_MNK = 100 ** 3
+#: cblas_?gemm runs on OpenBLAS's own threads above this size (65536 x GEMM_MULTITHREAD_THRESHOLD 4;
+#: measured: cpu/wall 1.0 at 64x64x64, 2.0 at 64x64x128). Between it and SMALL_MNK neither interface
+#: is single-threaded, so the lowering cuts such a product into row pieces at most this size.
+THREAD_MNK = 65536 * 4
 
 # Exported (f32, f64) names, in order of preference. cblas_?gemm decides the integer width (a
 # 64_ suffix is ILP64, else the library's config string says); the batch interface has the same.

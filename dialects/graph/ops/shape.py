@@ -155,11 +155,13 @@ def _lower_matmul_blas(lw, a, b, blas):
     ity = ir.IntegerType.get_signless(lib.int_bits)
     i32, i64 = ir.IntegerType.get_signless(32), ir.IntegerType.get_signless(64)
     ptr = ir.Type.parse("!llvm.ptr")
-    # One single-threaded GEMM per call (see runtime/blas.py): the strided-batch interface with one
-    # matrix above OpenBLAS's small-matrix size, plain ?gemm at or below it.
+    # Single-threaded GEMMs only (see runtime/blas.py): the strided-batch interface with one matrix
+    # above OpenBLAS's small-matrix size, plain ?gemm up to its threading threshold, and pieces of
+    # at most that size in between.
     def uses_batch(m):  # the interface for an m-row call
         return lib.has("gemm_batch_strided") and m * N * K > blas.SMALL_MNK
 
+    piece = max(1, blas.THREAD_MNK // max(1, N * K))  # rows per plain call that OpenBLAS keeps on one thread
     esize = 4 if dtype == "f32" else 8
 
     def body(x, y, out_address):
@@ -176,7 +178,28 @@ def _lower_matmul_blas(lw, a, b, blas):
         lds = [int_(max(1, ta.shape[-1])), int_(max(1, tb.shape[-1])), int_(max(1, N))]
         zero, esize_c = int_(0), int_(esize, i64)
 
-        def gemm(offsets, flags, batch):  # i64 element offsets into lhs, rhs, out (None: 0)
+        def shifted(offsets, row0):  # offsets of the call that starts at op(lhs)/out row `row0` (i64)
+            # op(lhs) row r starts at element r of the stored [K, M] matrix when transposed, else at
+            # r*lda; out row r at r*N; rhs is whole for every part.
+            a_off = row0 if trans_a else arith.muli(row0, int_(max(1, ta.shape[-1]), i64))
+            add = [a_off, None, arith.muli(row0, int_(N, i64))]
+            return [d if o is None else o if d is None else arith.addi(o, d) for o, d in zip(offsets, add)]
+
+        def gemm(offsets, flags, m):  # an m-row call; i64 element offsets into lhs, rhs, out (None: 0)
+            if uses_batch(m) or m <= piece:
+                interface(offsets, flags, uses_batch(m))
+                return
+            idx = ir.IndexType.get()
+            loop = scf.ForOp(arith.constant(idx, 0), arith.constant(idx, -(-m // piece)), arith.constant(idx, 1))
+            with ir.InsertionPoint(loop.body):
+                row0 = arith.muli(arith.index_cast(i64, loop.induction_variable), int_(piece, i64))
+                n_rows = arith.minsi(int_(piece, i64), arith.subi(int_(m, i64), row0))
+                if ity != i64:
+                    n_rows = arith.trunci(ity, n_rows)
+                interface(shifted(offsets, row0), flags[:3] + [n_rows] + flags[4:], False)
+                scf.YieldOp([])
+
+        def interface(offsets, flags, batch):
             p = [llvm.inttoptr(ptr, base if off is None else arith.addi(base, arith.muli(off, esize_c)))
                  for base, off in zip(bases, offsets)]
             symbol = lib.symbol("gemm_batch_strided" if batch else "gemm", dtype)
@@ -190,7 +213,7 @@ def _lower_matmul_blas(lw, a, b, blas):
         def call(offsets):
             part = _row_part(rows, N, K) if not loops else None
             if part is None:
-                gemm(offsets, flags, uses_batch(rows))
+                gemm(offsets, flags, rows)
                 return
             # Big product: blocks of `part` rows, one single-threaded GEMM each, in an scf.parallel
             # that the multi-core pipeline spreads over symgrad's threads (marked with its work,
@@ -208,24 +231,18 @@ def _lower_matmul_blas(lw, a, b, blas):
                 n_rows = arith.minsi(int_(part, i64), arith.subi(int_(rows, i64), row0))
                 if ity != i64:
                     n_rows = arith.trunci(ity, n_rows)
-                # op(lhs) row r starts at element r of the stored [K, M] matrix when transposed,
-                # else at r*lda; out row r at r*N; rhs is whole for every part.
-                a_off = row0 if trans_a else arith.muli(row0, int_(max(1, ta.shape[-1]), i64))
-                c_off = arith.muli(row0, int_(N, i64))
-                add = [a_off, None, c_off]
-                part_offsets = [d if o is None else o if d is None else arith.addi(o, d)
-                                for o, d in zip(offsets, add)]
+                part_offsets = shifted(offsets, row0)
                 part_flags = flags[:3] + [n_rows] + flags[4:]
                 last = rows - (parts - 1) * part
-                if uses_batch(part) == uses_batch(last):
-                    gemm(part_offsets, part_flags, uses_batch(part))
-                else:  # the last block is small: plain ?gemm (see blas.SMALL_MNK)
+                if last == part:
+                    gemm(part_offsets, part_flags, part)
+                else:  # the last block is smaller: it may take another interface or pieces
                     is_last = arith.cmpi(arith.CmpIPredicate.eq, block.arguments[0],
                                          arith.constant(idx, parts - 1))
-                    branch = scf.IfOp(is_last, [], hasElse=True)
-                    for region, batch in ((branch.then_block, False), (branch.else_block, True)):
+                    branch = scf.IfOp(is_last, [], has_else=True)
+                    for region, m in ((branch.then_block, last), (branch.else_block, part)):
                         with ir.InsertionPoint(region):
-                            gemm(part_offsets, part_flags, batch)
+                            gemm(part_offsets, part_flags, m)
                             scf.YieldOp([])
 
         def nest(level, offsets):

@@ -276,3 +276,45 @@ def test_big_matmul_is_split_and_bit_identical_on_any_thread_count(case, rng):
         assert ("mlirAsyncRuntime" in text) == (n > 1), n
     assert_matmul_close(results[1], a, b, case[2], case[3])
     assert np.array_equal(results[1], results[2]) and np.array_equal(results[1], results[3])
+
+
+MID_SCRIPT = """
+import resource, time
+import numpy as np, symgrad as sg
+from symgrad.runtime import blas
+rng = np.random.default_rng(0)
+a, b = rng.standard_normal((112, 64), dtype=np.float32), rng.standard_normal((64, 128), dtype=np.float32)
+assert blas.THREAD_MNK < 112 * 64 * 128 <= blas.SMALL_MNK
+f = sg.jit(lambda a, b: a @ b)
+for _ in range(200):
+    f(a, b)
+r0, t0 = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
+for _ in range(3000):
+    f(a, b)
+wall, r1 = time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF)
+# numpy's own product last: it does run on OpenBLAS's threads, which then spin for a while
+np.testing.assert_allclose(f(a, b), a @ b, rtol=1e-4, atol=1e-4)
+print((r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime) / wall)
+"""
+
+
+def test_mid_size_products_stay_on_the_calling_thread(tmp_path):
+    """Between OpenBLAS's threading threshold (blas.THREAD_MNK) and its small-matrix size
+    (blas.SMALL_MNK), cblas_sgemm ran on OpenBLAS's own threads (cpu/wall 2.0 on this 2-core
+    machine) and fought symgrad's for the cores (the demo's step: 0.79 ms instead of 0.31).
+    Such products are now cut into row pieces below the threshold: one thread's CPU time."""
+    env = dict(os.environ, SYMGRAD_CACHE_DIR=str(tmp_path), SYMGRAD_NUM_THREADS="1")
+    proc = subprocess.run([sys.executable, "-c", MID_SCRIPT], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert float(proc.stdout.split()[-1]) < 1.3, proc.stdout
+
+
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_blocks_of_mid_size_are_cut_into_pieces(n_threads, rng):
+    """A split product whose blocks (80 rows) and shorter last block (40 rows) are both between
+    THREAD_MNK and SMALL_MNK: each becomes a loop of plain ?gemm calls of at most 32 rows; the
+    last block takes its own branch (its scf.if had never been built before: a TypeError)."""
+    a, b = rng.standard_normal((520, 64)).astype(np.float32), rng.standard_normal((64, 128)).astype(np.float32)
+    result, text = _big_product(n_threads, ((520, 64), (64, 128), False, False), a, b)
+    assert "symgrad_cblas_sgemm(" in text and "batch_strided" not in text
+    assert_matmul_close(result, a, b, False, False)
