@@ -1,4 +1,4 @@
-// A big graph.matmul (>= 2^22 multiply-adds) is split by rows into at most 8 blocks of whole
+// A big graph.matmul (>= 2^22 multiply-adds) is split by rows into at most 4 blocks of whole
 // multiples of 16 rows, a number fixed at compile time: an scf.parallel over the blocks, one
 // single-threaded GEMM call each, marked with its work in multiply-adds (symgrad.work), which
 // serialize-small-parallel-loops uses instead of counting loops (the body has none), so the loop
@@ -7,10 +7,11 @@
 // RUN: %symgrad-opt %s -p 'builtin.module(serialize-small-parallel-loops)' | %FileCheck %s --check-prefix=SER
 // RUN: %symgrad-opt %s --graph-to-llvm | %FileCheck %s --check-prefix=LLVM
 
-// op(lhs) is the stored [256, 784] matrix transposed: 784 rows in 7 blocks of 112; block i starts
-// at element 112*i of the stored matrix (lda unchanged) and at row 112*i of the result.
+// op(lhs) is the stored [256, 784] matrix transposed: 784 rows in 4 blocks of 208 (the last has
+// 160: its own branch); block i starts at element 208*i of the stored matrix (lda unchanged) and
+// at row 208*i of the result.
 // CHECK-LABEL: func.func private @symgrad_matmul_f32_256x784t_256x512_784x512(
-// CHECK: scf.parallel (%[[I:.*]]) = (%c0) to (%c7) step (%c1) {
+// CHECK: scf.parallel (%[[I:.*]]) = (%c0) to (%c4) step (%c1) {
 // CHECK: %[[I64:.*]] = arith.index_cast %[[I]] : index to i64
 // CHECK: %[[ROW0:.*]] = arith.muli %[[I64]], %{{.*}} : i64
 // CHECK: arith.minsi

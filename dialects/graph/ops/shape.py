@@ -104,8 +104,11 @@ def _contiguous_strides(shape):
 #: Products of at least this many multiply-adds are split by rows (see `_row_part`).
 SPLIT_MNK = 1 << 22
 #: How many row blocks a split product has (at most): fixed at compile time, so the blocks, and
-#: hence the bits, are the same on any number of threads.
-ROW_PARTS = 8
+#: hence the bits, are the same on any number of threads. Each block repacks the whole rhs, so
+#: fewer is cheaper, more balances better when a core is busy: 4 measured best on W2's products
+#: (bench/gemm.py minima, two runs each: x @ W1 1.31 ms vs 1.41 with 8, x^T @ dz 1.33-1.37 vs
+#: 1.48; numpy 1.20-1.25; 2 blocks were as fast alone but twice as slow when a thread stalled).
+ROW_PARTS = 4
 #: The attribute on the scf.parallel over row blocks giving its work in multiply-adds, which
 #: serialize-small-parallel-loops uses instead of counting loops (the body is one library call).
 WORK_ATTR = "symgrad.work"

@@ -310,11 +310,14 @@ def test_mid_size_products_stay_on_the_calling_thread(tmp_path):
 
 
 @pytest.mark.parametrize("n_threads", [1, 2])
-def test_blocks_of_mid_size_are_cut_into_pieces(n_threads, rng):
-    """A split product whose blocks (80 rows) and shorter last block (40 rows) are both between
-    THREAD_MNK and SMALL_MNK: each becomes a loop of plain ?gemm calls of at most 32 rows; the
-    last block takes its own branch (its scf.if had never been built before: a TypeError)."""
-    a, b = rng.standard_normal((520, 64)).astype(np.float32), rng.standard_normal((64, 128)).astype(np.float32)
-    result, text = _big_product(n_threads, ((520, 64), (64, 128), False, False), a, b)
-    assert "symgrad_cblas_sgemm(" in text and "batch_strided" not in text
+def test_a_mid_size_last_block_is_cut_into_pieces(n_threads, rng):
+    """A split product whose blocks (288 rows) take the batch interface and whose shorter last
+    block (236 rows) is between THREAD_MNK and SMALL_MNK: the last block takes its own branch (an
+    scf.if that had never been built before: a TypeError) with a loop of plain ?gemm calls of at
+    most 64 rows."""
+    from symgrad.dialects.graph.ops.shape import _row_part
+    assert _row_part(1100, 64, 64) == 288 and blas.THREAD_MNK < 236 * 64 * 64 <= blas.SMALL_MNK < 288 * 64 * 64
+    a, b = rng.standard_normal((1100, 64)).astype(np.float32), rng.standard_normal((64, 64)).astype(np.float32)
+    result, text = _big_product(n_threads, ((1100, 64), (64, 64), False, False), a, b)
+    assert "symgrad_cblas_sgemm(" in text and "symgrad_cblas_sgemm_batch_strided(" in text
     assert_matmul_close(result, a, b, False, False)
