@@ -363,8 +363,7 @@ def _tile(func: ir.Operation, plan: _Plan, block_rows: int, chunks: int) -> None
                 local_row = arith.MulIOp(loop.induction_variable, _index(block_rows)).result
                 row = arith.AddIOp(chunk_row, local_row).result
                 acc = dict(zip(partials, list(loop.inner_iter_args)[len(escaping):]))
-                dest = {v: (it, local_row) for v, it in zip(escaping, list(loop.inner_iter_args)[:len(escaping)])}
-                mapped = _tile_body(plan, row, block_rows, acc, dest)
+                mapped = _tile_body(plan, row, block_rows, acc)
                 yields = [_insert_rows(mapped[v], it, local_row)
                           for v, it in zip(escaping, list(loop.inner_iter_args)[:len(escaping)])]
                 yields += [mapped[v] for v in partials]
@@ -394,15 +393,10 @@ def _init_of(partial: ir.Value) -> ir.Value:
     return op.operands[n_in + list(op.results).index(partial)]
 
 
-def _only_shape(generic: ir.Operation, i: int) -> bool:
-    """Operand `i` (an output) gives only its shape: the body never reads its value."""
-    return len(list(generic.regions[0].blocks[0].arguments[i].uses)) == 0
-
-
-def _tile_body(plan: _Plan, row: ir.Value, rows: int, acc: dict, dest: dict) -> dict:
-    """Clones the per-row generics for the block of `rows` rows at `row`; returns old value -> new.
-    `acc`: reductions over rows -> their accumulator; `dest`: results that leave the loop -> (the
-    chunk's tensor, the block's row in it): they are computed in place there (no copy)."""
+def _tile_body(plan: _Plan, row: ir.Value, rows: int, acc: dict) -> dict:
+    """Clones the per-row ops for the block of `rows` rows at `row`; returns old value -> new.
+    `acc`: reductions over rows -> their accumulator. (Results that leave the loop are inserted
+    into the chunk's rows; eliminate-empty-tensors later makes them computed in place there.)"""
     mapped: dict = {}
     fresh: dict = {}
     for op in plan.inside:
@@ -418,8 +412,6 @@ def _tile_body(plan: _Plan, row: ir.Value, rows: int, acc: dict, dest: dict) -> 
             result = op.results[i - n_in] if i >= n_in else None
             if result is not None and result in acc:
                 operands.append(acc[result])
-            elif result is not None and result in dest and _only_shape(op, i):
-                operands.append(_rows_slice(dest[result][0], dest[result][1], rows))
             elif not sliced:
                 operands.append(v)
             else:
