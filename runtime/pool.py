@@ -373,6 +373,26 @@ none:
   ret i64 -1
 }}
 
+; How many of the `n` slots from slot `first` on hold a cached block (n >= 1).
+define internal i64 @count_cached(i64 %first, i64 %n) {{
+entry:
+  br label %loop
+loop:
+  %j = phi i64 [ 0, %entry ], [ %j1, %loop ]
+  %have = phi i64 [ 0, %entry ], [ %have1, %loop ]
+  %k = add i64 %first, %j
+  %slot = getelementptr [{nslots} x ptr], ptr @slots, i64 0, i64 %k
+  %p = load atomic ptr, ptr %slot monotonic, align 8
+  %full = icmp ne ptr %p, null
+  %inc = zext i1 %full to i64
+  %have1 = add i64 %have, %inc
+  %j1 = add i64 %j, 1
+  %done = icmp eq i64 %j1, %n
+  br i1 %done, label %out, label %loop
+out:
+  ret i64 %have1
+}}
+
 ; 1 when the pool caches, for each of the `n` (class, count) pairs at `pairs`, at least `count`
 ; blocks of that class (the steady state of a reservation: nothing to allocate); else 0.
 define i64 @symgrad_pool_ready(ptr %pairs, i64 %n) {{
@@ -392,21 +412,8 @@ pair:
   %kp = getelementptr i64, ptr %pairs, i64 %ki
   %want = load i64, ptr %kp, align 8
   %first = mul i64 %cls, {slots}
-  br label %loop
-loop:
-  %j = phi i64 [ 0, %pair ], [ %j1, %loop ]
-  %have = phi i64 [ 0, %pair ], [ %have1, %loop ]
-  %k = add i64 %first, %j
-  %slot = getelementptr [{nslots} x ptr], ptr @slots, i64 0, i64 %k
-  %p = load atomic ptr, ptr %slot monotonic, align 8
-  %full = icmp ne ptr %p, null
-  %inc = zext i1 %full to i64
-  %have1 = add i64 %have, %inc
-  %j1 = add i64 %j, 1
-  %done = icmp eq i64 %j1, {slots}
-  br i1 %done, label %count, label %loop
-count:
-  %short = icmp slt i64 %have1, %want
+  %have = call i64 @count_cached(i64 %first, i64 {slots})
+  %short = icmp slt i64 %have, %want
   br i1 %short, label %no, label %enough
 enough:
   %e1 = add i64 %e, 1
@@ -503,24 +510,12 @@ entry:
   %b = load atomic i64, ptr @bytes monotonic, align 8
   %o1 = getelementptr i64, ptr %out, i64 1
   store i64 %b, ptr %o1, align 8
-  br label %loop
-loop:
-  %j = phi i64 [ 0, %entry ], [ %j1, %loop ]
-  %n = phi i64 [ 0, %entry ], [ %n1, %loop ]
-  %slot = getelementptr [{nslots} x ptr], ptr @slots, i64 0, i64 %j
-  %p = load atomic ptr, ptr %slot monotonic, align 8
-  %full = icmp ne ptr %p, null
-  %inc = zext i1 %full to i64
-  %n1 = add i64 %n, %inc
-  %j1 = add i64 %j, 1
-  %done = icmp eq i64 %j1, {nslots}
-  br i1 %done, label %counters, label %loop
-counters:
+  %n1 = call i64 @count_cached(i64 0, i64 {nslots})
   %o2 = getelementptr i64, ptr %out, i64 2
   store i64 %n1, ptr %o2, align 8
   br label %copy
 copy:
-  %c = phi i64 [ 0, %counters ], [ %c1, %copy ]
+  %c = phi i64 [ 0, %entry ], [ %c1, %copy ]
   %src = getelementptr [{ncounters} x i64], ptr @counters, i64 0, i64 %c
   %v = load atomic i64, ptr %src monotonic, align 8
   %d = add i64 %c, 3
