@@ -3,9 +3,16 @@
     cm = sg.compile(module)          # sg.Module (or IR text)
     y = cm["f"](x, w)                # or cm.f(x, w): numpy in, numpy out
 
+What it accepts: graph functions and nothing else (symgrad.dialects.graph.compilable): func.func
+definitions with bare-identifier names and graph tensor signatures, whose bodies are registered
+graph ops, func.call to functions of the module (no cycles) and func.return, i.e. what
+sg.interpret runs. IR of other dialects is refused, located, before anything is lowered: native
+code runs in this process, and everything past that check is built by symgrad and upstream
+passes, so nothing unchecked reaches LLVM. (`pipeline=` is trusted like code.)
+
 Stages, each named in a `CompileError` when it fails:
 
-  verify     the graph verifier (shapes, dtypes) on a private copy of the module
+  verify     the graph verifier (shapes, dtypes) and the accepted-IR check, on a private copy
   lower      the graph-to-llvm pipeline (symgrad.passes.pipelines.GRAPH_TO_LLVM)
   translate  the guard (nothing but LLVM-dialect ops, resolvable externals), then
              mlir.dialects.llvm.translate_module_to_llvmir
@@ -29,6 +36,7 @@ from typing import Optional, Union
 import mlir.ir as ir
 from mlir.dialects import func as func_d
 
+from symgrad.dialects.graph.compilable import check as check_compilable
 from symgrad.dialects.graph.types import ShapeError, TensorType
 from symgrad.runtime import pool as _pool
 from symgrad.runtime.support_library import bind_support_symbols
@@ -273,6 +281,16 @@ def _mlir_diagnostics(e: ir.MLIRError) -> list[tuple[str, str]]:
     return out or [("<unknown>", str(e))]
 
 
+def compilable_diagnostics(module: Module) -> list:
+    """What keeps `module` from being compiled: MLIR's verifier, the graph rules and what the
+    lowering cannot take, then the accepted-IR policy (symgrad.dialects.graph.compilable)."""
+    diags = module.diagnostics(lowering=True)
+    if not diags:
+        with module.context:
+            diags = check_compilable(module.mlir.operation)
+    return diags
+
+
 def lower_to_llvm_ir(module: Module, key: str = "adhoc", pipeline: Optional[str] = None) -> tuple[str, dict]:
     """Runs the graph-to-llvm pipeline on a private copy of `module` and translates it.
     Returns (LLVM IR text, stage timings); raises CompileError."""
@@ -282,10 +300,10 @@ def lower_to_llvm_ir(module: Module, key: str = "adhoc", pipeline: Optional[str]
     text = module.mlir_with_debuginfo()
     times = {}
     t0 = time.perf_counter()
-    diags = module.diagnostics(lowering=True)
+    diags = compilable_diagnostics(module)
     if diags:
         path, cmd = _reproduce("lower", key, text, pipeline)
-        raise CompileError("verify", "the module is not valid graph IR",
+        raise CompileError("verify", "the module is not graph IR that can be compiled",
                            [(format_location(d.location), d.message) for d in diags], path, cmd)
     copy = parse(text, name="<compile>", verify=False)
     with copy.context:
@@ -377,9 +395,9 @@ def lower_stages(module: Module) -> dict:
     from symgrad.passes.pipelines import GRAPH_TO_LINALG, LoweringError, linalg_to_llvm, run_pipeline, translate
 
     out = {"graph": str(module)}
-    diags = module.diagnostics(lowering=True)
+    diags = compilable_diagnostics(module)
     if diags:
-        raise CompileError("verify", "the module is not valid graph IR",
+        raise CompileError("verify", "the module is not graph IR that can be compiled",
                            [(format_location(d.location), d.message) for d in diags])
     copy = parse(module.mlir_with_debuginfo(), name="<stages>", verify=False)
     with copy.context:

@@ -5,6 +5,9 @@
 
 The stages, in order (GRAPH_TO_LLVM is the exact text):
 
+ 0. graph-check-compilable: the module is graph functions and nothing else (the closed set
+    sg.compile accepts, dialects/graph/compilable.py), so every later stage works on IR that
+    symgrad built itself.
  1. convert-graph-to-linalg: every graph op to linalg/tensor/arith/math on
     tensors (lowerings live in the op registry); functions get
     `llvm.emit_c_interface` and read-only arguments; i1 tensors become i8.
@@ -75,6 +78,9 @@ The stages, in order (GRAPH_TO_LLVM is the exact text):
 process on any op that is not in the LLVM dialect, and MCJIT aborts on
 unresolvable symbols, so both are turned into errors naming the culprit. The
 pipeline ends with it (check-lowered-to-llvm), and `translate` runs it again.
+A module that is all LLVM dialect before any of this (hand-written, or someone's
+pipeline) is not symgrad's own: `to_llvm_ir` checks it and translates it in a
+child process (passes/foreign_llvm.py).
 """
 from __future__ import annotations
 
@@ -86,10 +92,13 @@ import mlir.ir as ir
 from . import alloca_scopes as _scopes  # noqa: F401  (registers scope-loop-allocas)
 from . import distinct_results as _distinct  # noqa: F401  (registers distinct-returned-buffers)
 from . import duplicate_producers as _duplicate  # noqa: F401  (registers duplicate-cheap-producers)
+from . import graph_check_compilable as _compilable  # noqa: F401  (registers graph-check-compilable)
 from . import merge_siblings as _siblings  # noqa: F401  (registers merge-sibling-generics)
 from . import tile_rows as _tile_rows  # noqa: F401  (registers tile-rows)
 from . import lower_to_linalg as _lower  # noqa: F401  (registers convert-graph-to-linalg)
 from . import temporaries as _temporaries  # noqa: F401  (registers record-temporaries)
+from . import foreign_llvm as _foreign
+from .foreign_llvm import LoweringError
 from .parallel_loops import PARALLEL_LOOPS, PARTITION, sequential_stages
 from symgrad.runtime import async_runtime as _async_api
 from symgrad.runtime import blas as _blas
@@ -105,6 +114,7 @@ BUFFERIZE = ("eliminate-empty-tensors",
              "buffer-deallocation-pipeline")
 
 TENSOR_STAGES = (
+    "graph-check-compilable",  # what sg.compile accepts, nothing else (dialects/graph/compilable.py)
     "convert-graph-to-linalg",
     "canonicalize",
     "linalg-fold-unit-extent-dims",
@@ -183,14 +193,6 @@ ALLOWED_EXTERNALS = {"malloc", "free", "aligned_alloc", "memcpy", "memmove", "me
 # Parallel loops call MLIR's async runtime API (symgrad.runtime.async_runtime), bound for the JIT by
 # symgrad.runtime.threads.register_with_jit; cf.assert in its lowering calls puts and abort.
 ALLOWED_EXTERNALS |= set(_async_api.API) | {"puts", "abort"}
-
-
-class LoweringError(Exception):
-    """The module did not lower completely to LLVM: `diagnostics` are (location, message)."""
-
-    def __init__(self, diagnostics):
-        self.diagnostics = list(diagnostics)
-        super().__init__("; ".join(m for _, m in self.diagnostics))
 
 
 # ------------------------------------------------------------------ passes --
@@ -314,23 +316,46 @@ def check_lowered(module_op: ir.Operation) -> None:
 
 
 def translate(module_op: ir.Operation) -> str:
-    """LLVM IR text of an LLVM-dialect module, after `check_lowered`."""
+    """LLVM IR text of an LLVM-dialect module that graph-to-llvm built, after `check_lowered`."""
     from mlir.dialects import llvm as mllvm
     check_lowered(module_op)
+    _drop_graph_parameter_attributes(module_op)
     return str(mllvm.translate_module_to_llvmir(module_op))
 
 
-def to_llvm_ir(module, pipeline: str = GRAPH_TO_LLVM) -> str:
-    """LLVM IR text for a module: lowers it with `pipeline` first unless it is already all LLVM.
+def _drop_graph_parameter_attributes(module_op: ir.Operation) -> None:
+    """{graph.requires_grad} and other graph.* argument/result attributes survive lowering
+    (convert-func-to-llvm keeps them) and mean nothing to LLVM, whose translation warns about
+    each ("Unhandled parameter attribute"): they are dropped from the llvm.func ops."""
+    for op in module_op.regions[0].blocks[0].operations:
+        op = op.operation
+        if op.name != "llvm.func":
+            continue
+        for kind in ("arg_attrs", "res_attrs"):
+            if kind not in op.attributes:
+                continue
+            dicts = [ir.DictAttr(d) for d in ir.ArrayAttr(op.attributes[kind])]
+            if not any(a.name.startswith("graph.") for d in dicts for a in d):
+                continue
+            kept = [ir.DictAttr.get({a.name: a.attr for a in d if not a.name.startswith("graph.")}) for d in dicts]
+            op.attributes[kind] = ir.ArrayAttr.get(kept)
 
-    `module` is an `ir.Module`, its `ir.Operation`, or an `sg.Module`; it is lowered
-    in place. Raises LoweringError (nothing left un-lowered may reach the
-    translator, which would crash) or ir.MLIRError from the pipeline.
+
+def to_llvm_ir(module) -> str:
+    """LLVM IR text for a module, lowered in place with GRAPH_TO_LLVM unless it is all LLVM dialect.
+
+    `module` is an `ir.Module`, its `ir.Operation`, or an `sg.Module`. A graph module is what
+    sg.compile takes (GRAPH_TO_LLVM starts with graph-check-compilable), so symgrad built every
+    op that reaches the translator, which runs in process. A module that is all LLVM dialect
+    already (hand-written, or the output of someone's pipeline) is checked and translated in a
+    child process (passes/foreign_llvm.py). Raises LoweringError or ir.MLIRError, never crashes.
     """
     op = _module_op(module)
     with op.context:
-        if not _is_llvm_only(op):
-            run_pipeline(op, pipeline)
+        if _is_llvm_only(op):
+            check_lowered(op)
+            return _foreign.translate(op)
+        run_pipeline(op, GRAPH_TO_LLVM)
         return translate(op)
 
 

@@ -2,9 +2,9 @@
 // multiples of 16 rows, a number fixed at compile time: an scf.parallel over the blocks, one
 // single-threaded GEMM call each, marked with its work in multiply-adds (symgrad.work), which
 // serialize-small-parallel-loops uses instead of counting loops (the body has none), so the loop
-// reaches async-parallel-for. A small product stays one call; a loop without the mark is counted.
+// reaches async-parallel-for. A small product stays one call (unmarked loops are counted:
+// serialize-small-parallel-loops.mlir).
 // RUN: %symgrad-opt %s --convert-graph-to-linalg | %FileCheck %s
-// RUN: %symgrad-opt %s -p 'builtin.module(serialize-small-parallel-loops)' | %FileCheck %s --check-prefix=SER
 // RUN: %symgrad-opt %s --graph-to-llvm | %FileCheck %s --check-prefix=LLVM
 
 // op(lhs) is the stored [256, 784] matrix transposed: 784 rows in 4 blocks of 208 (the last has
@@ -31,35 +31,6 @@ func.func @big(%a: tensor<256x784xf32>, %b: tensor<256x512xf32>) -> tensor<784x5
 func.func @small(%a: tensor<8x5xf32>, %b: tensor<5x3xf32>) -> tensor<8x3xf32> {
   %0 = "graph.matmul"(%a, %b) : (tensor<8x5xf32>, tensor<5x3xf32>) -> tensor<8x3xf32>
   return %0 : tensor<8x3xf32>
-}
-
-// SER-LABEL: func.func @marked(
-// SER: scf.parallel
-// SER-LABEL: func.func @unmarked(
-// SER-NOT: scf.parallel
-// SER: scf.for
-func.func @marked(%m: memref<4xf32>) {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  %c4 = arith.constant 4 : index
-  %x = arith.constant 1.0 : f32
-  scf.parallel (%i) = (%c0) to (%c4) step (%c1) {
-    memref.store %x, %m[%i] : memref<4xf32>
-    scf.reduce
-  } {symgrad.work = 1000000 : i64}
-  return
-}
-
-func.func @unmarked(%m: memref<4xf32>) {
-  %c0 = arith.constant 0 : index
-  %c1 = arith.constant 1 : index
-  %c4 = arith.constant 4 : index
-  %x = arith.constant 1.0 : f32
-  scf.parallel (%i) = (%c0) to (%c4) step (%c1) {
-    memref.store %x, %m[%i] : memref<4xf32>
-    scf.reduce
-  }
-  return
 }
 
 // Through the whole multi-core pipeline the blocks become tasks of the async runtime.

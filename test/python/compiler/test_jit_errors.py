@@ -28,24 +28,24 @@ def _cache(tmp_path, monkeypatch):
     monkeypatch.setenv("SYMGRAD_CACHE_DIR", str(tmp_path))
 
 
-def test_unlowered_op_is_a_located_error_with_a_reproducer(tmp_path):
+def test_ir_outside_the_accepted_set_is_a_located_error_with_a_reproducer(tmp_path):
     src = tmp_path / "model.mlir"
     src.write_text(UNLOWERED)
     with pytest.raises(sg.CompileError) as info:
         sg.compile(sg.parse_file(src))
     e = info.value
-    assert e.stage == "lower"
-    assert any("'vector.print' was not lowered to the LLVM dialect" in m and "model.mlir:4:3" in loc
+    assert e.stage == "verify"
+    assert any("'arith.constant' op is not accepted by sg.compile" in m and "model.mlir:2:8" in loc
                for loc, m in e.diagnostics), e.diagnostics
     assert e.mlir_path and os.path.exists(e.mlir_path)
     assert e.command.startswith("symgrad-opt ") and "graph-to-llvm" in e.command
-    assert "model.mlir:4:3: error: 'vector.print' was not lowered" in str(e)
+    assert "model.mlir:2:8: error: 'arith.constant' op is not accepted" in str(e)
     # The command reproduces the failure (with the same diagnostic) in a fresh process.
     argv = shlex.split(e.command)
     proc = subprocess.run([sys.executable, "-m", "symgrad.tools.symgrad_opt", *argv[1:]], capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode != 0
-    assert "'vector.print' was not lowered to the LLVM dialect" in proc.stderr
+    assert "'arith.constant' op is not accepted by sg.compile" in proc.stderr
 
 
 def test_op_without_lowering_names_the_op_at_its_location(monkeypatch):

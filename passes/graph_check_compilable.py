@@ -1,0 +1,19 @@
+"""`graph-check-compilable`: refuse, located, any IR that sg.compile does not accept.
+
+The first stage of graph-to-llvm, so `symgrad-opt --graph-to-llvm` and `--emit=llvm-ir` take
+exactly what `sg.compile` takes (the policy and its reasons: dialects/graph/compilable.py).
+"""
+from __future__ import annotations
+
+from symgrad.dialects.graph.compilable import check
+
+from .registry import PassError, register_pass
+
+
+@register_pass("graph-check-compilable",
+               "fail, located, unless the module is graph functions only (graph ops, func.call without cycles, "
+               "func.return; bare-identifier names; graph tensor signatures): what sg.compile accepts")
+def graph_check_compilable(module_op) -> None:
+    problems = check(module_op)
+    if problems:
+        raise PassError(problems)
