@@ -162,6 +162,24 @@ def check_text(text: str) -> Optional[tuple[int, int, str]]:
     return None
 
 
+_CUSTOM_GRAPH_OP = re.compile(r'"(?:[^"\\\n]|\\.)*"|//[^\n]*|(?:^|(?<==)|(?<=\n))[ \t]*(graph\.\w+)\b')
+
+
+def silent_parse_failure(text: str) -> Optional[tuple[int, int, str]]:
+    """Why MLIR's parser failed without a diagnostic, as (line, col, message), when it can be told.
+
+    The parser reports nothing for a `graph` op written in custom form (`%y = graph.exp %x`): IRDL
+    dialects have only the generic form, and the failure comes back as a bare "Unable to parse
+    module assembly" with no location."""
+    for m in _CUSTOM_GRAPH_OP.finditer(text):
+        if m.group(1):
+            name = m.group(1)
+            return (*_line_col(text, m.start(1)),
+                    f"custom op '{name}' cannot be parsed: graph ops are written in MLIR's generic form, e.g. "
+                    f"%y = \"{name}\"(%x) : (tensor<4xf32>) -> tensor<4xf32>")
+    return None
+
+
 def _at_op_position(text: str, pos: int) -> bool:
     """Whether a string at `pos` stands where an op's generic name does: first on its line or
     after `=`, `{`, `}` (not, e.g., `emitc.call_opaque "f"(...)`)."""
@@ -269,6 +287,9 @@ def parse(text: Union[str, bytes], name: str = "<string>", verify: bool = True) 
         try:
             m = ir.Module.parse(text)
         except ir.MLIRError as e:
+            silent = None if e.error_diagnostics else silent_parse_failure(text)
+            if silent is not None:
+                raise IRError(f"cannot parse {name}", [(f"{name}:{silent[0]}:{silent[1]}", silent[2])]) from None
             raise IRError.from_mlir(e, f"cannot parse {name}", rename={"-": name}) from None
         rename_source(m, name)
     module = Module(m, ctx)

@@ -216,7 +216,7 @@ class Driver:
 
     def process(self, text: str) -> tuple[Optional[str], list]:
         """(printed module or None on failure, diagnostics) for one chunk."""
-        from symgrad.module import check_text, rename_source
+        from symgrad.module import check_text, rename_source, silent_parse_failure
 
         from .diagnostics import Diag
         ir = self._ir
@@ -230,6 +230,9 @@ class Driver:
                 module = ir.Module.parse(text)
             except ir.MLIRError as e:
                 errs = self._mlir_errors(e)
+                silent = None if errs or self.pending else silent_parse_failure(text)
+                if silent is not None:
+                    errs = [Diag("error", silent[2], self.name, silent[0], silent[1])]
                 return None, self.pending + (errs or [Diag("error", str(e), self.name, 1, 1)])
             rename_source(module, self.name)
             errs = self._graph_verify(module)

@@ -211,3 +211,16 @@ def test_known_translation_crashes_are_refused_at_their_op(glob, message):
                                   "@g(true) : i1", "@g(2.5 : f64) : f64"])
 def test_fitting_initializers_translate(glob):
     assert "@g = internal global" in to_llvm_ir(_llvm_module(f"llvm.mlir.global internal {glob}\n"))
+
+
+def test_a_custom_form_graph_op_is_a_located_parse_error():
+    """MLIR's parser fails on it without a diagnostic; the error used to be `<unknown>`."""
+    text = 'func.func @f(%x: tensor<4xf32>) -> tensor<4xf32> {\n  %y = graph.exp %x : tensor<4xf32>\n' \
+           '  return %y : tensor<4xf32>\n}\n'
+    with pytest.raises(sg.IRError) as info:
+        sg.parse(text, name="model.mlir")
+    assert info.value.diagnostics == [("model.mlir:2:8", "custom op 'graph.exp' cannot be parsed: graph ops are "
+                                       "written in MLIR's generic form, e.g. %y = \"graph.exp\"(%x) : "
+                                       "(tensor<4xf32>) -> tensor<4xf32>")]
+    with pytest.raises(sg.CompileError, match="<compile input>:2:8: error: custom op 'graph.exp' cannot be parsed"):
+        sg.compile(text)
