@@ -10,6 +10,7 @@ import numpy as np
 import mlir.ir as ir
 from mlir.dialects import func as func_d
 
+from symgrad.dialects.graph.compilable import call_cycles
 from symgrad.dialects.graph.registry import lookup
 from symgrad.dialects.graph.types import TensorType
 from symgrad.dialects.graph.verifier import op_attributes
@@ -82,4 +83,7 @@ def interpret(module: Module, func_name: str | None = None, *arrays, vjps=None) 
         raise TypeError(f"func_name must be a function name or None, got {type(func_name).__name__}; "
                         f"run the only function with sg.interpret(module, None, *arrays)")
     with module.context:
+        cycles = call_cycles(module.mlir.operation)
+        if cycles:
+            raise InterpreterError(f"{format_location(cycles[0].location)}: {cycles[0].message}")
         return _run(module, module.function(func_name), arrays)

@@ -131,6 +131,20 @@ def _check_body(fop: ir.Operation, defined: dict) -> tuple[list[Diagnostic], lis
     return [], calls
 
 
+def call_cycles(module_op: ir.Operation) -> list[Diagnostic]:
+    """The call cycles among the module's functions (see `_call_cycles`); sg.interpret refuses
+    them too, rather than recurse until Python gives up."""
+    calls: dict = {}
+    for op in module_op.regions[0].blocks[0].operations:
+        op = op.operation
+        if op.name != "func.func" or not op.regions[0].blocks:
+            continue
+        calls[_string(op.attributes["sym_name"])] = [
+            (ir.FlatSymbolRefAttr(c.operation.attributes["callee"]).value, c.operation)
+            for block in op.regions[0].blocks for c in block.operations if c.operation.name == "func.call"]
+    return _call_cycles(calls)
+
+
 def _call_cycles(calls: dict) -> list[Diagnostic]:
     """One diagnostic per call cycle, at the call that closes it, naming the whole cycle."""
     found, state = [], {}  # state: 1 = on the current path, 2 = done

@@ -224,3 +224,9 @@ def test_a_custom_form_graph_op_is_a_located_parse_error():
                                        "(tensor<4xf32>) -> tensor<4xf32>")]
     with pytest.raises(sg.CompileError, match="<compile input>:2:8: error: custom op 'graph.exp' cannot be parsed"):
         sg.compile(text)
+
+
+def test_the_interpreter_refuses_call_cycles_too():
+    m = sg.parse(FINDINGS["mutual-calls"][0], name="calls.mlir")
+    with pytest.raises(sg.InterpreterError, match=r"calls.mlir:6:\d+: 'func.call' op closes the call cycle @f -> @g -> @f"):
+        sg.interpret(m, "f", np.zeros(4, np.float32))
