@@ -222,7 +222,7 @@ func.func @mul(%a: tensor<2x3xf64>, %b: tensor<3xf64>) -> tensor<2x3xf64> {
 // CHECK-LABEL: func.func @div(
 // CHECK: linalg.generic {indexing_maps = [#[[$ID]], #[[$ROW]], #[[$ID]]], iterator_types = ["parallel", "parallel"]} ins(%arg0, %arg1 : tensor<2x3xf64>, tensor<3xf64>)
 // CHECK-NEXT: ^bb0(%[[A:.*]]: f64, %[[B:.*]]: f64, %{{.*}}: f64):
-// CHECK-NEXT: %[[R:.*]] = arith.divf %[[A]], %[[B]] fastmath<arcp> : f64
+// CHECK-NEXT: %[[R:.*]] = arith.divf %[[A]], %[[B]] : f64
 // CHECK-NEXT: linalg.yield %[[R]] : f64
 func.func @div(%a: tensor<2x3xf64>, %b: tensor<3xf64>) -> tensor<2x3xf64> {
   %0 = "graph.div"(%a, %b) : (tensor<2x3xf64>, tensor<3xf64>) -> tensor<2x3xf64>

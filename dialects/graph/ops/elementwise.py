@@ -11,7 +11,6 @@ import math
 import numpy as np
 
 from mlir.dialects import arith, math as mmath
-import mlir.ir as ir
 
 from .. import mathfns
 from ..emit import G, scalar, unbroadcast
@@ -164,13 +163,17 @@ binary("sub", "Difference, numpy broadcasting.", np.subtract, lambda g, y, a, b:
        lower=lambda s, a, b: arith.subf(a, b))
 binary("mul", "Product, numpy broadcasting.", np.multiply, lambda g, y, a, b: (g * b, g * a), "(g b, g a)",
        lower=lambda s, a, b: arith.mulf(a, b))
-# `arcp` lets LLVM compute a / b as a * (1 / b) (at most ~1 ulp more error): a division by a
-# broadcast value (softmax's e / sum(e), layer norm's / std) then costs one reciprocal per row,
-# hoisted out of the loop, instead of a vdivps per element (W4 4.6 -> 3.8 ms).
-_ARCP = "#arith.fastmath<arcp>"
-binary("div", "Quotient, numpy broadcasting (compiled: a * (1 / b) where that is faster, within ~1 ulp).", np.divide, lambda g, y, a, b: (g / b, -g * y / b),
-       "(g / b, -g y / b)", (0.5, 2.0),
-       lower=lambda s, a, b: arith.divf(a, b, fastmath=ir.Attribute.parse(_ARCP)))
+# Plain `arith.divf`: exact IEEE quotients, numpy's bit for bit. With `arcp`, LLVM computed
+# a * (1 / b) with 1 / b hoisted out of the loop: 1 ulp off, and inf / NaN for a broadcast subnormal
+# b (1 / b overflows). A reciprocal-multiply with a Markstein correction (q = a y, r = fma(-q, b, a),
+# q + r y) is exact only where b, 1 / b, a and the quotient stay well inside the normal range
+# (ties between subnormals, subnormal residuals and overflow break it), and a vectorized select
+# pays the fallback division in every lane; done in f64 for f32 (exact without a fallback) it costs
+# more than vdivps. W4 (softmax, [4096, 1024]) steps: arcp 7.4 ms, divf 8.7, Markstein + divf
+# fallback 10.8, f32-in-f64 10.8; W3 (layer norm + gelu) unchanged (14.2-14.4 ms).
+binary("div", "Quotient, numpy broadcasting; compiled quotients are exact IEEE (bit-identical to numpy's).",
+       np.divide, lambda g, y, a, b: (g / b, -g * y / b), "(g / b, -g y / b)", (0.5, 2.0),
+       lower=lambda s, a, b: arith.divf(a, b))
 binary("pow", "a ** b, numpy broadcasting.", np.power, _pow_vjp,
        "(g b a^(b-1), g y log(a)), with the b-gradient 0 where a = 0", (0.5, 2.0),
        lower=lambda s, a, b: mmath.powf(a, b))
