@@ -146,7 +146,7 @@ def stats() -> dict:
 
 
 # --------------------------------------------------------------- fingerprint --
-_CODEGEN_MODULES = ("symgrad.dialects.graph.lowering", "symgrad.dialects.graph.ops", "symgrad.passes.lower_to_linalg",
+_CODEGEN_MODULES = ("symgrad.dialects.graph.lowering", "symgrad.dialects.graph.ops", "symgrad.passes.convert_graph_to_linalg",
                     "symgrad.passes.pipelines", "symgrad.passes.parallel_loops", "symgrad.jit",
                     "symgrad.runtime.blas")
 

@@ -19,7 +19,7 @@ import numpy as np
 import mlir.ir as ir
 
 from symgrad.dialects.graph.types import TensorType
-from symgrad.passes.differentiate import (RECOMPUTE_POLICIES, GradientInfo, build_adjoint_variant,
+from symgrad.passes.graph_differentiate import (RECOMPUTE_POLICIES, GradientInfo, build_adjoint_variant,
                                           differentiate_function,
                                           non_differentiable_reason, propagate_requires_grad, read_gradient_info,
                                           requires_grad_mask)

@@ -235,10 +235,10 @@ class CompiledModule:
 
 def _read_temporaries(engine, name: str) -> Optional[list[tuple[int, int]]]:
     """The (bytes, count) pairs of the heap temporaries @name allocates, from the record
-    record-temporaries (passes/temporaries.py) put in the object code; None for object code
+    record-temporaries (passes/record_temporaries.py) put in the object code; None for object code
     without one (compiled by another pipeline)."""
     import ctypes
-    from symgrad.passes.temporaries import PREFIX
+    from symgrad.passes.record_temporaries import PREFIX
     address = engine.get_global_value_address(PREFIX + name)
     if not address:
         return None

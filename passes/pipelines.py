@@ -27,12 +27,12 @@ The stages, in order (GRAPH_TO_LLVM is the exact text):
     meets a broadcast, so they are folded out once more afterwards. Fusion
     only inlines a producer into its only user, so (outside tiled blocks,
     where a value is re-read from cache, not memory) duplicate-cheap-producers
-    (passes/duplicate_producers.py) first gives every user of a cheap
+    (passes/duplicate_cheap_producers.py) first gives every user of a cheap
     elementwise generic its own copy: in a fused primal+adjoint such values
     (x - mean, the normalized x, ...) feed several terms, and recomputing a few
     ops per element beats writing and re-reading a 16 MiB tensor (W3: 7
     materialized [4096, 1024] temporaries -> none, peak 128 -> 16 MB).
-    Last, merge-sibling-generics (passes/merge_siblings.py) gives generics
+    Last, merge-sibling-generics (passes/merge_sibling_generics.py) gives generics
     that read the same inputs the same way one loop nest (W3's dgamma and
     dbeta column sums: one pass over x and R instead of two).
  3. partition-reductions (passes/parallel_loops.py): big reductions that start
@@ -49,7 +49,7 @@ The stages, in order (GRAPH_TO_LLVM is the exact text):
  4. convert-memref-copy-to-linalg: any `memref.copy` left by bufferization
     becomes a `linalg.copy`, i.e. plain loops. (Upstream lowers copies of
     strided memrefs to a call to `memrefCopy` from MLIR's runner-utils
-    library, which is not installed.) record-temporaries (passes/temporaries.py)
+    library, which is not installed.) record-temporaries (passes/record_temporaries.py)
     then writes each kernel's heap temporaries (sizes, counts) into a constant
     global, which the runtime reads to reserve them in the pool before a call.
  5. linalg to loops, then to the LLVM dialect. Loops use both cores
@@ -89,14 +89,14 @@ import ctypes.util
 from typing import Optional
 import mlir.ir as ir
 
-from . import alloca_scopes as _scopes  # noqa: F401  (registers scope-loop-allocas)
-from . import distinct_results as _distinct  # noqa: F401  (registers distinct-returned-buffers)
-from . import duplicate_producers as _duplicate  # noqa: F401  (registers duplicate-cheap-producers)
+from . import scope_loop_allocas as _scopes  # noqa: F401  (registers scope-loop-allocas)
+from . import distinct_returned_buffers as _distinct  # noqa: F401  (registers distinct-returned-buffers)
+from . import duplicate_cheap_producers as _duplicate  # noqa: F401  (registers duplicate-cheap-producers)
 from . import graph_check_compilable as _compilable  # noqa: F401  (registers graph-check-compilable)
-from . import merge_siblings as _siblings  # noqa: F401  (registers merge-sibling-generics)
+from . import merge_sibling_generics as _siblings  # noqa: F401  (registers merge-sibling-generics)
 from . import tile_rows as _tile_rows  # noqa: F401  (registers tile-rows)
-from . import lower_to_linalg as _lower  # noqa: F401  (registers convert-graph-to-linalg)
-from . import temporaries as _temporaries  # noqa: F401  (registers record-temporaries)
+from . import convert_graph_to_linalg as _lower  # noqa: F401  (registers convert-graph-to-linalg)
+from . import record_temporaries as _temporaries  # noqa: F401  (registers record-temporaries)
 from . import foreign_llvm as _foreign
 from .foreign_llvm import LoweringError
 from .parallel_loops import PARALLEL_LOOPS, PARTITION, sequential_stages
@@ -133,9 +133,9 @@ STAGES = (
     PARTITION,
     *BUFFERIZE,
     "convert-memref-copy-to-linalg",
-    "record-temporaries",  # the heap temporaries of each kernel, for the runtime to reserve (passes/temporaries.py)
+    "record-temporaries",  # the heap temporaries of each kernel, for the runtime to reserve (passes/record_temporaries.py)
     *PARALLEL_LOOPS,
-    "scope-loop-allocas",  # a stack temporary in a loop body is given back every iteration (passes/alloca_scopes.py)
+    "scope-loop-allocas",  # a stack temporary in a loop body is given back every iteration (passes/scope_loop_allocas.py)
     "expand-strided-metadata",  # before lower-affine: subviews of partition-reductions' blocks become affine.apply
     "lower-affine",
     "convert-scf-to-cf",

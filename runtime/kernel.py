@@ -11,7 +11,7 @@ Memory: lowered code takes its temporaries from symgrad's caching pool
 (runtime/pool.py, over malloc) and cannot report a failure. So every call first
 allocates the results (numpy or pool blocks: MemoryError when that fails), then
 reserves the kernel's heap temporaries in the pool (`pool.Reservation`, sized
-by the record passes/temporaries.py leaves in the object code): MemoryError,
+by the record passes/record_temporaries.py leaves in the object code): MemoryError,
 before native code runs, when they do not fit; in the steady state they are
 cached already and the check costs ~0.5 us. Should an allocation still fail
 inside the kernel (another thread took the blocks), the pool prints a message

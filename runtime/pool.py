@@ -36,7 +36,7 @@ hands out: the pointer malloc returned, and a tag (a size class, or RAW).
   bytes in a compiled kernel" to stderr and abort(), since generated code would
   write through NULL. That is the last line of defence only: before every
   call the runtime reserves the kernel's temporaries (`Reservation`, from the
-  sizes passes/temporaries.py records in the object code), raising
+  sizes passes/record_temporaries.py records in the object code), raising
   MemoryError before native code runs when they do not fit. An alignment that
   is not a power of two gets NULL (C's aligned_alloc), and aborts the same way.
 Kernels run with the GIL released, from any number of threads: every shared
@@ -716,7 +716,7 @@ class Reservation:
     """A kernel's heap temporaries, made sure of before each call: `reservation()` raises
     MemoryError, before any native code runs, when they cannot all be allocated at once.
 
-    The sizes come from the kernel's object code (passes/temporaries.py: every `memref.alloc`
+    The sizes come from the kernel's object code (passes/record_temporaries.py: every `memref.alloc`
     of the function, an upper bound of what is live at once). The steady state costs one native
     call (~0.5 us): the pool already caches, per size class, as many blocks as the kernel
     allocates, so the kernel's allocations will be served from the cache without malloc

@@ -282,7 +282,7 @@ class _GradEntry:
 def _differentiate(traced, wrt, fused: bool):
     """(Gradient of `traced` w.r.t. `wrt`, name of the @<f>_fused added to its module or None)."""
     from symgrad.gradient import differentiate
-    from symgrad.passes.fuse_gradient import build_fused
+    from symgrad.passes.graph_fuse_gradient import build_fused
     gradient = differentiate(traced, requires_grad=list(wrt))
     fused_name = None
     if fused:
@@ -316,7 +316,7 @@ def _compile_fused(traced, wrt, pipeline: str):
 
 def _differentiated(transform: _Transform, signature, wrt, fused: bool = False) -> _GradEntry:
     """Traces, differentiates and compiles. With `fused`, the module also gets @<f>_fused (primal
-    and adjoint in one kernel, see passes/fuse_gradient.py) for callers that know the vjp upfront;
+    and adjoint in one kernel, see passes/graph_fuse_gradient.py) for callers that know the vjp upfront;
     that kernel is also found by the traced function in the cache's second level (see
     symgrad.transform_cache), which skips differentiating and compiling in a new process."""
     traced = transform._trace(signature)

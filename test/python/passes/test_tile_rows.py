@@ -193,7 +193,7 @@ print("ok")
 
 def test_many_blocks_do_not_grow_the_stack(tmp_path):
     """200,000 blocks of 2 rows, each with small stack temporaries (its row statistics): without
-    scope-loop-allocas (passes/alloca_scopes.py) every block's allocas stayed on the stack until
+    scope-loop-allocas (passes/scope_loop_allocas.py) every block's allocas stayed on the stack until
     the kernel returned, ~100 MB here, and the process died of a stack overflow."""
     import subprocess
     import sys

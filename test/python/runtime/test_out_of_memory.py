@@ -1,5 +1,5 @@
 """Running out of memory is a MemoryError before native code runs, never a crash (runtime/kernel.py,
-runtime/pool.py, passes/temporaries.py): every kernel reserves the heap temporaries its object code
+runtime/pool.py, passes/record_temporaries.py): every kernel reserves the heap temporaries its object code
 records before the call; in the steady state that reservation allocates nothing; and a NULL that
 still happens inside native code aborts with a message instead of being written through."""
 from __future__ import annotations

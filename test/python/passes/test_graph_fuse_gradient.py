@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import symgrad as sg
-from symgrad.passes.fuse_gradient import build_fused
+from symgrad.passes.graph_fuse_gradient import build_fused
 
 RNG = np.random.default_rng(11)
 

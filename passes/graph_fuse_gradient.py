@@ -13,7 +13,7 @@ from __future__ import annotations
 import mlir.ir as ir
 from mlir.dialects import func as func_d
 
-from .differentiate import build_adjoint_variant, read_gradient_info
+from .graph_differentiate import build_adjoint_variant, read_gradient_info
 from .registry import PassError, register_pass
 
 FUSED_ATTR = "graph.fused"
