@@ -23,12 +23,15 @@ def _log_sum_exp_shifted(s, axis):
 
 
 def softmax(x, axis=-1):
-    """e / sum(e) with e = exp(x - max(x)): stable, one exp per element, no special gradient rule.
+    """e * (1 / sum(e)) with e = exp(x - max(x)): stable, one exp per element, no special rule.
 
-    The quotient is cheap to recompute from e wherever it is used, so a fused gradient keeps only e
-    in memory (W4: 10 -> 8 passes over the data, one exp instead of two)."""
+    The product is cheap to recompute from e wherever it is used, so a fused gradient keeps only e
+    in memory (W4: 10 -> 8 passes over the data, one exp instead of two). One exact division per
+    row, not per element (graph.div is an IEEE quotient, a vdivps each): the row sum is in [1, n]
+    (see _shifted), so its reciprocal is a normal number and e * (1 / s) is within 1 ulp of e / s,
+    as in PyTorch's CPU kernel (W4 [4096, 1024] 9.6 -> 7.9 ms, [410, 1024] 1.18 -> 0.89)."""
     e = api_call("exp", _shifted(x, axis))
-    return e / api_call("sum", e, axis, True)
+    return e * (1.0 / api_call("sum", e, axis, True))
 
 
 def log_softmax(x, axis=-1):

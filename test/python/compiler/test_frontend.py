@@ -390,7 +390,8 @@ def test_every_op_gets_the_users_source_line(arr):
         ("graph.matmul", lines["matmul"]),
         ("graph.constant", lines["tanh"]), ("graph.add", lines["tanh"]), ("graph.tanh", lines["tanh"]),
         ("graph.max", lines["softmax"]), ("graph.stop_gradient", lines["softmax"]), ("graph.sub", lines["softmax"]),
-        ("graph.exp", lines["softmax"]), ("graph.sum", lines["softmax"]), ("graph.div", lines["softmax"]),
+        ("graph.exp", lines["softmax"]), ("graph.sum", lines["softmax"]), ("graph.constant", lines["softmax"]),
+        ("graph.div", lines["softmax"]), ("graph.mul", lines["softmax"]),
         ("graph.mul", lines["sum"]), ("graph.sum", lines["sum"]), ("graph.slice", lines["sum"]),
     ]
     assert [(name, line) for name, _, line in ops[:-1]] == expected
