@@ -138,9 +138,17 @@ def check_text(text: str) -> Optional[tuple[int, int, str]]:
         tok = m.group()
         c = tok[0]
         if c == '"':
+            if m.start() > 0 and text[m.start() - 1] == "@" and len(tok) > 1 and tok.endswith('"') \
+                    and not _utf8_symbol(tok[1:-1]):
+                return (*_line_col(text, m.start() - 1),
+                        f"the symbol @{tok} is not valid UTF-8 text once its escapes are decoded (name "
+                        f"functions with UTF-8, better with plain identifiers)")
             if not in_loc and len(tok) > 1 and tok.endswith('"') and _GENERIC_NAME.match(text, m.end()) \
                     and _at_op_position(text, m.start()):
                 name = tok[1:-1]
+                if "\\" in name and not _utf8_symbol(name):
+                    return (*_line_col(text, m.start()), f"the operation name {tok} is not valid UTF-8 text once "
+                                                         f"its escapes are decoded")
                 dialect, dot, op = name.partition(".")
                 if "\\" not in name and (not dot or not op or not dialect):
                     return (*_line_col(text, m.start()),
@@ -178,6 +186,29 @@ def silent_parse_failure(text: str) -> Optional[tuple[int, int, str]]:
                     f"custom op '{name}' cannot be parsed: graph ops are written in MLIR's generic form, e.g. "
                     f"%y = \"{name}\"(%x) : (tensor<4xf32>) -> tensor<4xf32>")
     return None
+
+
+UNDECODABLE = ("MLIR's parser failed with a diagnostic that cannot be decoded (it quotes bytes that are not "
+               "UTF-8, e.g. from a string escape such as \\FF)")
+_ESCAPE = re.compile(r"\\([0-9A-Fa-f]{2}|.)", re.S)
+
+
+def _utf8_symbol(body: str) -> bool:
+    """Whether a quoted symbol's text, with MLIR's escapes (\\XX hex, \\n, \\t, \\", \\\\) decoded,
+    is UTF-8. MLIR takes any bytes there, but a diagnostic that quotes such a name cannot be
+    converted to a Python string: the bindings raise a bare RuntimeError instead of the error."""
+    out, pos = bytearray(), 0
+    for m in _ESCAPE.finditer(body):
+        out += body[pos:m.start()].encode("utf-8", "surrogateescape")
+        e = m.group(1)
+        out += bytes([int(e, 16)]) if len(e) == 2 else {"n": b"\n", "t": b"\t"}.get(e, e.encode())
+        pos = m.end()
+    out += body[pos:].encode("utf-8", "surrogateescape")
+    try:
+        out.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _at_op_position(text: str, pos: int) -> bool:
@@ -291,6 +322,8 @@ def parse(text: Union[str, bytes], name: str = "<string>", verify: bool = True) 
             if silent is not None:
                 raise IRError(f"cannot parse {name}", [(f"{name}:{silent[0]}:{silent[1]}", silent[2])]) from None
             raise IRError.from_mlir(e, f"cannot parse {name}", rename={"-": name}) from None
+        except RuntimeError:  # the bindings could not decode the parser's diagnostic
+            raise IRError(f"cannot parse {name}", [(f"{name}:1:1", UNDECODABLE)]) from None
         rename_source(m, name)
     module = Module(m, ctx)
     return module.verify() if verify else module

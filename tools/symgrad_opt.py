@@ -216,7 +216,7 @@ class Driver:
 
     def process(self, text: str) -> tuple[Optional[str], list]:
         """(printed module or None on failure, diagnostics) for one chunk."""
-        from symgrad.module import check_text, rename_source, silent_parse_failure
+        from symgrad.module import UNDECODABLE, check_text, rename_source, silent_parse_failure
 
         from .diagnostics import Diag
         ir = self._ir
@@ -234,6 +234,8 @@ class Driver:
                 if silent is not None:
                     errs = [Diag("error", silent[2], self.name, silent[0], silent[1])]
                 return None, self.pending + (errs or [Diag("error", str(e), self.name, 1, 1)])
+            except RuntimeError:  # the bindings could not decode the parser's diagnostic
+                return None, self.pending + [Diag("error", UNDECODABLE, self.name, 1, 1)]
             rename_source(module, self.name)
             errs = self._graph_verify(module)
             if errs:

@@ -64,7 +64,17 @@ func.func @f() -> ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((
 
 // A name that is not UTF-8 (MLIR's escapes allow any bytes): the bindings could not read it back,
 // so sg.compile and symgrad-opt --graph-to-llvm failed with an internal conversion error.
-// expected-error@+1 {{'func.func' op the symbol @"\ED\A0\80" is not valid UTF-8 text}}
+// expected-error@+1 {{the symbol @"\ED\A0\80" is not valid UTF-8 text}}
 func.func private @"\ED\A0\80"(%a: tensor<f32>) -> tensor<f32> {
   return %a : tensor<f32>
+}
+
+// -----
+
+// An op name whose escapes are not UTF-8: the parser's diagnostic quoting it could not be
+// converted to a Python string, and the bindings raised a bare RuntimeError (a traceback).
+func.func @f(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error@+1 {{the operation name "graph.ex\FFp" is not valid UTF-8 text once its escapes are decoded}}
+  %y = "graph.ex\FFp"(%x) : (tensor<4xf32>) -> tensor<4xf32>
+  return %y : tensor<4xf32>
 }

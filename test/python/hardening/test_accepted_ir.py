@@ -230,3 +230,25 @@ def test_the_interpreter_refuses_call_cycles_too():
     m = sg.parse(FINDINGS["mutual-calls"][0], name="calls.mlir")
     with pytest.raises(sg.InterpreterError, match=r"calls.mlir:6:\d+: 'func.call' op closes the call cycle @f -> @g -> @f"):
         sg.interpret(m, "f", np.zeros(4, np.float32))
+
+
+@pytest.mark.parametrize("text, where, message", [
+    ('func.func private @"\\ED\\A0\\80"(%a: tensor<f32>) -> tensor<f32> {\n  return\n}\n', "m.mlir:1:19",
+     'the symbol @"\\ED\\A0\\80" is not valid UTF-8 text'),
+    ('func.func @f(%x: tensor<4xf32>) -> tensor<4xf32> {\n  %y = "graph.ex\\FFp"(%x) : (tensor<4xf32>) -> '
+     'tensor<4xf32>\n  return %y : tensor<4xf32>\n}\n', "m.mlir:2:8", "the operation name"),
+])
+def test_names_that_are_not_utf8_are_located_parse_errors(text, where, message):
+    """MLIR's diagnostics quoting such names cannot become Python strings (a bare RuntimeError)."""
+    with pytest.raises(sg.IRError) as info:
+        sg.parse(text, name="m.mlir")
+    (loc, msg), = info.value.diagnostics
+    assert loc == where and message in msg, (loc, msg)
+
+
+def test_an_undecodable_parser_diagnostic_is_still_an_error(monkeypatch):
+    from symgrad import module as module_mod
+    monkeypatch.setattr(module_mod, "check_text", lambda text: None)  # let the name reach MLIR's parser
+    with pytest.raises(sg.IRError) as info:
+        sg.parse('func.func @f() {\n  "graph.ex\\FFp"() : () -> ()\n  return\n}\n', name="m.mlir")
+    assert info.value.diagnostics == [("m.mlir:1:1", module_mod.UNDECODABLE)]
