@@ -70,10 +70,13 @@ def test_mutated_ir_never_crashes(mutations, shard, tmp_path):
     _, counts = _run_and_check(mine, tmp_path, f"shard {shard} (seed {SEED})")
     outcomes = set(counts)
     # Every entry point saw both valid mutants and located errors: the fuzzer reaches all of them
-    # (checked on shards big enough for it to be certain, as the suite's are).
+    # (checked on shards big enough for it to be certain, as the suite's are). Only ~5% of mutants
+    # lower completely now that sg.compile takes graph functions only, so a long run's random shard
+    # may see none: there the valid side is the suite's fixed-seed run's to check.
     for k in ENTRY_POINTS if len(mine) >= 50 else ():
         assert (k, "error") in outcomes, (k, sorted(outcomes))
-        assert (k, "ok") in outcomes, (k, sorted(outcomes))
+        if "SYMGRAD_IRFUZZ_SEED" not in os.environ:
+            assert (k, "ok") in outcomes, (k, sorted(outcomes))
 
 
 # The upstream-dialect kinds need neither the gradient pass nor the lowering printed on its own:
