@@ -23,7 +23,7 @@ if [[ "${1:-}" == "ir" ]]; then
   export SYMGRAD_IRFUZZ_UPSTREAM_SHARDS="${SYMGRAD_IRFUZZ_UPSTREAM_SHARDS:-$SYMGRAD_IRFUZZ_SHARDS}"
   echo "==> $SYMGRAD_IRFUZZ_CASES IR mutations + $SYMGRAD_IRFUZZ_UPSTREAM_CASES upstream-dialect ones on $JOBS cores" \
        "(replay: SYMGRAD_IRFUZZ_SEED=$SYMGRAD_IRFUZZ_SEED $0 ir $SYMGRAD_IRFUZZ_CASES)"
-  exec pytest -q -n "$JOBS" -p no:cacheprovider \
+  exec pytest -n "$JOBS" -p no:cacheprovider \
     test/python/hardening/test_ir_adversarial.py::test_mutated_ir_never_crashes \
     test/python/hardening/test_ir_adversarial.py::test_upstream_dialect_mutants_never_crash "$@"
 fi
@@ -34,4 +34,4 @@ JOBS="${SYMGRAD_FUZZ_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)}"
 export SYMGRAD_FUZZ_SHARDS="${SYMGRAD_FUZZ_SHARDS:-$(( JOBS * 4 ))}"
 echo "==> fuzzing $SYMGRAD_FUZZ_EXAMPLES random graphs on $JOBS cores (seed $SYMGRAD_FUZZ_SEED;" \
      "replay with SYMGRAD_FUZZ_SEED=$SYMGRAD_FUZZ_SEED SYMGRAD_FUZZ_SHARDS=$SYMGRAD_FUZZ_SHARDS $0 $SYMGRAD_FUZZ_EXAMPLES)"
-pytest -q -n "$JOBS" -rP -p no:cacheprovider test/python/fuzz/test_random_graphs.py::test_random_graphs "$@"
+pytest -n "$JOBS" -rP -p no:cacheprovider test/python/fuzz/test_random_graphs.py::test_random_graphs "$@"
