@@ -104,10 +104,8 @@ def _check_function(fop: ir.Operation) -> list[Diagnostic]:
     return []
 
 
-def _check_body(fop: ir.Operation, defined: dict) -> tuple[list[Diagnostic], list[tuple[str, ir.Operation]]]:
-    """Problems in the body (the first foreign op only: what follows it is often its fallout),
-    and the calls it makes, as (callee, call op)."""
-    calls = []
+def _check_body(fop: ir.Operation, defined: dict) -> list[Diagnostic]:
+    """Problems in the body: the first foreign op only, as what follows it is often its fallout."""
     for op in fop.regions[0].blocks[0].operations:
         op = op.operation
         name = op.name
@@ -117,23 +115,22 @@ def _check_body(fop: ir.Operation, defined: dict) -> tuple[list[Diagnostic], lis
             foreign = _foreign_attributes(op, CALL_ATTRIBUTES)
             if foreign:
                 return [Diagnostic(op.location, f"'func.call' op has the attribute '{foreign[0]}', which sg.compile "
-                                                f"does not accept")], calls
+                                                f"does not accept")]
             callee = ir.FlatSymbolRefAttr(op.attributes["callee"]).value
             if callee not in defined:
                 return [Diagnostic(op.location, f"'func.call' op calls @{callee}, which is not a function defined "
-                                                f"in this module")], calls
-            calls.append((callee, op))
+                                                f"in this module")]
             continue
         if lookup(name) is None or len(op.regions) != 0:
             what = "an unknown graph op" if name.startswith("graph.") else "not accepted by sg.compile"
             return [Diagnostic(op.location, f"'{name}' op is {what}: compiled modules hold {ACCEPTED} (the ops "
-                                            f"sg.interpret runs); IR of other dialects is not compiled")], calls
-    return [], calls
+                                            f"sg.interpret runs); IR of other dialects is not compiled")]
+    return []
 
 
 def call_cycles(module_op: ir.Operation) -> list[Diagnostic]:
-    """The call cycles among the module's functions (see `_call_cycles`); sg.interpret refuses
-    them too, rather than recurse until Python gives up."""
+    """One diagnostic per call cycle among the module's functions, at the call that closes it;
+    sg.interpret refuses them too, rather than recurse until Python gives up."""
     calls: dict = {}
     for op in module_op.regions[0].blocks[0].operations:
         op = op.operation
@@ -188,8 +185,6 @@ def check(module_op: ir.Operation) -> list[Diagnostic]:
             defined[_string(op.attributes["sym_name"])] = op
     if found:
         return found
-    calls = {}
-    for name, fop in defined.items():
-        problems, calls[name] = _check_body(fop, defined)
-        found += problems
-    return found or _call_cycles(calls)
+    for fop in defined.values():
+        found += _check_body(fop, defined)
+    return found or call_cycles(module_op)

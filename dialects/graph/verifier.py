@@ -262,28 +262,6 @@ def reserved_symbol(name: str) -> bool:
     return name in RESERVED_SYMBOLS or name.startswith(RESERVED_PREFIXES)
 
 
-def verify_symbol_encoding(op: ir.Operation) -> str | None:
-    """A symbol name (or call target) must be UTF-8: MLIR's string escapes can make any bytes
-    (`@"\\FF"`), which Python cannot read back, so every later step that names the function
-    would fail inside the bindings."""
-    for key in ("sym_name", "callee"):
-        if key not in op.attributes:
-            continue
-        attr = op.attributes[key]
-        try:
-            raw = ir.StringAttr(attr).value_bytes if key == "sym_name" else None
-            if raw is None:
-                ir.FlatSymbolRefAttr(attr).value
-            else:
-                raw.decode("utf-8")
-        except (UnicodeDecodeError, RuntimeError, ValueError):
-            shown = str(attr) if key == "callee" else '@"' + "".join(
-                chr(b) if 0x20 <= b < 0x7F and b not in b'"\\' else f"\\{b:02X}" for b in raw) + '"'
-            return f"'{op.name}' op the symbol {shown} is not valid " \
-                   f"UTF-8 text (name functions with UTF-8, better with plain identifiers)"
-    return None
-
-
 def verify_symbol_name(op: ir.Operation) -> str | None:
     """A function named like a symbol lowered code uses is rejected before lowering, whatever the
     pipeline (sequential or multi-core), rather than clash or be called in its place."""
@@ -316,7 +294,7 @@ def verify(root: ir.Operation, lowering: bool = False, rules: bool = True) -> li
     found: list[Diagnostic] = []
 
     def visit(op):
-        msg = verify_sizes(op) or verify_symbol_encoding(op) or (lowering and (verify_lowerable(op) or verify_symbol_name(op))) or \
+        msg = verify_sizes(op) or (lowering and (verify_lowerable(op) or verify_symbol_name(op))) or \
             (rules and (verify_requires_grad(op) or verify_gradient_contract(op) or verify_op(op)))
         if msg:
             found.append(Diagnostic(op.location, msg))

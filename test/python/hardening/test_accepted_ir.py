@@ -167,7 +167,7 @@ def test_a_translation_that_crashes_is_an_error_and_this_process_lives(how, monk
 
 
 @pytest.mark.parametrize("how", ["fork", "fresh interpreter"])
-def test_foreign_llvm_translates_and_reports_clean_failures(how, monkeypatch):
+def test_foreign_llvm_translates_in_a_child(how, monkeypatch):
     monkeypatch.setattr(foreign_llvm, "_single_threaded", lambda: how == "fork")
     text = to_llvm_ir(_llvm_module(FINE_LLVM))
     assert "define float @twice(float" in text and "fadd float" in text
