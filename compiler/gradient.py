@@ -18,8 +18,9 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 import mlir.ir as ir
 
+from symgrad.dialects.graph.attrs import ADJOINT, RECOMPUTE, RECOMPUTE_POLICIES
 from symgrad.dialects.graph.types import TensorType
-from symgrad.passes.graph_differentiate import (RECOMPUTE_POLICIES, GradientInfo, build_adjoint_variant,
+from symgrad.passes.graph_differentiate import (GradientInfo, build_adjoint_variant,
                                           differentiate_function,
                                           non_differentiable_reason, propagate_requires_grad, read_gradient_info,
                                           requires_grad_mask)
@@ -44,14 +45,14 @@ class Gradient:
     def __init__(self, module: Module, func_name: str):
         self.module = module
         self.f = module.function(func_name)
-        self.df = module.function(self.f.attributes["graph.adjoint"].value)
+        self.df = module.function(self.f.attributes[ADJOINT].value)
         info: GradientInfo = read_gradient_info(self.f)
         self.f_real_outputs = info.f_real_outputs
         self.df_input_vjps = info.df_input_vjps
         self.df_input_captured_inputs = info.df_input_captured_inputs
         self.df_input_captured_outputs = info.df_input_captured_outputs
         self.df_output_vjps = info.df_output_vjps
-        self.recompute = self.f.attributes["graph.recompute"].value if "graph.recompute" in self.f.attributes \
+        self.recompute = self.f.attributes[RECOMPUTE].value if RECOMPUTE in self.f.attributes \
             else "none"
         self._variants: dict = {}
 

@@ -17,7 +17,7 @@ from mlir.dialects import func as func_d
 from symgrad.dialects.graph.emit import Tensor, use_location_hook
 from symgrad.dialects.graph.types import TensorType, dtype_from_numpy
 
-from symgrad.passes.graph_differentiate import REQUIRES_GRAD
+from symgrad.dialects.graph.attrs import REQUIRES_GRAD
 
 from .module import Module, new_context
 

@@ -30,6 +30,7 @@ import numpy as np
 import mlir.ir as ir
 from mlir.dialects import func as func_d
 
+from symgrad.dialects.graph.attrs import ADJOINT, RECOMPUTE, RECOMPUTE_POLICIES, REQUIRES_GRAD
 from symgrad.dialects.graph.emit import Tensor, emit
 from symgrad.dialects.graph.registry import lookup
 from symgrad.dialects.graph.types import TensorType
@@ -37,9 +38,7 @@ from symgrad.dialects.graph.verifier import op_attributes
 
 from .registry import PassError, register_pass
 
-REQUIRES_GRAD = "graph.requires_grad"
-RECOMPUTE_POLICIES = ("none", "elementwise", "all")
-GRADIENT_ATTRS = ("graph.adjoint", "graph.f_real_outputs", "graph.df_input_vjps", "graph.df_input_captured_inputs",
+GRADIENT_ATTRS = (ADJOINT, "graph.f_real_outputs", "graph.df_input_vjps", "graph.df_input_captured_inputs",
                   "graph.df_input_captured_outputs", "graph.df_output_vjps")
 
 
@@ -325,10 +324,10 @@ class Differentiator:
                 [old[i] for i in range(len(old))] + [ir.DictAttr.get({}) for _ in temps])
         i64 = ir.IntegerType.get_signless(64)
         a = self.fop.attributes
-        a["graph.adjoint"] = ir.FlatSymbolRefAttr.get(adjoint.sym_name.value)
+        a[ADJOINT] = ir.FlatSymbolRefAttr.get(adjoint.sym_name.value)
         a["graph.f_real_outputs"] = ir.IntegerAttr.get(i64, info.f_real_outputs)
         if self.recompute != "none":  # variants built later must follow the same policy
-            a["graph.recompute"] = ir.StringAttr.get(self.recompute)
+            a[RECOMPUTE] = ir.StringAttr.get(self.recompute)
         for key in ("df_input_vjps", "df_input_captured_inputs", "df_input_captured_outputs", "df_output_vjps"):
             a[f"graph.{key}"] = ir.DenseI64ArrayAttr.get(list(getattr(info, key)))
 
@@ -388,7 +387,7 @@ def graph_differentiate(module_op, func: str = "", recompute: str = "none") -> N
         funcs = chosen
     problems = []
     for f in funcs:
-        if "graph.adjoint" in f.attributes or not any(requires_grad_mask(f)):
+        if ADJOINT in f.attributes or not any(requires_grad_mask(f)):
             continue
         try:
             differentiate_function(f, recompute=recompute)

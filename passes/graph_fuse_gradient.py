@@ -13,6 +13,8 @@ from __future__ import annotations
 import mlir.ir as ir
 from mlir.dialects import func as func_d
 
+from symgrad.dialects.graph.attrs import ADJOINT, RECOMPUTE
+
 from .graph_differentiate import build_adjoint_variant, read_gradient_info
 from .registry import PassError, register_pass
 
@@ -42,8 +44,8 @@ def build_fused(fop: func_d.FuncOp) -> str:
         return fop.attributes[FUSED_ATTR].value
     info = read_gradient_info(fop)
     present = tuple(i < info.f_real_outputs for i in info.df_input_vjps)
-    recompute = fop.attributes["graph.recompute"].value if "graph.recompute" in fop.attributes else "none"
-    adjoint_name = fop.attributes["graph.adjoint"].value if all(present) else \
+    recompute = fop.attributes[RECOMPUTE].value if RECOMPUTE in fop.attributes else "none"
+    adjoint_name = fop.attributes[ADJOINT].value if all(present) else \
         build_adjoint_variant(fop, present, recompute)
     table = ir.SymbolTable(fop.operation.parent)  # the variant may be new
     adjoint = table[adjoint_name].opview
@@ -75,5 +77,5 @@ def build_fused(fop: func_d.FuncOp) -> str:
                "adjoint of each differentiated function in one body (for grad/value_and_grad)")
 def graph_fuse_gradient(module_op) -> None:
     for op in list(module_op.regions[0].blocks[0].operations):
-        if isinstance(op.opview, func_d.FuncOp) and "graph.adjoint" in op.attributes:
+        if isinstance(op.opview, func_d.FuncOp) and ADJOINT in op.attributes:
             build_fused(op.opview)

@@ -37,6 +37,8 @@ from __future__ import annotations
 import mlir.ir as ir
 from mlir.dialects import scf
 
+from symgrad.dialects.graph.attrs import WORK_ATTR
+
 from .registry import register_pass
 from .walk import ops_where
 
@@ -46,9 +48,6 @@ MIN_WORK = 1 << 17
 #: How many parts partition-reductions cuts a big reduction into: a compile-time constant, so the
 #: order of a sum (K partial sums added in order) is the same for any number of threads.
 CHUNKS = 16
-#: An scf.parallel's work in innermost iterations, set where its body does work that is not loops
-#: (the matmul lowering's row blocks, each a BLAS call); used instead of the static count.
-WORK_ATTR = "symgrad.work"
 
 
 def _const_index(value: ir.Value):

@@ -100,9 +100,7 @@ from . import record_temporaries as _temporaries  # noqa: F401  (registers recor
 from . import foreign_llvm as _foreign
 from .foreign_llvm import LoweringError
 from .parallel_loops import PARALLEL_LOOPS, PARTITION, sequential_stages
-from symgrad.runtime import async_runtime as _async_api
-from symgrad.runtime import blas as _blas
-from symgrad.runtime import pool as _pool
+from symgrad.runtime import abi as _abi
 from .registry import PASSES, PassError, register_pass
 from .walk import ops_where
 
@@ -181,18 +179,7 @@ def linalg_to_llvm(threads: Optional[int] = None) -> str:
     """The second half of `graph_to_llvm(threads)` (fused linalg on tensors -> LLVM dialect)."""
     return LINALG_TO_LLVM if _threads(threads) > 1 else LINALG_TO_LLVM_SEQUENTIAL
 
-# Ops from math that become libm calls instead of LLVM intrinsics: (f32 symbol, f64 symbol).
-LIBM = {"math.log1p": ("log1pf", "log1p"), "math.expm1": ("expm1f", "expm1"), "math.erf": ("erff", "erf"),
-        "math.erfc": ("erfcf", "erfc")}
-
-# External symbols lowered code may call: they must resolve from the running process.
-# (symgrad_cblas_*: numpy's BLAS, bound for the JIT by symgrad.runtime.blas.register_with_jit;
-# _mlir_memref_to_llvm_*: the allocation pool, bound by symgrad.runtime.pool.register_with_jit.)
-ALLOWED_EXTERNALS = {"malloc", "free", "aligned_alloc", "memcpy", "memmove", "memset"} | \
-    {s for pair in LIBM.values() for s in pair} | set(_blas.ALL_SYMBOLS) | set(_pool.SYMBOLS)
-# Parallel loops call MLIR's async runtime API (symgrad.runtime.async_runtime), bound for the JIT by
-# symgrad.runtime.threads.register_with_jit; cf.assert in its lowering calls puts and abort.
-ALLOWED_EXTERNALS |= set(_async_api.API) | {"puts", "abort"}
+LIBM = _abi.LIBM_CALLS
 
 
 # ------------------------------------------------------------------ passes --
@@ -282,7 +269,7 @@ _libm = None
 
 def _resolvable(name: str) -> bool:
     global _libm
-    if name in ALLOWED_EXTERNALS or _process_has_symbol(name):
+    if name in _abi.EXTERNALS or _process_has_symbol(name):
         return True
     if _libm is None:
         _libm = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")

@@ -42,21 +42,10 @@ queued since start: tests use it to see that small kernels stay sequential) and
 """
 from __future__ import annotations
 
-#: The API functions kernels may call (convert-async-to-llvm declares all of them).
-API = (
-    "mlirAsyncRuntimeAddRef", "mlirAsyncRuntimeDropRef",
-    "mlirAsyncRuntimeCreateToken", "mlirAsyncRuntimeCreateValue", "mlirAsyncRuntimeCreateGroup",
-    "mlirAsyncRuntimeAddTokenToGroup",
-    "mlirAsyncRuntimeEmplaceToken", "mlirAsyncRuntimeEmplaceValue",
-    "mlirAsyncRuntimeSetTokenError", "mlirAsyncRuntimeSetValueError",
-    "mlirAsyncRuntimeIsTokenError", "mlirAsyncRuntimeIsValueError", "mlirAsyncRuntimeIsGroupError",
-    "mlirAsyncRuntimeAwaitToken", "mlirAsyncRuntimeAwaitValue", "mlirAsyncRuntimeAwaitAllInGroup",
-    "mlirAsyncRuntimeExecute", "mlirAsyncRuntimeGetValueStorage",
-    "mlirAsyncRuntimeAwaitTokenAndExecute", "mlirAsyncRuntimeAwaitValueAndExecute",
-    "mlirAsyncRuntimeAwaitAllInGroupAndExecute",
-    "mlirAsyncRuntimGetNumWorkerThreads",  # sic: upstream's spelling
-    "mlirAsyncRuntimePrintCurrentThreadId",
-)
+from . import abi as _abi
+
+#: The API functions kernels may call (runtime/abi.py).
+API = _abi.ASYNC_API
 
 # Object layout (all kinds): { i64 refcount, i32 kind, i32 state, ptr waiters, i64 pending,
 # i64 rank, i64 errors, i64 pad }, 56 bytes; a value's storage starts at byte 64.

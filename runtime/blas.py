@@ -45,17 +45,14 @@ from typing import Optional
 
 from symgrad import forksafe as _forksafe
 
+from . import abi as _abi
+
 ENV = "SYMGRAD_BLAS"
 #: cblas enum values.
 ROW_MAJOR, NO_TRANS, TRANS = 101, 111, 112
-#: The names generated code calls, per interface and graph dtype; `register_with_jit` binds them.
-#: "gemm": cblas_?gemm(order, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-#: "gemm_batch_strided": the same with a stride after each of lda, ldb, ldc, then a matrix count.
-SYMBOLS = {
-    "gemm": {"f32": "symgrad_cblas_sgemm", "f64": "symgrad_cblas_dgemm"},
-    "gemm_batch_strided": {"f32": "symgrad_cblas_sgemm_batch_strided", "f64": "symgrad_cblas_dgemm_batch_strided"},
-}
-ALL_SYMBOLS = frozenset(name for names in SYMBOLS.values() for name in names.values())
+#: The names generated code calls (runtime/abi.py); `register_with_jit` binds them.
+SYMBOLS = _abi.BLAS_SYMBOLS
+ALL_SYMBOLS = _abi.BLAS_ALL
 #: OpenBLAS's small-matrix path (M*N*K <= 100^3). gemm_batch_strided crashes there in DYNAMIC_ARCH
 #: builds such as numpy's 0.3.31 (fixed upstream in OpenBLAS PR 5980), so the lowering calls it
 #: only above this size.

@@ -65,6 +65,8 @@ from typing import Optional
 
 from symgrad import forksafe as _forksafe
 
+from . import abi as _abi
+
 ENV = "SYMGRAD_POOL_BYTES"
 #: Blocks below this go straight to malloc/free.
 SMALL_BYTES = 1 << 16
@@ -84,9 +86,8 @@ ALIGN = 64
 RAW = -1
 
 #: The names lowered code calls (upstream MLIR's generic allocation functions).
-ALLOC, ALIGNED_ALLOC, FREE = "_mlir_memref_to_llvm_alloc", "_mlir_memref_to_llvm_aligned_alloc", \
-    "_mlir_memref_to_llvm_free"
-SYMBOLS = frozenset({ALLOC, ALIGNED_ALLOC, FREE})
+ALLOC, ALIGNED_ALLOC, FREE = _abi.POOL_ALLOC, _abi.POOL_ALIGNED_ALLOC, _abi.POOL_FREE
+SYMBOLS = _abi.POOL_SYMBOLS
 
 # Counters, in the order symgrad_pool_stats writes them after (limit, bytes cached, blocks cached).
 _COUNTERS = ("hits", "misses", "cached", "over_limit", "slots_full", "released")

@@ -83,7 +83,7 @@ def _symbol_name(name: str) -> str:
     """The traced function's symbol: the Python name, but `sg_<name>` for a name compiled code
     reserves (`free`, `sinf`, `__resume`, ...), which sg.compile would reject. Messages keep the
     Python name (the transform's __name__)."""
-    from symgrad.dialects.graph.verifier import reserved_symbol
+    from symgrad.runtime.abi import reserved_symbol
     return "sg_" + name if reserved_symbol(name) else name
 
 

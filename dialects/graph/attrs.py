@@ -14,6 +14,19 @@ import mlir.ir as ir
 
 from .types import ShapeError, dtype_of, element_type, TensorType
 
+# -- the attributes that connect symgrad's stages (one definition each) --------------------------
+#: Unit attribute on a function argument: the argument requires grad (sg.trace sets it, the
+#: verifier checks it is on a float tensor, graph-differentiate reads it).
+REQUIRES_GRAD = "graph.requires_grad"
+#: On a differentiated primal: its adjoint (a symbol) and the rematerialization policy it was built with.
+ADJOINT = "graph.adjoint"
+RECOMPUTE = "graph.recompute"
+#: The rematerialization policies graph-differentiate knows (TorchScript's default first).
+RECOMPUTE_POLICIES = ("none", "elementwise", "all")
+#: On an scf.parallel over row blocks of a GEMM: its work in multiply-adds, which
+#: serialize-small-parallel-loops uses instead of counting loops (the body is one library call).
+WORK_ATTR = "symgrad.work"
+
 
 @dataclass(frozen=True)
 class AttrKind:

@@ -12,6 +12,9 @@ from typing import NamedTuple
 
 import mlir.ir as ir
 
+from symgrad.runtime.abi import reserved_symbol
+
+from .attrs import ADJOINT, REQUIRES_GRAD
 from .registry import OpDef, lookup
 from .types import ShapeError, TensorType
 
@@ -144,7 +147,6 @@ def verify_sizes(op: ir.Operation) -> str | None:
     return None
 
 
-REQUIRES_GRAD = "graph.requires_grad"
 
 
 def verify_requires_grad(op: ir.Operation) -> str | None:
@@ -179,14 +181,14 @@ def verify_gradient_contract(op: ir.Operation) -> str | None:
     Gradient contract its attributes state, or sg.Gradient would index out of range or, worse,
     run the wrong function on the wrong values: the attributes have their kinds, every offset is
     in range, and the adjoint exists with the signature the offsets imply."""
-    if "graph.adjoint" not in op.attributes:
+    if ADJOINT not in op.attributes:
         return None
     ft = _graph_function_type(op)
     if ft is None:  # bufferized or lowered: the contract was checked before
         return None
     where = f"'{op.name}' op Gradient contract: "
     attrs = op.attributes
-    if not isinstance(attrs["graph.adjoint"], ir.FlatSymbolRefAttr):
+    if not isinstance(attrs[ADJOINT], ir.FlatSymbolRefAttr):
         return where + f"graph.adjoint must be a symbol such as @f_adjoint, got {attrs['graph.adjoint']}"
     real = attrs["graph.f_real_outputs"] if "graph.f_real_outputs" in attrs else None
     if not isinstance(real, ir.IntegerAttr) or isinstance(real, ir.BoolAttr):
@@ -210,7 +212,7 @@ def verify_gradient_contract(op: ir.Operation) -> str | None:
         if len(set(fields[name])) != len(fields[name]):
             return where + f"graph.{name} repeats an offset: {fields[name]}"
     try:
-        df = ir.SymbolTable(op.parent)[attrs["graph.adjoint"].value]
+        df = ir.SymbolTable(op.parent)[attrs[ADJOINT].value]
     except (KeyError, ValueError, TypeError):
         return where + f"the adjoint {attrs['graph.adjoint']} is not a function of this module"
     dft = _graph_function_type(df.operation)
@@ -222,7 +224,7 @@ def verify_gradient_contract(op: ir.Operation) -> str | None:
     want_out = [ft.inputs[i] for i in fields["df_output_vjps"]]
     got_out = list(dft.results)
     df_real = df.attributes["graph.f_real_outputs"] if "graph.f_real_outputs" in df.attributes else None
-    if "graph.adjoint" in df.attributes and isinstance(df_real, ir.IntegerAttr):
+    if ADJOINT in df.attributes and isinstance(df_real, ir.IntegerAttr):
         got_out = got_out[:df_real.value]  # differentiated in turn: its captured temporaries follow
     if [str(t) for t in dft.inputs] != [str(t) for t in want_in] or \
             [str(t) for t in got_out] != [str(t) for t in want_out]:
@@ -237,29 +239,6 @@ def _memref_element(t: ir.Type) -> bool:
     """MemRefType::isValidElementType for the builtin types (no dialect type qualifies in practice)."""
     return isinstance(t, (ir.IntegerType, ir.FloatType, ir.ComplexType, ir.IndexType, ir.VectorType))
 
-
-_LIBM = ("sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
-         "exp", "exp2", "exp10", "expm1", "log", "log2", "log10", "log1p", "pow", "powi", "sqrt", "cbrt", "erf",
-         "erfc", "fabs", "floor", "ceil", "round", "roundeven", "trunc", "rint", "nearbyint", "lround", "llround",
-         "lrint", "llrint", "fmod", "remainder", "fma", "fmin", "fmax", "fminimum", "fmaximum", "copysign",
-         "ldexp", "frexp", "modf", "hypot", "sincos", "tgamma", "lgamma")
-#: Names that lowered code defines or calls, or that LLVM may turn an operation into a call of:
-#: a kernel named after one of them would be called instead (e.g. `sinf` calling itself until the
-#: stack overflows) or clash with it (`free`: a redefinition in the multi-core pipeline only).
-RESERVED_SYMBOLS = frozenset(
-    [n + suffix for n in _LIBM for suffix in ("", "f", "l")]
-    + ["malloc", "free", "calloc", "realloc", "aligned_alloc", "posix_memalign", "memalign", "valloc", "memcpy",
-       "memmove", "memset", "memcmp", "bzero", "abort", "exit", "_exit", "atexit", "printf", "fprintf", "dprintf",
-       "puts", "putchar", "write", "strlen", "main"])
-#: ... and prefixes: MLIR's C-interface wrappers and runtime (`_mlir_ciface_f`, `_mlir_memref_to_llvm_free`,
-#: `mlirAsyncRuntime*`), symgrad's support code, LLVM intrinsics, the compiler's and coroutines' own
-#: (`__resume`, `__powidf2`, ...).
-RESERVED_PREFIXES = ("_mlir_", "mlirAsyncRuntim", "symgrad_", "llvm.", "__")
-
-
-def reserved_symbol(name: str) -> bool:
-    """Whether a function may not be named `name` in a module that is compiled to native code."""
-    return name in RESERVED_SYMBOLS or name.startswith(RESERVED_PREFIXES)
 
 
 def verify_symbol_name(op: ir.Operation) -> str | None:

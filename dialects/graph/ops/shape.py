@@ -6,7 +6,7 @@ import numpy as np
 import mlir.ir as ir
 from mlir.dialects import arith, tensor
 
-from ..attrs import DTYPE, INT, INTS, TENSOR
+from ..attrs import DTYPE, INT, INTS, TENSOR, WORK_ATTR
 from ..emit import G, Tensor, coerce, constant, emit, unbroadcast
 from ..lowering import ADD
 from ..registry import OpDef, Sample, register
@@ -109,9 +109,6 @@ SPLIT_MNK = 1 << 22
 #: (bench/gemm.py minima, two runs each: x @ W1 1.31 ms vs 1.41 with 8, x^T @ dz 1.33-1.37 vs
 #: 1.48; numpy 1.20-1.25; 2 blocks were as fast alone but twice as slow when a thread stalled).
 ROW_PARTS = 4
-#: The attribute on the scf.parallel over row blocks giving its work in multiply-adds, which
-#: serialize-small-parallel-loops uses instead of counting loops (the body is one library call).
-WORK_ATTR = "symgrad.work"
 
 
 def _row_part(rows, n, k):

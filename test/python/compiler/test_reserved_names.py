@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import symgrad as sg
-from symgrad.dialects.graph.verifier import reserved_symbol
+from symgrad.runtime.abi import reserved_symbol
 
 NAMES = ["free", "aligned_alloc", "abort", "malloc", "memcpy", "__resume", "mlirAsyncRuntimeExecute",
          "mlirAsyncRuntimGetNumWorkerThreads", "_mlir_memref_to_llvm_free", "_mlir_ciface_g", "sinf", "sin", "expf",
