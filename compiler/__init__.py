@@ -10,11 +10,10 @@ from symgrad.dialects.graph.types import DTypeError, ShapeError, TensorType
 
 from .composites import COMPOSITES
 from .frontend import FUNCTIONS
-from .gradient import Gradient, differentiate, is_differentiable
+from .api import compile, grad, jit, value_and_grad, vjp  # noqa: A004  (sg.compile)
+from .gradient import CompiledGradient, Gradient, differentiate, is_differentiable
 from .interpret import InterpreterError, interpret
-from .jit import CompiledModule, CompileError, clear_cache, compile  # noqa: A004  (sg.compile)
-from symgrad.runtime.gradient import CompiledGradient
-from symgrad.runtime.transforms import grad, jit, value_and_grad, vjp
+from .jit import CompiledModule, CompileError, clear_cache
 from .module import IRError, Module, parse, parse_file
 from .trace import TensorSpec, trace
 

@@ -1,24 +1,26 @@
-"""`sg.differentiate` and `sg.Gradient`, the seed's Gradient struct for `graph` functions.
+"""`sg.differentiate` and `sg.Gradient`, the seed's Gradient struct for `graph` functions, and its
+one runner.
 
-A `Gradient` holds the module with the rewritten primal `f` and its adjoint
-`df`, plus the integer fields that connect them. `forward`/`backward`
-implement the seed's "how to use gradient" protocol on top of any function
-runner: the reference interpreter by default, native kernels in the runtime.
+A `Gradient` holds the module with the rewritten primal `f` and its adjoint `df`, plus the
+integer fields that connect them. Its `forward`/`backward` are the seed's "how to use gradient"
+protocol, written once on top of a function runner: the reference interpreter by default, native
+kernels in `CompiledGradient` (what `sg.compile(gradient)` returns).
 
-Absent vjps: `backward` accepts None for any vjp and means zero by it. The
-adjoint is exact for all-zero vjps, but rather than feeding it zeros,
-`adjoint_for(present)` builds (once) a variant of it without the absent
-seeds, so no work is spent on zeros; the native runtime uses the same hook.
+Absent vjps: `backward` accepts None for any vjp and means zero by it. Rather than feeding the
+adjoint zeros, `adjoint_for(present)` builds (once) a variant of it without the absent seeds, so
+no work is spent on zeros; with no vjp at all the gradients are zeros and nothing runs.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Optional, Sequence
+from typing import Callable, Optional
 
 import numpy as np
-import mlir.ir as ir
 
-from symgrad.dialects.graph.attrs import ADJOINT, RECOMPUTE, RECOMPUTE_POLICIES
+from symgrad import forksafe as _forksafe
+
+from symgrad.dialects.graph.attrs import ADJOINT, RECOMPUTE, recompute_policy
+from symgrad.dialects.graph.registry import lookup
 from symgrad.dialects.graph.types import TensorType
 from symgrad.passes.graph_differentiate import (GradientInfo, build_adjoint_variant,
                                           differentiate_function,
@@ -26,7 +28,10 @@ from symgrad.passes.graph_differentiate import (GradientInfo, build_adjoint_vari
                                           requires_grad_mask)
 from symgrad.passes.registry import PassError
 
+from symgrad.runtime.args import as_input
+
 from .interpret import interpret
+from .jit import compile_module
 from .module import IRError, Module, format_location
 from .trace import requires_grad_flags, set_requires_grad
 
@@ -55,6 +60,7 @@ class Gradient:
         self.recompute = self.f.attributes[RECOMPUTE].value if RECOMPUTE in self.f.attributes \
             else "none"
         self._variants: dict = {}
+        self._lock = _forksafe.Lock()  # adjoint variants are built one at a time
 
     @property
     def f_name(self) -> str:
@@ -77,7 +83,7 @@ class Gradient:
 
     def forward(self, *inputs, runner: Optional[Runner] = None):
         """Runs f; returns (the real outputs, what backward needs)."""
-        outputs = self._runner(runner)(self.f_name, *inputs)
+        outputs = tuple(self._runner(runner)(self.f_name, *inputs))
         captures = tuple(inputs[i] for i in self.df_input_captured_inputs) + \
             tuple(outputs[i] for i in self.df_input_captured_outputs)
         return tuple(outputs[:self.f_real_outputs]), Saved(captures)
@@ -85,21 +91,40 @@ class Gradient:
     def vjp_types(self) -> list[TensorType]:
         return [TensorType.from_mlir(self.f.type.results[i]) for i in self.df_input_vjps]
 
-    def backward(self, saved: Saved, *vjps, runner: Optional[Runner] = None) -> tuple:
+    def backward(self, saved: Saved, *vjps, runner: Optional[Runner] = None,
+                 check: Optional[Callable] = None) -> tuple:
         """One gradient per entry of df_output_vjps. Give one vjp per df_input_vjps entry, or
-        only the vjps of the real outputs (temporaries' vjps are then absent). None means zero."""
+        only the vjps of the real outputs (temporaries' vjps are then absent). None means zero;
+        with none given the gradients are zeros and nothing runs. `check(k, type, vjp)` may
+        validate (and convert) each given vjp before anything runs."""
+        if not isinstance(getattr(saved, "captures", None), tuple):
+            raise TypeError(f"@{self.df_name}: backward takes the Saved value that forward returned first, got "
+                            f"{type(saved).__name__}")
         types = self.vjp_types()
-        n_real = sum(1 for i in self.df_input_vjps if i < self.f_real_outputs)
+        real = [k for k, i in enumerate(self.df_input_vjps) if i < self.f_real_outputs]
         if not vjps:
             vjps = (None,) * len(types)
-        elif len(vjps) == n_real:
-            vjps = tuple(vjps) + (None,) * (len(types) - n_real)
+        elif len(vjps) == len(real) != len(types):
+            full: list = [None] * len(types)
+            for k, v in zip(real, vjps):
+                full[k] = v
+            vjps = tuple(full)
         if len(vjps) != len(types):
-            raise TypeError(f"@{self.df_name} takes {n_real} vjps for the real outputs (or {len(types)} "
-                            f"including captured temporaries), got {len(vjps)}")
+            raise TypeError(f"@{self.df_name} takes {len(real)} vjps (one per real output that requires grad"
+                            f"{'' if len(real) == len(types) else f', or {len(types)} including captured temporaries'}"
+                            f"), got {len(vjps)}")
+        given = [v if check is None else check(k, types[k], v) for k, v in enumerate(vjps) if v is not None]
         present = tuple(v is not None for v in vjps)
-        given = [v for v in vjps if v is not None]
-        return self._runner(runner)(self.adjoint_for(present), *given, *saved.captures)
+        if not any(present):
+            return self.zero_gradients()
+        with self._lock:
+            name = self.adjoint_for(present)
+        return tuple(self._runner(runner)(name, *given, *saved.captures))
+
+    def zero_gradients(self) -> tuple:
+        """The gradients when every vjp is zero."""
+        ins = [TensorType.from_mlir(self.f.type.inputs[i]) for i in self.df_output_vjps]
+        return tuple(np.zeros(t.shape, t.np_dtype) for t in ins)
 
     def adjoint_for(self, present: tuple) -> str:
         """The adjoint to call when only the `present` vjps are given: @df itself when all are,
@@ -131,8 +156,7 @@ def differentiate(module: Module, func_name: Optional[str] = None, requires_grad
     `{graph.requires_grad}` marks. `recompute` is the rematerialization policy:
     'none' (capture everything, TorchScript's default), 'elementwise' or 'all'.
     """
-    if recompute not in RECOMPUTE_POLICIES:
-        raise ValueError(f"recompute must be one of {RECOMPUTE_POLICIES}, got {recompute!r}")
+    recompute_policy(recompute)
     copy = module.clone()
     copy.meta = dict(module.meta)
     fop = copy.function(func_name)
@@ -156,7 +180,6 @@ def is_differentiable(target, requires_grad=None) -> bool:
     """For an op (or op name): whether it has a gradient rule. For a function (a FuncOp, or a
     Module with one function): whether every op on its requires-grad path has one."""
     if isinstance(target, str):
-        from symgrad.dialects.graph.registry import lookup
         opdef = lookup(target if "." in target else f"graph.{target}")
         return opdef is not None and opdef.differentiable
     if isinstance(target, Module):
@@ -174,3 +197,59 @@ def is_differentiable(target, requires_grad=None) -> bool:
     except PassError:
         return False
     return True
+
+
+class CompiledGradient:
+    """A `sg.Gradient` whose f and df run as native kernels: the same forward/backward (the seed's
+    protocol, Gradient's), with a runner that calls kernels. Every adjoint variant lives in one
+    CompiledModule; a variant not yet in it (a new pattern of absent vjps) recompiles the module
+    once. The common pattern (every real output's vjp, none for temporaries) is built before the
+    first compile."""
+
+    def __init__(self, gradient: Gradient, *, opt_level: int, cache: bool, pipeline: str):
+        self.gradient = gradient
+        # The pipeline is fixed at construction: recompiles (new adjoint variants) use the same one.
+        self._opt = dict(opt_level=opt_level, cache=cache, pipeline=pipeline)
+        self._lock = _forksafe.Lock()
+        default = tuple(i < gradient.f_real_outputs for i in gradient.df_input_vjps)
+        if not all(default):
+            gradient.adjoint_for(default)  # in the module before the first compile
+        self._compiled = compile_module(gradient.module, **self._opt)
+
+    def __getattr__(self, name):
+        if name in ("f_real_outputs", "df_input_vjps", "df_input_captured_inputs", "df_input_captured_outputs",
+                    "df_output_vjps", "f_name", "df_name", "f", "df", "module"):
+            return getattr(self.__dict__["gradient"], name)
+        raise AttributeError(name)
+
+    @property
+    def compiled(self):
+        """The CompiledModule holding f, df and its variants."""
+        return self._compiled
+
+    def __repr__(self) -> str:
+        return f"<symgrad.CompiledGradient of {self.gradient!r}>"
+
+    def _run(self, name: str, *arrays) -> tuple:
+        with self._lock:
+            if name not in self._compiled:  # a new adjoint variant was added to the module
+                self._compiled = compile_module(self.gradient.module, **self._opt)
+            kernel = self._compiled[name]
+        result = kernel(*arrays)  # checks every argument first
+        return result if isinstance(result, tuple) else (result,)
+
+    def _check_vjp(self, k: int, t: TensorType, v):
+        return as_input(self.gradient.df_name, k, t, v)
+
+    def forward(self, *inputs):
+        """Runs f: returns (the real outputs as a tuple, the Saved captures for backward)."""
+        return self.gradient.forward(*inputs, runner=self._run)
+
+    def backward(self, saved: Saved, *vjps) -> tuple:
+        """One gradient per df_output_vjps entry. vjps: one per real output in df_input_vjps (or
+        one per df_input_vjps entry); None means zero."""
+        return self.gradient.backward(saved, *vjps, runner=self._run, check=self._check_vjp)
+
+    def __call__(self, *inputs):
+        """The real outputs only (no captures kept)."""
+        return self.forward(*inputs)[0]

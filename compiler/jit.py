@@ -46,7 +46,7 @@ from . import cache as _cache
 from . import forksafe as _forksafe
 from .module import IRError, Module, format_location, parse
 
-__all__ = ["compile", "CompiledModule", "CompileError", "clear_cache", "FunctionSignature"]
+__all__ = ["compile_module", "CompiledModule", "CompileError", "clear_cache", "FunctionSignature"]
 
 OPT_LEVEL = 3
 # LLVM's loop unrolling grows the static-trip-count loops MLIR emits ~7x and costs 4x the compile
@@ -329,22 +329,17 @@ def lower_to_llvm_ir(module: Module, key: str = "adhoc", pipeline: Optional[str]
     return llvm_ir, times
 
 
-def compile(module: Union[Module, str], *, opt_level: int = OPT_LEVEL, cache: bool = True,
-            pipeline: Optional[str] = None):
-    """Compiles every public function of a graph module to a native kernel.
-
-    Returns a CompiledModule; given a `sg.Gradient`, a `CompiledGradient` (the seed's
-    forward/backward protocol on native kernels). Raises CompileError (stage, located
-    diagnostics, saved IR, reproduction command). With `cache=False` nothing is read
-    from or written to either cache. `pipeline`: the lowering pipeline's text, by default
-    `graph_to_llvm()` at the time of the call (sequential or multi-core, by the thread count);
-    a caller that keys something on the pipeline picks it once and passes it here.
+def compile_module(module: Union[Module, str], *, opt_level: int = OPT_LEVEL, cache: bool = True,
+                   pipeline: Optional[str] = None) -> "CompiledModule":
+    """Compiles every public function of a graph module to a native kernel (`sg.compile` of a
+    module). Raises CompileError (stage, located diagnostics, saved IR, reproduction command).
+    With `cache=False` nothing is read from or written to either cache. `pipeline`: the lowering
+    pipeline's text, by default `graph_to_llvm()` at the time of the call (sequential or
+    multi-core, by the thread count); a caller that keys something on the pipeline picks it once
+    and passes it here.
     """
     from symgrad.passes.pipelines import graph_to_llvm
 
-    if hasattr(module, "adjoint_for") and hasattr(module, "df_output_vjps"):  # a sg.Gradient
-        from symgrad.runtime.gradient import CompiledGradient
-        return CompiledGradient(module, opt_level=opt_level, cache=cache, pipeline=pipeline)
     module = _as_module(module)
     with module.context:
         source = str(module.mlir)

@@ -23,6 +23,14 @@ ADJOINT = "graph.adjoint"
 RECOMPUTE = "graph.recompute"
 #: The rematerialization policies graph-differentiate knows (TorchScript's default first).
 RECOMPUTE_POLICIES = ("none", "elementwise", "all")
+
+
+def recompute_policy(value) -> str:
+    """`value` if it names a rematerialization policy, else ValueError listing them (the one check,
+    for sg.differentiate, sg.grad/value_and_grad/vjp and the graph-differentiate pass)."""
+    if not isinstance(value, str) or value not in RECOMPUTE_POLICIES:
+        raise ValueError(f"recompute must be one of {', '.join(map(repr, RECOMPUTE_POLICIES))}, got {value!r}")
+    return value
 #: On an scf.parallel over row blocks of a GEMM: its work in multiply-adds, which
 #: serialize-small-parallel-loops uses instead of counting loops (the body is one library call).
 WORK_ATTR = "symgrad.work"

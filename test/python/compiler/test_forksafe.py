@@ -16,7 +16,8 @@ SCRIPT = textwrap.dedent("""
     import symgrad as sg
     from symgrad import forksafe
     jit, cache, pool = (sys.modules[m] for m in ("symgrad.jit", "symgrad.cache", "symgrad.runtime.pool"))
-    from symgrad.runtime import threads, blas, transforms
+    from symgrad.runtime import threads, blas
+    from symgrad import api as transforms
     from symgrad.dialects.graph import irdl
 
     mode = sys.argv[1]

@@ -114,12 +114,12 @@ def test_record_hit_skips_differentiation_and_gives_the_same_results(tmp_path, m
     args = inputs()
     fresh_call(args)
     assert len(records(tmp_path)) == 1
-    import symgrad.gradient
-    import symgrad.runtime.transforms as transforms
+    import symgrad.differentiated
+    import symgrad.api as transforms
 
     def boom(*a, **k):
         raise AssertionError("differentiated on a record hit")
-    monkeypatch.setattr(symgrad.gradient, "differentiate", boom)
+    monkeypatch.setattr(symgrad.differentiated, "differentiate", boom)
     before = sgcache.stats()
     vg = fresh_call(args)
     assert delta(before) == {"transform_hits": 1, "object_hits": 1}
@@ -399,19 +399,20 @@ def test_the_warning_points_at_the_callers_code(tmp_path):
 def test_the_record_and_its_kernels_come_from_one_pipeline(tmp_path, monkeypatch):
     # The thread count changes between the record's key and the compile (set_num_threads in another
     # thread): both must still use one pipeline, or a sequential key would point at parallel code.
+    import symgrad.differentiated as differentiated
     from symgrad.passes import pipelines
     from symgrad.runtime import threads
-    calls, original = [], pipelines.graph_to_llvm
+    calls, original = [], differentiated.graph_to_llvm
 
     def flipping(threads_=None):
         calls.append(1)
         return pipelines.GRAPH_TO_LLVM_SEQUENTIAL if len(calls) == 1 else pipelines.GRAPH_TO_LLVM
-    monkeypatch.setattr(pipelines, "graph_to_llvm", flipping)
+    monkeypatch.setattr(differentiated, "graph_to_llvm", flipping)  # where sg.grad picks its pipeline
     x = np.linspace(-1, 1, 512 * 512, dtype=np.float32).reshape(512, 512)
     fn = lambda x: (sg.tanh(x) ** 2).sum()  # noqa: E731  big enough for parallel loops
     sg.clear_cache(memory=True, disk=False)
     sg.grad(fn)(x)
-    monkeypatch.setattr(pipelines, "graph_to_llvm", original)
+    monkeypatch.setattr(differentiated, "graph_to_llvm", original)
     (path,) = records(tmp_path)
     record = json.loads(sgcache.check_entry(path.stem, path.read_bytes(), sgcache.TRANSFORM_MAGIC)[0])
     parallel = threads.MARKER in sgcache.load_object(record["object"])

@@ -102,7 +102,7 @@ def test_evicted_memory_cache_entries_are_collected(monkeypatch):
 def test_vjp_of_a_new_function_each_call_keeps_nothing_alive():
     """sg.vjp keeps its specializations per function, weakly: a loop over fresh lambdas (closures
     over the batch, say) used to keep every lambda and its compiled gradient forever."""
-    from symgrad.runtime import transforms
+    from symgrad import api as transforms
     x = np.linspace(-1, 1, 5)
     before = len(transforms._vjp_states)
     refs = []
