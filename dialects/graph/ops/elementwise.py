@@ -16,7 +16,7 @@ from .. import mathfns
 from ..emit import G, scalar, unbroadcast
 from ..lowering import elementwise_lowering
 from ..registry import OpDef, Sample, register
-from ..rules import broadcast_shapes, require_float, same_float_dtype
+from ..shape_rules import broadcast_shapes, require_float, same_float_dtype
 from ..types import DTypeError, TensorType
 
 _erf = np.vectorize(math.erf, otypes=[np.float64])

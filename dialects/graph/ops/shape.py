@@ -10,7 +10,7 @@ from ..attrs import DTYPE, INT, INTS, TENSOR, WORK_ATTR
 from ..emit import G, Tensor, coerce, constant, emit, unbroadcast
 from ..lowering import ADD
 from ..registry import OpDef, Sample, register
-from ..rules import broadcast_shapes, can_broadcast, check_shape_attr, normalize_axes, require_float, \
+from ..shape_rules import broadcast_shapes, can_broadcast, check_shape_attr, normalize_axes, require_float, \
     same_float_dtype
 from ..types import DTypeError, ShapeError, TensorType, dtype_from_numpy, element_type, shape_str
 
