@@ -25,7 +25,8 @@ from .registry import OPS, OpDef, Sample
 from .types import TensorType
 
 REGENERATE = "python -m symgrad.dialects.graph.docs  (or ./scripts/gen_docs.sh)"
-FAMILY_TITLES = {"elementwise": "Elementwise", "reduction": "Reductions", "shape": "Linear algebra, shape and constants"}
+FAMILY_TITLES = {"elementwise": "Elementwise", "reduction": "Reductions", "matmul": "Linear algebra",
+                 "shape": "Shape and constants"}
 
 # Tensor operators and methods documented with the op(s) they emit, found by tracing each.
 OPERATORS = (
