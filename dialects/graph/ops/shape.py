@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import mlir.ir as ir
-from mlir.dialects import arith, tensor
+from mlir.dialects import arith, linalg, tensor
 
 from ..attrs import DTYPE, INT, INTS, TENSOR
 from ..emit import G, Tensor, constant, emit
@@ -33,7 +33,6 @@ def _transpose_api(x, axes=None):
 
 
 def _lower_transpose(lw, x, perm):
-    from mlir.dialects import linalg
     if list(perm) == sorted(perm):  # identity (incl. rank 0, where linalg.transpose asserts)
         return x
     return linalg.transpose(x, outs=[lw.empty(lw.result)], permutation=list(perm))
