@@ -8,7 +8,7 @@
 from symgrad.dialects.graph.emit import Tensor
 from symgrad.dialects.graph.types import DTypeError, ShapeError, TensorType
 
-from .composites import COMPOSITES
+from symgrad.dialects.graph.composites import COMPOSITES
 from .frontend import FUNCTIONS
 from .api import compile, grad, jit, value_and_grad, vjp  # noqa: A004  (sg.compile)
 from .gradient import CompiledGradient, Gradient, differentiate, is_differentiable

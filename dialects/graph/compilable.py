@@ -1,23 +1,10 @@
 """What `sg.compile` (and the graph-to-llvm pipeline) accepts: graph functions, and nothing else.
 
-Native code runs in the user's process, and LLVM and MLIR are built with assertions: a kernel
-that indexes out of bounds, inline assembly the JIT cannot assemble, a global whose initializer
-does not fit its type, a call cycle, a name LLVM cannot hold each either abort the process or
-crash it later. So compiled IR is a closed set that symgrad can check completely:
-
-  * the module holds `func.func` definitions only (no external declarations, no other ops,
-    no nested modules, no attributes but `graph.*` ones);
-  * a function's name is a bare identifier (`[A-Za-z_][A-Za-z0-9_$.]*`): it becomes an LLVM
-    symbol and the C symbol `_mlir_ciface_<name>`; it is not a reserved symbol (verifier.py);
-  * its signature has graph tensor types only, its attributes are `sym_name`, `function_type`,
-    `sym_visibility`, `arg_attrs`/`res_attrs` with `graph.*` entries, and `graph.*`;
-  * its body is one block of registered `graph` ops, `func.call` to functions of the module
-    and `func.return` (what `sg.interpret` runs), and the calls form no cycle: graph functions
-    are straight-line, so a recursive call could never end.
-
-Every graph op is then checked by its registry entry (verifier.py), and everything after that
-is built by symgrad's lowering and upstream passes. Anything else is refused with a located
-error naming the first op (or attribute, or name) outside the set.
+Native code runs in the user's process and LLVM and MLIR abort on what they do not expect, so
+compiled IR is a closed set that symgrad checks completely: `func.func` definitions with bare
+identifier names and graph tensor signatures, whose bodies hold registered `graph` ops, acyclic
+`func.call` and `func.return`. Anything else is a located error naming it. The set in full, and
+why: docs/design/dialects-compilable.md.
 """
 from __future__ import annotations
 

@@ -4,8 +4,8 @@
     python -m symgrad.dialects.graph.docs --check    # exit 1 if it is out of date
     python -m symgrad.dialects.graph.docs -o -       # print it
 
-Everything in the reference is read from the registry (`OPS`), the front-end
-(`symgrad.COMPOSITES`, `Tensor`) or obtained by building the ops, so it cannot
+Everything in the reference is read from the registry (`OPS`), the composites
+(`COMPOSITES`), `Tensor`'s operators, or obtained by building the ops, so it cannot
 drift from the code; a test compares the file with `generate()`.
 """
 from __future__ import annotations
@@ -20,12 +20,15 @@ import numpy as np
 import mlir.ir as ir
 from mlir.dialects import func as func_d
 
+from .composites import COMPOSITES
 from .emit import Tensor, emit
+from .irdl import load
 from .registry import OPS, OpDef, Sample
 from .types import TensorType
 
 REGENERATE = "python -m symgrad.dialects.graph.docs  (or ./scripts/gen_docs.sh)"
-FAMILY_TITLES = {"elementwise": "Elementwise", "reduction": "Reductions", "shape": "Linear algebra, shape and constants"}
+FAMILY_TITLES = {"elementwise": "Elementwise", "reduction": "Reductions", "matmul": "Linear algebra",
+                 "shape": "Shape and constants"}
 
 # Tensor operators and methods documented with the op(s) they emit, found by tracing each.
 OPERATORS = (
@@ -49,7 +52,6 @@ _contexts: list[ir.Context] = []  # one context, with the dialect loaded, per ge
 def _trace_ops(fn, types) -> tuple[list[str], list[str]]:
     """Builds `fn` on arguments of `types`; returns (printed ops, op names) in order."""
     if not _contexts:
-        from . import load
         _contexts.append(load(ir.Context()))
     with _contexts[-1], ir.Location.unknown():
         module = ir.Module.create()
@@ -107,8 +109,6 @@ def _op_section(op: OpDef) -> list[str]:
 
 
 def _composites_section() -> list[str]:
-    from symgrad.composites import COMPOSITES  # the front-end package (compiler/)
-
     lines = ["## Composites (front-end compositions, not ops)", "",
              "These `sg.` functions are not `graph` ops: they are compositions that the front-end expands "
              "into the ops above while tracing. They need no shape rule, gradient rule or lowering of "

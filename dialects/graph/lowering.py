@@ -1,28 +1,9 @@
 """Building blocks for lowering `graph` ops to linalg/tensor/arith/math on tensors.
 
-Each op's lowering lives in its registry entry (`OpDef.lower`) and is written
-with the helpers here; the `convert-graph-to-linalg` pass only looks the entry
-up and calls it. A lowering has the signature
-
-    lower(lw: Lowering, *operands: ir.Value, **attrs) -> ir.Value
-
-and runs with the insertion point and location of the op being replaced.
-`lw.result` / `lw.operand_types` are the op's types as `TensorType`s.
-
-Elementwise ops describe only their scalar body, `body(s, *scalars)`, built
-with arith/math on scalars (`s.const(1.0)` makes a float constant of the
-computation's type); `elementwise_lowering(body)` turns that into a
-`linalg.generic` with numpy-broadcasting indexing maps. Broadcast size-1 dims
-are first collapsed away (a view after bufferization) so that every indexing
-map is a projected permutation, which upstream elementwise fusion and
-vectorization want.
-
-Booleans: `graph` i1 tensors are stored as i8 tensors (0 or 1) once lowered,
-because MLIR cannot load or store sub-byte memref elements (and numpy's bool
-is one byte anyway). `storage_type` gives the lowered tensor type; elementwise
-bodies still see and yield i1 scalars (the generic converts at its edges), and
-type-agnostic lowerings (reshape, transpose, slice, ...) build their types with
-`storage_type`, so they work unchanged on booleans.
+Each op's lowering is its `OpDef.lower(lw, *operands, **attrs) -> ir.Value`, written with the
+`Lowering` helpers here and called by `convert-graph-to-linalg` at the op's insertion point;
+elementwise ops give only a scalar body (`elementwise_lowering`). i1 tensors are stored as i8 once
+lowered (`storage_type`). The conventions and why: docs/design/dialects-lowering.md.
 """
 from __future__ import annotations
 
@@ -30,16 +11,11 @@ import math as _math
 from typing import Callable, Optional, Sequence
 
 import mlir.ir as ir
-from mlir.dialects import arith, tensor
+from mlir.dialects import arith, func, linalg, llvm, math as mmath, tensor
 
 from .types import TensorType, element_type
 
 ScalarBody = Callable[..., ir.Value]
-
-
-def _linalg():
-    from mlir.dialects import linalg  # imported lazily: ~60 ms, only needed when lowering
-    return linalg
 
 
 def storage_element_type(dtype: str) -> ir.Type:
@@ -75,7 +51,6 @@ class Scalar:
 
     def is_finite(self, x: ir.Value) -> ir.Value:
         """|x| != inf, false for NaN."""
-        from mlir.dialects import math as mmath
         return arith.cmpf(arith.CmpFPredicate.ONE, mmath.absf(x), self.const(_math.inf))
 
 
@@ -99,7 +74,7 @@ class Lowering:
         """A tensor of type `t` filled with `value` (linalg.fill)."""
         et = storage_element_type(t.dtype)
         cst = arith.constant(et, float(value) if t.is_float else int(bool(value)))
-        return _linalg().fill(cst, outs=[self.empty(t)])
+        return linalg.fill(cst, outs=[self.empty(t)])
 
     def reshape(self, x: ir.Value, shape: Sequence[int]) -> ir.Value:
         """Same elements, new static shape, via collapse_shape/expand_shape (views, no copies)."""
@@ -155,16 +130,9 @@ class Lowering:
     def call_private(self, name: str, args: Sequence[ir.Value], result_types: Sequence[ir.Type],
                      build: Callable[..., Sequence[ir.Value]]) -> list[ir.Value]:
         """Calls `@name`, a private function of the enclosing module, defining it first (its body
-        is `build(*arguments)`, which returns the values to return) unless it exists.
-
-        A lowering that must work on buffers (e.g. call a library) puts that code in such a
-        function with tensor arguments: bufferization then sees an ordinary call, works out
-        from the body which arguments are read or written, and gives the function
-        identity-layout memref arguments (copying strided operands at the call site). Inside,
-        `bufferization.to_buffer` of an argument is safe; on a value of the caller it is not:
-        canonicalization folds it with a producing `to_tensor` and the read vanishes from the
-        bufferization analysis. (So such functions must not be inlined before bufferization.)"""
-        from mlir.dialects import func
+        is `build(*arguments)`, which returns the values to return) unless it exists. For code that
+        must work on buffers: only the function's own arguments may become buffers inside it, and it
+        must not be inlined before bufferization (docs/design/dialects-lowering.md)."""
         module = self._module()
         if name not in ir.SymbolTable(module):
             with ir.InsertionPoint(module.regions[0].blocks[0]):
@@ -177,7 +145,6 @@ class Lowering:
         """Calls C function `@name(args...) -> void` that the JIT resolves (e.g. from a library):
         an `llvm.func` declaration in the enclosing module (made once) and an `llvm.call`.
         The arguments must already have LLVM-compatible types (iN, f32/f64, !llvm.ptr)."""
-        from mlir.dialects import llvm
         module = self._module()
         if name not in ir.SymbolTable(module):
             ftype = ir.Type.parse(f"!llvm.func<void ({', '.join(str(a.type) for a in args)})>")
@@ -189,7 +156,6 @@ class Lowering:
     def generic(self, inputs: Sequence[ir.Value], input_maps: Sequence[ir.AffineMap], init: ir.Value,
                 out_map: ir.AffineMap, iterators: Sequence[str], body: Callable[..., ir.Value]) -> ir.Value:
         """A one-result linalg.generic; `body(*input_scalars, out_scalar)` returns the yielded value."""
-        linalg = _linalg()
         its = [linalg.IteratorType.parallel if i == "parallel" else linalg.IteratorType.reduction
                for i in iterators]
         gen = linalg.generic(list(inputs), [init], list(input_maps) + [out_map], its)(body)
@@ -234,12 +200,8 @@ class Lowering:
     def reduce(self, x: ir.Value, axes: Sequence[int], combine: ScalarBody, init: float,
                keepdims: bool = False) -> ir.Value:
         """Reduces `axes` of `x` with `combine(s, value, acc)` from `init` (linalg.generic with
-        reduction iterators, so elementwise producers fuse into it). No axes: `x` itself.
-
-        Sums (`combine` = ADD) of f32 accumulate in f64 and round once at the end: a float32
-        accumulator loses ~1% over millions of elements, where numpy's pairwise sum is exact to
-        float32 rounding. ADD also lets LLVM reassociate the f64 additions, i.e. keep several
-        partial sums, which is what vectorizes the reduction loop (still exact to f32)."""
+        reduction iterators, so elementwise producers fuse into it). No axes: `x` itself. Sums
+        (`combine` = ADD) of f32 accumulate in f64 and round once (docs/design/dialects-lowering.md)."""
         t = tensor_type(x)
         axes = sorted(int(a) for a in axes)
         if not axes:

@@ -1,28 +1,10 @@
-"""Elementary functions written in `arith` (plus `math.fma`/`absf`/`copysign`), f32 and f64.
+"""Elementary functions (exp, expm1, log, log1p, tanh, sigmoid, erf) written in `arith` (plus
+`math.fma`/`absf`/`copysign`), f32 and f64, as elementwise scalar bodies `fn(s, x) -> value`.
 
-Why: `math.exp`/`math.tanh`/... lower to LLVM intrinsics that codegen turns into scalar libm
-calls (`expf`, `tanhf`), and a call in a loop body stops LLVM's loop vectorizer. Built from
-plain arithmetic, with selects instead of branches, an elementwise body vectorizes (AVX2 + FMA
-here: 8 floats per instruction) and fuses with its neighbours.
-
-Each builder has the signature of an elementwise scalar body, `fn(s, x) -> value`, where `s`
-is the body's `lowering.Scalar` (its float type and constants). All are accurate to a few ulp
-over the whole range, in both precisions, with IEEE special values handled explicitly: NaN
-propagates, +-inf give their limits, overflow gives inf, results in the subnormal range are
-rounded once, subnormal inputs are exact where it matters (log rescales them), and odd
-functions keep the sign of zero. test/python/dialects/test_mathfns.py measures the ulp errors.
-
-Techniques (textbook ones, written here from scratch):
-  * exp/expm1: x = k ln2 + r with k from the round-to-nearest "magic number" addition (no
-    float->int conversion, which is poison for NaN in LLVM), r by a two-constant Cody-Waite
-    reduction with FMA, expm1(r) = r + r^2 P(r), and 2^k assembled from integer bits (split in
-    two factors for exp so that subnormal results round only once);
-  * log/log1p: x = 2^e m with m in [sqrt(1/2), sqrt(2)) from the bits, log(1+f) written as
-    f - (f^2/2 - s (f^2/2 + R(s^2))) with s = f/(2+f), e ln2 added in two parts;
-  * tanh = copysign(e / (e + 2), x) with e = expm1(2|x|); sigmoid = {1 or e} / (1 + e) with
-    e = exp(-|x|) (no cancellation and no overflow for either sign);
-  * erf = x P(x^2) below 1, else 1 - t exp(-x^2 + Q(t)) with t = 2/(2+|x|).
-The polynomial coefficients come from scripts/fit_mathfns.py (Chebyshev fits at 60 digits).
+Why: `math.exp` and friends become scalar libm calls, which stop LLVM's loop vectorizer; plain
+arithmetic with selects vectorizes and fuses. Each is accurate to a few ulp with IEEE special values
+handled (test/python/dialects/test_mathfns.py measures them); the techniques and the contract are in
+docs/design/dialects-mathfns.md, the coefficients come from scripts/fit_mathfns.py.
 """
 from __future__ import annotations
 

@@ -16,6 +16,8 @@ DTYPES = FLOAT_DTYPES + ("i1",)
 
 _NUMPY = {"f32": np.dtype(np.float32), "f64": np.dtype(np.float64), "i1": np.dtype(np.bool_)}
 _FROM_NUMPY = {v: k for k, v in _NUMPY.items()}
+#: The numpy dtypes of DTYPES, in the same order: what arrays passed to compiled code may have.
+NUMPY_DTYPES = tuple(_NUMPY[d] for d in DTYPES)
 
 
 class ShapeError(ValueError):

@@ -26,7 +26,7 @@ TEST = ROOT / "test"
 GRAPH = ROOT / "dialects" / "graph"
 INVALID = TEST / "dialect" / "invalid.mlir"
 RULE_SOURCES = sorted((GRAPH / "ops").glob("*.py")) + [GRAPH / n for n in
-                                                      ("rules.py", "types.py", "attrs.py", "verifier.py")]
+                                                      ("shape_rules.py", "types.py", "attrs.py", "verifier.py")]
 
 # Messages the Python verifier can raise but parsed IR never reaches, because IRDL (which runs
 # first, while parsing) already rejects the input; invalid.mlir has the IRDL case instead.

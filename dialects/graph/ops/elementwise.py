@@ -16,7 +16,7 @@ from .. import mathfns
 from ..emit import G, scalar, unbroadcast
 from ..lowering import elementwise_lowering
 from ..registry import OpDef, Sample, register
-from ..rules import broadcast_shapes, require_float, same_float_dtype
+from ..shape_rules import broadcast_shapes, require_float, same_float_dtype
 from ..types import DTypeError, TensorType
 
 _erf = np.vectorize(math.erf, otypes=[np.float64])
@@ -163,14 +163,8 @@ binary("sub", "Difference, numpy broadcasting.", np.subtract, lambda g, y, a, b:
        lower=lambda s, a, b: arith.subf(a, b))
 binary("mul", "Product, numpy broadcasting.", np.multiply, lambda g, y, a, b: (g * b, g * a), "(g b, g a)",
        lower=lambda s, a, b: arith.mulf(a, b))
-# Plain `arith.divf`: exact IEEE quotients, numpy's bit for bit. With `arcp`, LLVM computed
-# a * (1 / b) with 1 / b hoisted out of the loop: 1 ulp off, and inf / NaN for a broadcast subnormal
-# b (1 / b overflows). A reciprocal-multiply with a Markstein correction (q = a y, r = fma(-q, b, a),
-# q + r y) is exact only where b, 1 / b, a and the quotient stay well inside the normal range
-# (ties between subnormals, subnormal residuals and overflow break it), and a vectorized select
-# pays the fallback division in every lane; done in f64 for f32 (exact without a fallback) it costs
-# more than vdivps. W4 (softmax, [4096, 1024]) steps: arcp 7.4 ms, divf 8.7, Markstein + divf
-# fallback 10.8, f32-in-f64 10.8; W3 (layer norm + gelu) unchanged (14.2-14.4 ms).
+# Plain `arith.divf`: exact IEEE quotients, numpy's bit for bit (the faster forms that were measured
+# and rejected: docs/design/dialects-elementwise.md).
 binary("div", "Quotient, numpy broadcasting; compiled quotients are exact IEEE (bit-identical to numpy's).",
        np.divide, lambda g, y, a, b: (g / b, -g * y / b), "(g / b, -g y / b)", (0.5, 2.0),
        lower=lambda s, a, b: arith.divf(a, b))

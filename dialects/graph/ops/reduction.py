@@ -9,7 +9,7 @@ from ..attrs import BOOL, INTS
 from ..emit import G, Tensor, emit, scalar
 from ..lowering import ADD, MAX, MIN
 from ..registry import OpDef, Sample, register
-from ..rules import normalize_axes, reduced_shape, require_float
+from ..shape_rules import normalize_axes, reduced_shape, require_float
 from ..types import ShapeError, TensorType, shape_str
 
 

@@ -315,7 +315,7 @@ def test_a_mid_size_last_block_is_cut_into_pieces(n_threads, rng):
     block (236 rows) is between THREAD_MNK and SMALL_MNK: the last block takes its own branch (an
     scf.if that had never been built before: a TypeError) with a loop of plain ?gemm calls of at
     most 64 rows."""
-    from symgrad.dialects.graph.ops.shape import _row_part
+    from symgrad.dialects.graph.ops.matmul import _row_part
     assert _row_part(1100, 64, 64) == 288 and blas.THREAD_MNK < 236 * 64 * 64 <= blas.SMALL_MNK < 288 * 64 * 64
     a, b = rng.standard_normal((1100, 64)).astype(np.float32), rng.standard_normal((64, 64)).astype(np.float32)
     result, text = _big_product(n_threads, ((1100, 64), (64, 64), False, False), a, b)
