@@ -16,7 +16,7 @@ from typing import Callable, Optional, Sequence, Union
 
 import numpy as np
 
-from symgrad.dialects.graph.types import DTYPES, numpy_dtype
+from symgrad.dialects.graph.types import NUMPY_DTYPES
 from symgrad import forksafe as _forksafe
 from symgrad.runtime.abi import reserved_symbol
 
@@ -25,8 +25,6 @@ from .trace import TensorSpec, trace
 
 Argnums = Union[int, Sequence[int]]
 DEFAULT_MAX_CACHE = 64
-#: The numpy dtypes an argument may have: the graph dialect's.
-_NUMPY_DTYPES = frozenset(numpy_dtype(d) for d in DTYPES)
 
 
 def max_cache_size(value: Optional[int], who: str) -> int:
@@ -54,7 +52,7 @@ def signature_of(name: str, args) -> tuple:
                 raise TypeError(f"{name}: argument {i} is a masked array, which is not supported (the mask would "
                                 f"be ignored); pass a.filled(value) or a.data")
             a = np.asarray(a)
-        if a.dtype not in _NUMPY_DTYPES:
+        if a.dtype not in NUMPY_DTYPES:
             raise TypeError(f"{name}: argument {i} has dtype {a.dtype}; supported: float32, float64 and bool "
                             f"(native byte order); convert with .astype(...)")
         key.append((a.shape, a.dtype))
