@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .seeds import corpus, valid_corpus
 from .irtext import pick
+from .seeds import corpus, valid_corpus
 from .structure import (change_results, duplicate_function, multi_block, nest_in_region, recursive_call,
                         rename_op, rewire_value, self_cycle)
 from .tokens import (deep_nesting, drop_bracket, drop_token, duplicate_token, insert_bytes, replace_token,

@@ -1,6 +1,8 @@
 """The seed texts the IR fuzzer mutates: every chunk of the lit tests' inputs under test/ (split
 on `// -----`, comments dropped), the IR printed from a few traced and differentiated functions,
-and the subset of both that parses (the upstream-dialect mutators start from those)."""
+and the subset of both that parses (the upstream-dialect mutators start from those). The traced
+seeds with debug info name this file and its lines in `loc(...)`: moving or editing
+`traced_inputs` changes them, and so the cases of a seed."""
 from __future__ import annotations
 
 import os
