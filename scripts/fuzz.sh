@@ -7,7 +7,7 @@
 # graphs, spread over every core. Minimal failing graphs are printed and saved under
 # test/python/fuzz/regressions/ (see the README there). Extra arguments go to pytest.
 source "$(dirname "$0")/env.sh"
-# ./scripts/fuzz.sh ir [N]: the adversarial-IR fuzzer (test/python/hardening, irmutate.py): N
+# ./scripts/fuzz.sh ir [N]: the adversarial-IR fuzzer (test/python/hardening, irmutate/): N
 # mutations of every kind (default 3000) and N of the upstream-dialect kinds alone (issue 11:
 # constant tensor/memref indices, LLVM globals, inline asm, llvm.func calls, func.call cycles,
 # odd symbol names, LLVM attributes, all-LLVM modules; SYMGRAD_IRFUZZ_UPSTREAM_CASES to change),
