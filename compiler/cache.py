@@ -52,7 +52,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-from . import forksafe as _forksafe
+from symgrad.runtime import forksafe as _forksafe
 
 MAGIC = b"SYMGRAD-OBJ-2\n"  # then the key, the sha256 of the object (hex, one line each), the object
 OBJECT_SUFFIX = ".o"

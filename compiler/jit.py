@@ -43,7 +43,7 @@ from symgrad.runtime.support_library import bind_support_symbols
 from symgrad.runtime.kernel import Kernel
 
 from . import cache as _cache
-from . import forksafe as _forksafe
+from symgrad.runtime import forksafe as _forksafe
 from .module import IRError, Module, format_location, parse
 
 __all__ = ["compile", "CompiledModule", "CompileError", "clear_cache", "FunctionSignature"]

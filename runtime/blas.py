@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
-from symgrad import forksafe as _forksafe
+from . import forksafe as _forksafe
 
 from . import abi as _abi
 

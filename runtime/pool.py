@@ -63,7 +63,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Optional
 
-from symgrad import forksafe as _forksafe
+from . import forksafe as _forksafe
 
 from . import abi as _abi
 

@@ -34,7 +34,7 @@ import os
 import weakref
 from typing import Optional
 
-from symgrad import forksafe as _forksafe
+from . import forksafe as _forksafe
 
 ENV = "SYMGRAD_NUM_THREADS"
 #: Beyond this a value is taken for a mistake (each worker holds a stack).
@@ -131,7 +131,7 @@ _lock = _forksafe.Lock()
 
 
 def _after_fork_in_child() -> None:
-    # (_lock and _quiesce_lock are forksafe locks: symgrad.forksafe has unlocked them already.)
+    # (_lock and _quiesce_lock are forksafe locks: symgrad.runtime.forksafe has unlocked them already.)
     if _runtime is not None:
         _runtime.reset_after_fork()
 

@@ -1,5 +1,5 @@
 """fork() while another thread holds one of symgrad's locks: the child still compiles and runs
-(symgrad.forksafe re-initializes every lock symgrad keeps). The scenarios run in a subprocess,
+(symgrad.runtime.forksafe re-initializes every lock symgrad keeps). The scenarios run in a subprocess,
 which forks; a child that blocks is killed after a timeout and reported."""
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ SCRIPT = textwrap.dedent("""
     import os, sys, threading, time
     import numpy as np
     import symgrad as sg
-    from symgrad import forksafe
+    from symgrad.runtime import forksafe
     jit, cache, pool = (sys.modules[m] for m in ("symgrad.jit", "symgrad.cache", "symgrad.runtime.pool"))
     from symgrad.runtime import threads, blas, transforms
     from symgrad.dialects.graph import irdl
@@ -88,7 +88,7 @@ def test_fork_while_another_thread_holds_symgrads_locks(mode, tmp_path):
 
 
 def test_forksafe_locks_are_real_locks_reset_in_the_child():
-    from symgrad import forksafe
+    from symgrad.runtime import forksafe
     lock, rlock = forksafe.Lock(), forksafe.RLock()
     lock.acquire()
     rlock.acquire()
