@@ -12,7 +12,7 @@ CompiledModule from a record; `store` writes one after the full path ran.
 Records are kept in memory too (per process, in the same bounded LRU as
 sg.compile's modules), so a new transform object on the same function and
 shapes does not even load the object again. On disk they get the guarantees
-of cache.py: atomic writes, a checksum, other format versions a plain miss,
+of runtime/object_cache.py: atomic writes, a checksum, other format versions a plain miss,
 corruption reported (CacheWarning), removed and rebuilt. A record whose
 object was evicted is a plain miss; one that passes its checksum but does not
 fit the traced function (`check` raises ValueError), holds a value of the
@@ -28,9 +28,9 @@ import re
 from typing import Callable, Optional
 
 from symgrad.dialects.graph.types import TensorType
+from symgrad.runtime import object_cache as _object_cache
 
 from . import cache as _cache
-
 from .jit import OPT_LEVEL, CompiledModule, CompileError, FunctionSignature
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -86,7 +86,7 @@ def load(key: str, check: Callable[[dict, dict], None], opt_level: int = OPT_LEV
     if hit is not None:
         return hit
     found = _load(key, check, opt_level)
-    _cache.count("transform_misses" if found is None else "transform_hits")
+    _object_cache.count("transform_misses" if found is None else "transform_hits")
     return found
 
 
@@ -108,7 +108,7 @@ def _load(key: str, check, opt_level: int) -> Optional[tuple[dict, CompiledModul
     except (KeyError, TypeError, ValueError) as e:
         _cache.discard_transform(key, f"its record does not fit the traced function ({type(e).__name__}: {e})")
         return None
-    obj = _cache.load_object(object_key)
+    obj = _object_cache.load_object(object_key)
     if obj is None:  # evicted, or corrupt (reported by load_object): the full path rebuilds both
         return None
     try:

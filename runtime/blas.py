@@ -43,9 +43,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
-from . import forksafe as _forksafe
+import numpy
 
 from . import abi as _abi
+from . import forksafe as _forksafe
+from . import llvm as _llvm
 
 ENV = "SYMGRAD_BLAS"
 #: cblas enum values.
@@ -111,7 +113,6 @@ def _loaded_openblas() -> list[str]:
 
 def _bundled_openblas() -> list[str]:
     """OpenBLAS files shipped inside numpy's wheel (Linux: numpy.libs/, macOS: numpy/.dylibs/)."""
-    import numpy
     root = os.path.dirname(os.path.abspath(numpy.__file__))
     found = []
     for folder in (os.path.join(os.path.dirname(root), "numpy.libs"), os.path.join(root, ".dylibs"), root):
@@ -154,8 +155,7 @@ def _find() -> tuple[Optional[Blas], str]:
         return None, f"disabled by {ENV}={choice}"
     if choice and choice.lower() not in ("1", "on", "yes", "true", "auto"):
         return _probe(choice) if os.path.isfile(choice) else (None, f"{ENV}={choice}: no such file")
-    import numpy  # noqa: F401  (loads its OpenBLAS)
-    reasons = []
+    reasons = []  # (numpy, imported above, has loaded its OpenBLAS)
     for path in dict.fromkeys(_loaded_openblas() + _bundled_openblas()):
         blas, why = _probe(path)
         if blas is not None:
@@ -194,7 +194,7 @@ def register_with_jit() -> None:
     blas = library()
     if blas is None:
         return
-    import llvmlite.binding as llvm
+    llvm = _llvm.binding()
     with _register_lock:
         if not _registered:
             for interface in blas.exports:

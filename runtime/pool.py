@@ -60,13 +60,17 @@ from __future__ import annotations
 import ctypes
 import os
 import warnings
+from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
+
+import numpy as np
 
 from . import forksafe as _forksafe
 
 from . import abi as _abi
 from . import native_ir as _native_ir
+from .support_library import SupportLibrary
 
 ENV = "SYMGRAD_POOL_BYTES"
 #: Blocks below this go straight to malloc/free.
@@ -180,9 +184,8 @@ class _Native:
     """The compiled pool (a SupportLibrary, kept for the life of the process) and its entry points."""
 
     def __init__(self):
-        from .support_library import SupportLibrary
         # opt=0: the IR is written tight already, and codegen takes 2.5x less. Compiled once per
-        # machine: the object code is kept in the disk cache (symgrad.support).
+        # machine: the object code is kept in the disk cache (runtime/support_library.py).
         self.library = lib = SupportLibrary(
             "pool", ir_text(), sorted(SYMBOLS), ("symgrad_pool_release", "symgrad_pool_set_limit", "symgrad_pool_stats",
                                           "symgrad_pool_alloc", "symgrad_pool_alloc_result",
@@ -278,7 +281,6 @@ def empty(shape: tuple, dtype) -> "np.ndarray":
     threshold, and a fresh 4 MiB numpy array would be mapped and faulted in on every call (W1's
     gradients: ~1000 faults a step). Below that, while the pool does not exist yet, when it is
     off, or when malloc fails (numpy then raises its MemoryError), it is `np.empty`."""
-    import numpy as np
     dtype = np.dtype(dtype)
     native = _native
     nbytes = dtype.itemsize
@@ -313,7 +315,6 @@ class Reservation:
 
     def __init__(self, what: str, sizes):
         """`sizes`: (bytes, count) pairs; `what` names the kernel in the MemoryError."""
-        from collections import Counter
         native = _get()
         per_class: Counter = Counter()
         self.blocks = []

@@ -35,6 +35,8 @@ import weakref
 from typing import Optional
 
 from . import forksafe as _forksafe
+from .async_runtime import API, ir_text
+from .support_library import SupportLibrary
 
 ENV = "SYMGRAD_NUM_THREADS"
 #: Beyond this a value is taken for a mistake (each worker holds a stack).
@@ -101,9 +103,6 @@ class _Runtime:
     workers run its code and may still spin in it when the main thread exits) and its entry points."""
 
     def __init__(self, threads: int):
-        from .async_runtime import API, ir_text
-        from .support_library import SupportLibrary
-
         # O2 for this CPU; compiled once per machine (~140 ms), its object code kept in the disk cache.
         self.library = SupportLibrary("async-runtime", ir_text(), API, (
             "symgrad_rt_init", "symgrad_rt_set_threads", "symgrad_rt_workers", "symgrad_rt_tasks",

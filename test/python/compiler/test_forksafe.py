@@ -16,6 +16,7 @@ SCRIPT = textwrap.dedent("""
     import symgrad as sg
     from symgrad.runtime import forksafe
     jit, cache, pool = (sys.modules[m] for m in ("symgrad.jit", "symgrad.cache", "symgrad.runtime.pool"))
+    from symgrad.runtime import llvm, object_cache
     from symgrad.runtime import threads, blas, transforms
     from symgrad.dialects.graph import irdl
 
@@ -34,7 +35,8 @@ SCRIPT = textwrap.dedent("""
     compile_and_run(1.0)                                   # imports, pool, runtime, blas
     vg = sg.value_and_grad(lambda a: (a * 2.0).sum())
     vg(x)
-    named = {"jit._compile_lock": jit._compile_lock, "jit._llvm_lock": jit._llvm_lock, "cache._lock": cache._lock,
+    named = {"jit._compile_lock": jit._compile_lock, "llvm._lock": llvm._lock, "cache._lock": cache._lock,
+             "object_cache._lock": object_cache._lock,
              "pool._lock": pool._lock, "threads._lock": threads._lock, "threads._quiesce_lock": threads._quiesce_lock,
              "blas._register_lock": blas._register_lock, "irdl._lock": irdl._lock,
              "transforms._vjp_lock": transforms._vjp_lock, "a transform's _lock": vg._lock}
