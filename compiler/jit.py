@@ -42,7 +42,9 @@ from symgrad.runtime import forksafe as _forksafe
 from symgrad.runtime import llvm as _llvm
 from symgrad.runtime import pool as _pool
 from symgrad.runtime.binding import bind_support_symbols
-from symgrad.runtime.kernel import Kernel
+from symgrad.passes.record_temporaries import PREFIX as TEMPORARIES_PREFIX
+from symgrad.runtime.kernel import Kernel, read_temporaries
+from symgrad.runtime.memref import ArraySpec
 
 from . import cache as _cache
 from .module import IRError, Module, format_location, parse
@@ -149,8 +151,10 @@ class CompiledModule:
             address = self._engine.get_function_address(f"_mlir_ciface_{s.name}")
             if not address:
                 raise CompileError("load", f"no entry point _mlir_ciface_{s.name} in the object code")
-            self.kernels[s.name] = Kernel(self, s.name, s.inputs, s.results, address, s.single,
-                                          temporaries=_read_temporaries(self._engine, s.name))
+            # the heap temporaries, from the record record-temporaries (passes/record_temporaries.py) left
+            temporaries = read_temporaries(self._engine, TEMPORARIES_PREFIX + s.name)
+            self.kernels[s.name] = Kernel(self, s.name, _array_specs(s.inputs), _array_specs(s.results), address,
+                                          s.single, temporaries=temporaries)
         self.timings = dict(timings, load=time.perf_counter() - t0)
 
     @property
@@ -176,18 +180,9 @@ class CompiledModule:
         return f"<symgrad.CompiledModule {', '.join(k.signature for k in self.kernels.values())}>"
 
 
-def _read_temporaries(engine, name: str) -> Optional[list[tuple[int, int]]]:
-    """The (bytes, count) pairs of the heap temporaries @name allocates, from the record
-    record-temporaries (passes/record_temporaries.py) put in the object code; None for object code
-    without one (compiled by another pipeline)."""
-    import ctypes
-    from symgrad.passes.record_temporaries import PREFIX
-    address = engine.get_global_value_address(PREFIX + name)
-    if not address:
-        return None
-    n = (ctypes.c_int64 * 2).from_address(address)[1]
-    values = list((ctypes.c_int64 * (2 + 2 * n)).from_address(address))[2:]
-    return list(zip(values[0::2], values[1::2]))
+def _array_specs(types) -> list[ArraySpec]:
+    """The runtime's description of graph tensor types (shape, numpy dtype, the type's text for errors)."""
+    return [ArraySpec(t.shape, t.np_dtype, str(t)) for t in types]
 
 
 # ----------------------------------------------------------------- compile --
