@@ -1,26 +1,10 @@
 """The cache's second level: kernels of a transform, found by the function it traced.
 
-A process that calls `sg.value_and_grad(fn)(*args)` for the first time traces
-fn, differentiates it, adds the fused gradient, and hands the module to
-`sg.compile`, which finds its object code on disk. Only the trace is needed to
-know what will come out, so the traced IR (with the transform and its options)
-keys a record: the first-level key of the object code and what `CompiledModule`
-needs to load it without MLIR (the functions' signatures), plus the
-transform's own facts (which result is which gradient). `load` rebuilds the
-CompiledModule from a record; `store` writes one after the full path ran.
-
-Records are kept in memory too (per process, in the same bounded LRU as
-sg.compile's modules), so a new transform object on the same function and
-shapes does not even load the object again. On disk they get the guarantees
-of runtime/object_cache.py: atomic writes, a checksum, other format versions a plain miss,
-corruption reported (CacheWarning), removed and rebuilt. A record whose
-object was evicted is a plain miss; one that passes its checksum but does not
-fit the traced function (`check` raises ValueError), holds a value of the
-wrong type or range, or whose object cannot be loaded as recorded (an entry
-point missing, ...) is treated as corrupt: reported, removed and rebuilt, so a
-damaged record never fails more than one lookup. What the key already
-determines (the optimization level: it is in the transform's options) is not
-stored: the caller passes it.
+For sg.grad/sg.value_and_grad the traced IR (with the transform and its options) keys a record:
+the first-level key of the object code and what `CompiledModule` needs to load it without MLIR,
+plus the transform's own facts. `load` rebuilds the CompiledModule from a record (skipping
+differentiation and lowering), `store` writes one after the full path ran. A record that does not
+fit is reported, removed and rebuilt. Design: docs/design/compile-cache.md.
 """
 from __future__ import annotations
 

@@ -1,59 +1,13 @@
 """The caching allocator behind compiled kernels' temporaries (PyTorch-style, owned by symgrad).
 
-Why. Kernels allocate their large temporaries (a [4096, 1024] f32 tensor is
-16 MiB) on every call and free them before returning. glibc serves blocks that
-large with mmap and unmaps them on free, so every call faults in fresh pages
-(~8 ms per 64 MiB here: most of W3's step). Changing malloc's thresholds would
-change it for the whole process (numpy, torch, the user's own code), so
-instead the kernels allocate from this pool, which keeps a bounded number of
-freed blocks for the next call.
-
-How kernels reach it. The pipeline lowers memref allocations with
-`finalize-memref-to-llvm{use-generic-functions}`, so lowered code calls
-`_mlir_memref_to_llvm_alloc(size)`, `_mlir_memref_to_llvm_aligned_alloc(align,
-size)` and `_mlir_memref_to_llvm_free(ptr)` instead of malloc/free.
-`register_with_jit()` compiles the allocator below (LLVM IR text, no C compiler
-needed) once per process and binds those names in llvmlite's symbol table
-before any kernel object is loaded. The pool's code lives as long as the process.
-
-The allocator. Every block carries a 16-byte header just below the pointer it
-hands out: the pointer malloc returned, and a tag (a size class, or RAW).
-- Below SMALL_BYTES (64 KiB), and when pooling is off: malloc/free (RAW).
-- From SMALL_BYTES up: size classes, 8 per power of two, so a block is at most
-  12.5% larger than asked; the block is 64-byte aligned. Each class has SLOTS
-  lock-free slots holding cached blocks: allocation takes one with an atomic
-  exchange (so no ABA: a slot holds a whole pointer, never a list), free puts
-  one back with compare-and-swap, or frees it to malloc when the slots are
-  full or caching it would push the bytes cached past the cap (an atomic
-  counter, reserved before a block enters a slot and released after it
-  leaves, so the cached blocks never exceed the cap). A free reads the cap
-  after reserving its bytes and again after parking its block, taking a block
-  back out if the cap fell meanwhile: after set_limit(0) + release() nothing
-  stays cached.
-- When malloc fails, the pool frees everything cached and tries once more.
-  The runtime's entry point (`symgrad_pool_alloc`) then returns NULL; the ones
-  lowered code calls never do: they print "symgrad: out of memory allocating N
-  bytes in a compiled kernel" to stderr and abort(), since generated code would
-  write through NULL. That is the last line of defence only: before every
-  call the runtime reserves the kernel's temporaries (`Reservation`, from the
-  sizes passes/record_temporaries.py records in the object code), raising
-  MemoryError before native code runs when they do not fit. An alignment that
-  is not a power of two gets NULL (C's aligned_alloc), and aborts the same way.
-Kernels run with the GIL released, from any number of threads: every shared
-word is touched only with atomic instructions.
-
-Results. The runtime allocates kernel results (runtime/kernel.py) of
-OUTPUT_BYTES and more from the pool as well (`empty`: a numpy array whose base
-gives the block back when the last view dies). Without that, a pool that keeps
-the temporaries would make results slower: glibc raises its mmap threshold
-only when it frees a mapped block, so with the temporaries no longer freed, a
-fresh 4 MiB result would be mapped and faulted in on every call.
-
-Settings. `SYMGRAD_POOL_BYTES` caps the bytes cached (an integer with an
-optional K/M/G suffix; default: the smaller of 1 GiB and a quarter of RAM;
-0 turns caching off: plain malloc/free). `set_limit()` changes it at run time,
-`release()` frees what is cached (so does `sg.clear_cache()`), `stats()`
-reports hits, misses and the bytes cached.
+Kernels allocate large temporaries on every call; glibc maps and unmaps blocks that large, so each
+call would fault in fresh pages. Lowered code calls MLIR's generic allocation functions
+(`_mlir_memref_to_llvm_*`), which this pool defines (runtime/native/pool.ll, bound for the JIT by
+`register_with_jit`): freed blocks of SMALL_BYTES and more are kept, lock-free and up to a cap, for
+the next call, without touching the process's malloc. Large kernel results come from it too
+(`empty`), and every call first reserves its temporaries (`Reservation`), so running out of memory
+is a MemoryError before native code runs. `SYMGRAD_POOL_BYTES` caps it (0: off); `set_limit()`,
+`release()`, `stats()`. Design and measurements: docs/design/runtime-pool.md.
 """
 from __future__ import annotations
 
@@ -66,9 +20,8 @@ from typing import Optional
 
 import numpy as np
 
-from . import forksafe as _forksafe
-
 from . import abi as _abi
+from . import forksafe as _forksafe
 from . import native_ir as _native_ir
 from .support_library import SupportLibrary
 
@@ -276,11 +229,9 @@ class _Block:
 
 def empty(shape: tuple, dtype) -> "np.ndarray":
     """An uninitialized C-contiguous array for a kernel's result. From OUTPUT_BYTES up it comes from
-    the pool (64-byte aligned; `base` is the block), so a result of the same size as the last one
-    freed costs no page faults: with temporaries kept by the pool, glibc no longer raises its mmap
-    threshold, and a fresh 4 MiB numpy array would be mapped and faulted in on every call (W1's
-    gradients: ~1000 faults a step). Below that, while the pool does not exist yet, when it is
-    off, or when malloc fails (numpy then raises its MemoryError), it is `np.empty`."""
+    the pool (64-byte aligned; `base` is the block, given back when the last view dies), so a result of
+    the size of the last one freed costs no page faults. Below that, while the pool does not exist yet,
+    when it is off, or when malloc fails (numpy then raises its MemoryError), it is `np.empty`."""
     dtype = np.dtype(dtype)
     native = _native
     nbytes = dtype.itemsize
@@ -299,17 +250,10 @@ class Reservation:
     """A kernel's heap temporaries, made sure of before each call: `reservation()` raises
     MemoryError, before any native code runs, when they cannot all be allocated at once.
 
-    The sizes come from the kernel's object code (passes/record_temporaries.py: every `memref.alloc`
-    of the function, an upper bound of what is live at once). The steady state costs one native
-    call (~0.5 us): the pool already caches, per size class, as many blocks as the kernel
-    allocates, so the kernel's allocations will be served from the cache without malloc
-    (`symgrad_pool_ready`). Otherwise (the first call, after `release()`, a class that needs more
-    blocks than it has slots, temporaries larger than the limit, the pool off) every block is
-    allocated at once through the pool (cached ones first, malloc for the rest; NULL: MemoryError)
-    and freed again, so the pool caches them for the kernel (within its limit and slots).
-    Another thread may still take the blocks between the check and the call; the kernel's
-    allocation then falls back to malloc, and on NULL the pool prints a message and aborts.
-    Blocks below SMALL_BYTES are not pooled and not reserved (malloc serves them)."""
+    The sizes come from the kernel's object code (passes/record_temporaries.py). The steady state is
+    one native call (~0.5 us): the pool already caches enough blocks of each class. Otherwise every
+    block is allocated at once and freed again, so the pool caches them for the kernel. Blocks below
+    SMALL_BYTES are not pooled and not reserved. Details: docs/design/runtime-pool.md."""
     fills = 0  # slow paths taken, all reservations (PoolStats.reserve_fills)
     __slots__ = ("what", "nbytes", "blocks", "_pairs", "_address", "_n", "_native")
 

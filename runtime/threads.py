@@ -1,31 +1,10 @@
 """Threads for compiled kernels: the setting, and the async runtime kernels call.
 
-Big outermost parallel loops are split into tasks by upstream MLIR passes
-(`async-parallel-for` and the async dialect's lowering to LLVM; see
-symgrad.passes.pipelines) and those tasks run on the async runtime of
-`async_runtime.py`, compiled here once per process by llvmlite and bound for
-the JIT under MLIR's names (`mlirAsyncRuntime*`) before any kernel that calls
-them is loaded. Which code a kernel gets is decided when it is compiled:
-
-    SYMGRAD_NUM_THREADS=1      the sequential pipeline (no tasks, no runtime)
-    SYMGRAD_NUM_THREADS=N>1    the parallel pipeline; N threads run a kernel:
-                               the calling thread plus N-1 pool workers
-    unset                      the number of CPUs this process may run on
-                               (os.sched_getaffinity)
-
-The object code of the parallel pipeline does not depend on N (the kernels ask
-the runtime for it when they run), so the compile cache key holds only which
-pipeline was used (its text), never N; `set_num_threads` only changes how many
-blocks later calls make. Results never depend on N either: a parallel loop's
-iterations are independent, and a big reduction is cut into a number of parts
-fixed at compile time (partition-reductions, in both pipelines), so 1 thread
-and 8 give the same bits.
-
-Safety: kernels may be called from many Python threads at once (each caller
-works on its own tasks while it waits); a worker never touches Python; a
-`fork()` child gets a fresh, empty runtime (os.register_at_fork) and starts
-its own workers on first use, so a fork in the middle of a parallel call
-cannot leave the child waiting on a parent's thread.
+SYMGRAD_NUM_THREADS (or `set_num_threads`) picks the pipeline a kernel is compiled with: 1 is
+sequential code, N > 1 splits big parallel loops into tasks that N threads run (the caller and
+N-1 workers) on the async runtime of async_runtime.py, compiled here once per process and bound
+for the JIT before any kernel that calls it is loaded. Results are the same bits for any N; a
+fork() child gets a fresh runtime. Design: docs/design/runtime-threads.md.
 """
 from __future__ import annotations
 
