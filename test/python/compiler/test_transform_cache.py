@@ -49,7 +49,7 @@ def records(tmp_path):
 
 
 def delta(before: dict) -> dict:
-    """Lookups since `before`, but symgrad.support's (made once per process, by whichever test is first)."""
+    """Lookups since `before`, but the support code's (made once per process, by whichever test is first)."""
     after = sgcache.stats()
     return {k: after[k] - before[k] for k in after if after[k] != before[k] and not k.startswith("support")}
 
