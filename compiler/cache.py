@@ -41,9 +41,9 @@ def memory_entries() -> int:
 
 
 # --------------------------------------------------------------- fingerprint --
-_CODEGEN_MODULES = ("symgrad.dialects.graph.lowering", "symgrad.dialects.graph.ops", "symgrad.passes.convert_graph_to_linalg",
-                    "symgrad.passes.pipelines", "symgrad.passes.parallel_loops", "symgrad.jit",
-                    "symgrad.runtime.llvm", "symgrad.runtime.blas")
+_CODEGEN_MODULES = ("symgrad.dialects.graph.lowering", "symgrad.dialects.graph.ops",
+                    "symgrad.passes.convert_graph_to_linalg", "symgrad.passes.pipelines", "symgrad.passes.parallel_loops",
+                    "symgrad.jit", "symgrad.runtime.llvm", "symgrad.runtime.blas")
 
 
 @lru_cache(maxsize=1)
