@@ -21,7 +21,7 @@ import numpy as np
 from symgrad.dialects.graph.attrs import recompute_policy
 from symgrad.dialects.graph.emit import Tensor
 from symgrad.passes.pipelines import graph_to_llvm
-from symgrad import forksafe as _forksafe
+from symgrad.runtime import forksafe as _forksafe
 from symgrad.runtime.args import as_input
 
 from .differentiated import GradEntry, differentiated

@@ -17,7 +17,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
-from symgrad import forksafe as _forksafe
+from symgrad.runtime import forksafe as _forksafe
 
 from symgrad.dialects.graph.attrs import ADJOINT, RECOMPUTE, recompute_policy
 from symgrad.dialects.graph.registry import lookup

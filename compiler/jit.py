@@ -38,12 +38,15 @@ from mlir.dialects import func as func_d
 
 from symgrad.dialects.graph.compilable import check as check_compilable
 from symgrad.dialects.graph.types import ShapeError, TensorType
+from symgrad.runtime import forksafe as _forksafe
+from symgrad.runtime import llvm as _llvm
 from symgrad.runtime import pool as _pool
-from symgrad.runtime.support_library import bind_support_symbols
-from symgrad.runtime.kernel import Kernel
+from symgrad.runtime.binding import bind_support_symbols
+from symgrad.passes.record_temporaries import PREFIX as TEMPORARIES_PREFIX
+from symgrad.runtime.kernel import Kernel, read_temporaries
+from symgrad.runtime.memref import ArraySpec
 
 from . import cache as _cache
-from . import forksafe as _forksafe
 from .module import IRError, Module, format_location, parse
 
 __all__ = ["compile_module", "CompiledModule", "CompileError", "clear_cache", "FunctionSignature"]
@@ -111,68 +114,13 @@ def signatures(module: Module) -> list[FunctionSignature]:
 
 
 # ------------------------------------------------------------------- llvmlite --
-_llvm_lock = _forksafe.Lock()
-_llvm_ready = False
-
-
-def _llvm():
-    global _llvm_ready
-    import llvmlite.binding as llvm
-    with _llvm_lock:
-        if not _llvm_ready:
-            llvm.initialize_native_target()
-            llvm.initialize_native_asmprinter()
-            # The loop vectorizer sizes vectors by a loop's widest type by default: the f64
-            # accumulator of a float32 sum then halves the width of the float32 work fused into
-            # it (exp at 4 lanes, not 8). Sizing by the narrowest type: row sum(exp) 4.4 -> 2.8 ms.
-            llvm.set_option("", "-vectorizer-maximize-bandwidth")
-            _llvm_ready = True
-    return llvm
-
-
-def empty_engine(tm):
-    """An MCJIT engine for target machine `tm` with no code yet (object code is added to it)."""
-    llvm = _llvm()
-    stub = llvm.parse_assembly("")
-    stub.triple = tm.triple
-    stub.data_layout = str(tm.target_data)
-    return llvm.create_mcjit_compiler(stub, tm)
-
-
-def host_target_machine(opt_level: int = OPT_LEVEL):
-    """A target machine for this CPU (name and features). jit=True selects the large code
-    model on x86-64, so the loaded object may live anywhere relative to libm."""
-    llvm = _llvm()
-    target = llvm.Target.from_triple(llvm.get_process_triple())
-    return target.create_target_machine(cpu=llvm.get_host_cpu_name(), features=llvm.get_host_cpu_features().flatten(),
-                                        opt=opt_level, jit=True)
-
-
 def optimize_and_emit(llvm_ir: str, opt_level: int = OPT_LEVEL) -> tuple[bytes, dict]:
-    """LLVM IR text -> optimized object code for the host. Raises CompileError('llvm')."""
-    llvm = _llvm()
-    times = {}
-    t0 = time.perf_counter()
-    tm = host_target_machine(opt_level)
+    """LLVM IR text -> optimized object code for the host (symgrad.runtime.llvm), and the seconds
+    each step took. Raises CompileError('llvm')."""
     try:
-        mod = llvm.parse_assembly(llvm_ir)
-        mod.triple = tm.triple
-        mod.data_layout = str(tm.target_data)
-        mod.verify()
-    except RuntimeError as e:
+        return _llvm.optimize_and_emit(llvm_ir, opt_level, loop_unrolling=LOOP_UNROLLING)
+    except _llvm.LLVMIRError as e:
         raise CompileError("llvm", f"llvmlite rejected the LLVM IR: {e}") from None
-    t1 = time.perf_counter()
-    pto = llvm.create_pipeline_tuning_options(speed_level=opt_level)
-    pto.loop_vectorization = opt_level >= 2
-    pto.slp_vectorization = opt_level >= 2
-    pto.loop_unrolling = LOOP_UNROLLING
-    pb = llvm.create_pass_builder(tm, pto)
-    pb.getModulePassManager().run(mod, pb)
-    t2 = time.perf_counter()
-    obj = tm.emit_object(mod)
-    t3 = time.perf_counter()
-    times.update(llvm_parse=t1 - t0, llvm_opt=t2 - t1, codegen=t3 - t2)
-    return obj, times
 
 
 # ------------------------------------------------------------ CompiledModule --
@@ -185,20 +133,17 @@ class CompiledModule:
 
     def __init__(self, sigs: list[FunctionSignature], object_code: bytes, key: str, source: str,
                  timings: dict, cache: Optional[str], opt_level: int = OPT_LEVEL):
-        llvm = _llvm()
         t0 = time.perf_counter()
         self.key = key
         self.source = source  # the graph IR this was compiled from
         self.signatures = {s.name: s for s in sigs}
         self.cache = cache
         self.object_code = object_code
-        self._target_machine = host_target_machine(opt_level)
-        self._engine = empty_engine(self._target_machine)
+        self._target_machine = _llvm.host_target_machine(opt_level)
         # numpy's BLAS (symgrad_cblas_*), the caching pool (_mlir_memref_to_llvm_*), the async runtime
         bind_support_symbols(object_code, self)
         try:
-            self._engine.add_object_file(llvm.ObjectFileRef.from_data(object_code))
-            self._engine.finalize_object()
+            self._engine = _llvm.load_object(self._target_machine, object_code)
         except RuntimeError as e:
             raise CompileError("load", f"the JIT could not load the object code: {e}") from None
         self.kernels: dict[str, Kernel] = {}
@@ -206,8 +151,10 @@ class CompiledModule:
             address = self._engine.get_function_address(f"_mlir_ciface_{s.name}")
             if not address:
                 raise CompileError("load", f"no entry point _mlir_ciface_{s.name} in the object code")
-            self.kernels[s.name] = Kernel(self, s.name, s.inputs, s.results, address, s.single,
-                                          temporaries=_read_temporaries(self._engine, s.name))
+            # the heap temporaries, from the record record-temporaries (passes/record_temporaries.py) left
+            temporaries = read_temporaries(self._engine, TEMPORARIES_PREFIX + s.name)
+            self.kernels[s.name] = Kernel(self, s.name, _array_specs(s.inputs), _array_specs(s.results), address,
+                                          s.single, temporaries=temporaries)
         self.timings = dict(timings, load=time.perf_counter() - t0)
 
     @property
@@ -233,18 +180,9 @@ class CompiledModule:
         return f"<symgrad.CompiledModule {', '.join(k.signature for k in self.kernels.values())}>"
 
 
-def _read_temporaries(engine, name: str) -> Optional[list[tuple[int, int]]]:
-    """The (bytes, count) pairs of the heap temporaries @name allocates, from the record
-    record-temporaries (passes/record_temporaries.py) put in the object code; None for object code
-    without one (compiled by another pipeline)."""
-    import ctypes
-    from symgrad.passes.record_temporaries import PREFIX
-    address = engine.get_global_value_address(PREFIX + name)
-    if not address:
-        return None
-    n = (ctypes.c_int64 * 2).from_address(address)[1]
-    values = list((ctypes.c_int64 * (2 + 2 * n)).from_address(address))[2:]
-    return list(zip(values[0::2], values[1::2]))
+def _array_specs(types) -> list[ArraySpec]:
+    """The runtime's description of graph tensor types (shape, numpy dtype, the type's text for errors)."""
+    return [ArraySpec(t.shape, t.np_dtype, str(t)) for t in types]
 
 
 # ----------------------------------------------------------------- compile --

@@ -17,7 +17,7 @@ from typing import Callable, Optional, Sequence, Union
 import numpy as np
 
 from symgrad.dialects.graph.types import NUMPY_DTYPES
-from symgrad import forksafe as _forksafe
+from symgrad.runtime import forksafe as _forksafe
 from symgrad.runtime.abi import reserved_symbol
 
 from .jit import lower_stages

@@ -1,26 +1,10 @@
 """The cache's second level: kernels of a transform, found by the function it traced.
 
-A process that calls `sg.value_and_grad(fn)(*args)` for the first time traces
-fn, differentiates it, adds the fused gradient, and hands the module to
-`sg.compile`, which finds its object code on disk. Only the trace is needed to
-know what will come out, so the traced IR (with the transform and its options)
-keys a record: the first-level key of the object code and what `CompiledModule`
-needs to load it without MLIR (the functions' signatures), plus the
-transform's own facts (which result is which gradient). `load` rebuilds the
-CompiledModule from a record; `store` writes one after the full path ran.
-
-Records are kept in memory too (per process, in the same bounded LRU as
-sg.compile's modules), so a new transform object on the same function and
-shapes does not even load the object again. On disk they get the guarantees
-of cache.py: atomic writes, a checksum, other format versions a plain miss,
-corruption reported (CacheWarning), removed and rebuilt. A record whose
-object was evicted is a plain miss; one that passes its checksum but does not
-fit the traced function (`check` raises ValueError), holds a value of the
-wrong type or range, or whose object cannot be loaded as recorded (an entry
-point missing, ...) is treated as corrupt: reported, removed and rebuilt, so a
-damaged record never fails more than one lookup. What the key already
-determines (the optimization level: it is in the transform's options) is not
-stored: the caller passes it.
+For sg.grad/sg.value_and_grad the traced IR (with the transform and its options) keys a record:
+the first-level key of the object code and what `CompiledModule` needs to load it without MLIR,
+plus the transform's own facts. `load` rebuilds the CompiledModule from a record (skipping
+differentiation and lowering), `store` writes one after the full path ran. A record that does not
+fit is reported, removed and rebuilt. Design: docs/design/compile-cache.md.
 """
 from __future__ import annotations
 
@@ -28,9 +12,9 @@ import re
 from typing import Callable, Optional
 
 from symgrad.dialects.graph.types import TensorType
+from symgrad.runtime import object_cache as _object_cache
 
 from . import cache as _cache
-
 from .jit import OPT_LEVEL, CompiledModule, CompileError, FunctionSignature
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
@@ -86,7 +70,7 @@ def load(key: str, check: Callable[[dict, dict], None], opt_level: int = OPT_LEV
     if hit is not None:
         return hit
     found = _load(key, check, opt_level)
-    _cache.count("transform_misses" if found is None else "transform_hits")
+    _object_cache.count("transform_misses" if found is None else "transform_hits")
     return found
 
 
@@ -108,7 +92,7 @@ def _load(key: str, check, opt_level: int) -> Optional[tuple[dict, CompiledModul
     except (KeyError, TypeError, ValueError) as e:
         _cache.discard_transform(key, f"its record does not fit the traced function ({type(e).__name__}: {e})")
         return None
-    obj = _cache.load_object(object_key)
+    obj = _object_cache.load_object(object_key)
     if obj is None:  # evicted, or corrupt (reported by load_object): the full path rebuilds both
         return None
     try:

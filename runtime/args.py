@@ -7,6 +7,9 @@ function, the argument, what was expected and what was given. Layout is
 handled, never misread: arrays that are not C-contiguous (strided views,
 negative strides, Fortran order) or not aligned are copied to a contiguous
 buffer first.
+
+Types are `ArraySpec`s (runtime/memref.py); any object with `.shape`, `.np_dtype` and a text form
+is taken the same way.
 """
 from __future__ import annotations
 
@@ -14,10 +17,10 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from symgrad.dialects.graph.types import TensorType
+from .memref import ArraySpec
 
 
-def _describe(t: TensorType) -> str:
+def _describe(t: ArraySpec) -> str:
     return f"{t.np_dtype}{list(t.shape)} ({t})"
 
 
@@ -29,7 +32,7 @@ def _given(a) -> str:
     return type(a).__name__
 
 
-def as_input(fname: str, i: int, t: TensorType, a) -> np.ndarray:
+def as_input(fname: str, i: int, t: ArraySpec, a) -> np.ndarray:
     """Argument `i` of `fname` as a C-contiguous, aligned array of type `t`, or an error."""
     if type(a) is np.ndarray:
         arr = a
@@ -52,7 +55,7 @@ def as_input(fname: str, i: int, t: TensorType, a) -> np.ndarray:
     return arr
 
 
-def check_inputs(fname: str, types: Sequence[TensorType], args: Sequence) -> list[np.ndarray]:
+def check_inputs(fname: str, types: Sequence[ArraySpec], args: Sequence) -> list[np.ndarray]:
     if len(args) != len(types):
         expected = ", ".join(str(t) for t in types) or "none"
         raise TypeError(f"@{fname} takes {len(types)} argument{'s' if len(types) != 1 else ''} ({expected}), "
@@ -60,7 +63,7 @@ def check_inputs(fname: str, types: Sequence[TensorType], args: Sequence) -> lis
     return [as_input(fname, i, t, a) for i, (t, a) in enumerate(zip(types, args))]
 
 
-def outputs(fname: str, types: Sequence[TensorType], out, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
+def outputs(fname: str, types: Sequence[ArraySpec], out, inputs: Sequence[np.ndarray]) -> list[np.ndarray]:
     """Fresh output arrays, or the caller's `out=` arrays after checking them."""
     if out is None:
         return [np.empty(t.shape, t.np_dtype) for t in types]
@@ -92,7 +95,7 @@ def single_or_tuple(values: Sequence[np.ndarray], single: bool):
     return values[0] if single else tuple(values)
 
 
-def describe_signature(fname: str, inputs: Sequence[TensorType], results: Sequence[TensorType],
+def describe_signature(fname: str, inputs: Sequence[ArraySpec], results: Sequence[ArraySpec],
                        single: Optional[bool] = None) -> str:
     ins = ", ".join(str(t) for t in inputs)
     outs = ", ".join(str(t) for t in results)

@@ -1,38 +1,12 @@
 """The BLAS that numpy ships, for `graph.matmul` kernels to call.
 
-numpy's wheels bundle OpenBLAS (scipy-openblas, ILP64: 64-bit integers,
-symbols like `scipy_cblas_sgemm64_`) and load it when numpy is imported. Its
-GEMM is numpy's own `matmul`, the speed a generated kernel would have to match,
-so the matmul lowering calls it when it is found. Pinning numpy pins the
-library; nothing else is installed.
-
-Generated code never names the library's symbols: it calls the names in
-`SYMBOLS` (cblas signatures with `int_bits`-wide integers), and
-`register_with_jit()` binds them to the library's functions in llvmlite's
-symbol table before any object is loaded. Object code thus depends only on
-which interfaces were found and their integer width: `fingerprint()`, which
-the compile cache key includes.
-
-Threads. symgrad's GEMMs run single-threaded in the calling thread. OpenBLAS's
-own pool splits one GEMM across its threads with many handshakes, which
-collapses when the cores are shared: W2's 256x784x512 product took 43 ms with
-its 2 threads vs 3.4 ms on one, on this 2-core machine under load (1.7 vs
-2.6 ms when idle). Its thread count is process-wide (numpy's too, even
-`openblas_set_num_threads_local`), so it is left alone; instead large products
-go through `cblas_?gemm_batch_strided` with a single matrix, which OpenBLAS
-runs with its single-threaded driver in the caller's thread, and small ones
-through `cblas_?gemm`, which OpenBLAS does not thread up to THREAD_MNK
-(products between THREAD_MNK and SMALL_MNK are cut into row pieces: there,
-cblas_?gemm would thread and the batch interface can crash). OpenBLAS's
-threads fighting symgrad's for the two cores made the demo's step 0.79 ms
-instead of 0.31. Each call uses only the caller's thread and OpenBLAS's locked
-buffer pool, so kernels may call it from any number of threads at once (the
-runtime releases the GIL); using both cores is left to symgrad's own
-scheduling, which can split a product by rows.
-
-`SYMGRAD_BLAS=off` (or 0/no/false) turns the calls off; `SYMGRAD_BLAS=<path>`
-picks a library file. When no usable library is found, matmul falls back to
-generated loops and `unavailable_reason()` says why.
+numpy's wheel bundles OpenBLAS; its GEMM is numpy's own matmul, so the matmul lowering calls it when
+it is found. Generated code calls symgrad's names (runtime/abi.py), which `register_with_jit()`
+binds to the library's functions before object code is loaded; `fingerprint()` is what of the
+choice decides object code (the compile cache key holds it). GEMMs run single-threaded in the
+calling thread (OpenBLAS's own threads fight symgrad's for the cores). `SYMGRAD_BLAS=off` or a
+library path; without a usable library matmul lowers to loops (`unavailable_reason()`).
+Design and measurements: docs/design/runtime-blas.md.
 """
 from __future__ import annotations
 
@@ -43,9 +17,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
-from symgrad import forksafe as _forksafe
+import numpy
 
 from . import abi as _abi
+from . import forksafe as _forksafe
+from . import llvm as _llvm
 
 ENV = "SYMGRAD_BLAS"
 #: cblas enum values.
@@ -111,7 +87,6 @@ def _loaded_openblas() -> list[str]:
 
 def _bundled_openblas() -> list[str]:
     """OpenBLAS files shipped inside numpy's wheel (Linux: numpy.libs/, macOS: numpy/.dylibs/)."""
-    import numpy
     root = os.path.dirname(os.path.abspath(numpy.__file__))
     found = []
     for folder in (os.path.join(os.path.dirname(root), "numpy.libs"), os.path.join(root, ".dylibs"), root):
@@ -154,8 +129,7 @@ def _find() -> tuple[Optional[Blas], str]:
         return None, f"disabled by {ENV}={choice}"
     if choice and choice.lower() not in ("1", "on", "yes", "true", "auto"):
         return _probe(choice) if os.path.isfile(choice) else (None, f"{ENV}={choice}: no such file")
-    import numpy  # noqa: F401  (loads its OpenBLAS)
-    reasons = []
+    reasons = []  # (numpy, imported above, has loaded its OpenBLAS)
     for path in dict.fromkeys(_loaded_openblas() + _bundled_openblas()):
         blas, why = _probe(path)
         if blas is not None:
@@ -194,7 +168,7 @@ def register_with_jit() -> None:
     blas = library()
     if blas is None:
         return
-    import llvmlite.binding as llvm
+    llvm = _llvm.binding()
     with _register_lock:
         if not _registered:
             for interface in blas.exports:

@@ -1,41 +1,40 @@
 """`Kernel`: one compiled function, called with numpy arrays.
 
-Calling convention (destination-passing): the kernel's C interface is
-`void _mlir_ciface_<name>(MemRef *inputs..., MemRef *outputs...)`; the runtime
-allocates every output with numpy and passes it in, so a kernel never returns
-memory that Python must free. The call goes through a ctypes CFUNCTYPE, which
-releases the GIL while native code runs: other Python threads keep running and
-several threads may call kernels at once.
-
-Memory: lowered code takes its temporaries from symgrad's caching pool
-(runtime/pool.py, over malloc) and cannot report a failure. So every call first
-allocates the results (numpy or pool blocks: MemoryError when that fails), then
-reserves the kernel's heap temporaries in the pool (`pool.Reservation`, sized
-by the record passes/record_temporaries.py leaves in the object code): MemoryError,
-before native code runs, when they do not fit; in the steady state they are
-cached already and the check costs ~0.5 us. Should an allocation still fail
-inside the kernel (another thread took the blocks), the pool prints a message
-and aborts: never a write through NULL.
+Destination-passing: the kernel's C interface is `void _mlir_ciface_<name>(MemRef *inputs...,
+MemRef *outputs...)`; the runtime allocates every output (numpy, or pool blocks for large ones) and
+passes it in, so a kernel never returns memory that Python must free. The call goes through a
+ctypes CFUNCTYPE, which releases the GIL while native code runs. Before it, the kernel's heap
+temporaries are reserved in the pool (MemoryError before native code when they do not fit;
+docs/design/runtime-pool.md).
 """
 from __future__ import annotations
 
 import ctypes
-from typing import Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 
-from symgrad.dialects.graph.types import TensorType
-
-from .args import check_inputs, describe_signature, outputs
 from . import pool as _pool
-from .memref import DescriptorBlock
+from .args import check_inputs, describe_signature, outputs
+from .memref import ArraySpec, DescriptorBlock
 
+
+def read_temporaries(engine, symbol: str) -> Optional[list[tuple[int, int]]]:
+    """The (bytes, count) pairs of the heap temporaries a kernel allocates, from the record named
+    `symbol` in the object code loaded into `engine` (i64s: flags, n, then n pairs); None for object
+    code without one (compiled by another pipeline)."""
+    address = engine.get_global_value_address(symbol)
+    if not address:
+        return None
+    n = (ctypes.c_int64 * 2).from_address(address)[1]
+    values = list((ctypes.c_int64 * (2 + 2 * n)).from_address(address))[2:]
+    return list(zip(values[0::2], values[1::2]))
 
 
 class Kernel:
     """A native function: `kernel(*arrays, out=None)` returns one array or a tuple."""
 
-    def __init__(self, owner, name: str, inputs: Sequence[TensorType], results: Sequence[TensorType],
+    def __init__(self, owner, name: str, inputs: Sequence[ArraySpec], results: Sequence[ArraySpec],
                  address: int, single: bool = True, temporaries=None):
         if not address:
             raise RuntimeError(f"@{name}: the JIT has no entry point _mlir_ciface_{name}")

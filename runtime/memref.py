@@ -16,11 +16,31 @@ from __future__ import annotations
 import ctypes
 import sys
 import threading
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
-from symgrad.dialects.graph.types import TensorType
+@dataclass(frozen=True)
+class ArraySpec:
+    """What the runtime knows of a kernel's array argument or result: its shape and numpy dtype,
+    and how the compiler names its type (`text`, e.g. "tensor<3x4xf32>", quoted in errors)."""
+    shape: tuple[int, ...]
+    np_dtype: np.dtype
+    text: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "shape", tuple(int(d) for d in self.shape))
+        object.__setattr__(self, "np_dtype", np.dtype(self.np_dtype))
+
+    @property
+    def size(self) -> int:
+        """The number of elements."""
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    def __str__(self) -> str:
+        return self.text or f"{self.np_dtype}{list(self.shape)}"
+
 
 _WORD = ctypes.sizeof(ctypes.c_void_p)
 _DATA_OFFSET = 2 * _WORD  # PyObject_HEAD (refcount, type), then `char *data`
@@ -62,7 +82,7 @@ class DescriptorBlock:
     pointer after it returns, and a thread cannot re-enter a call, so reuse is safe.)
     """
 
-    def __init__(self, types: Sequence[TensorType]):
+    def __init__(self, types: Sequence[ArraySpec]):
         words, offsets = [], []
         for t in types:
             offsets.append(len(words))

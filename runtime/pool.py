@@ -1,71 +1,29 @@
 """The caching allocator behind compiled kernels' temporaries (PyTorch-style, owned by symgrad).
 
-Why. Kernels allocate their large temporaries (a [4096, 1024] f32 tensor is
-16 MiB) on every call and free them before returning. glibc serves blocks that
-large with mmap and unmaps them on free, so every call faults in fresh pages
-(~8 ms per 64 MiB here: most of W3's step). Changing malloc's thresholds would
-change it for the whole process (numpy, torch, the user's own code), so
-instead the kernels allocate from this pool, which keeps a bounded number of
-freed blocks for the next call.
-
-How kernels reach it. The pipeline lowers memref allocations with
-`finalize-memref-to-llvm{use-generic-functions}`, so lowered code calls
-`_mlir_memref_to_llvm_alloc(size)`, `_mlir_memref_to_llvm_aligned_alloc(align,
-size)` and `_mlir_memref_to_llvm_free(ptr)` instead of malloc/free.
-`register_with_jit()` compiles the allocator below (LLVM IR text, no C compiler
-needed) once per process and binds those names in llvmlite's symbol table
-before any kernel object is loaded. The pool's code lives as long as the process.
-
-The allocator. Every block carries a 16-byte header just below the pointer it
-hands out: the pointer malloc returned, and a tag (a size class, or RAW).
-- Below SMALL_BYTES (64 KiB), and when pooling is off: malloc/free (RAW).
-- From SMALL_BYTES up: size classes, 8 per power of two, so a block is at most
-  12.5% larger than asked; the block is 64-byte aligned. Each class has SLOTS
-  lock-free slots holding cached blocks: allocation takes one with an atomic
-  exchange (so no ABA: a slot holds a whole pointer, never a list), free puts
-  one back with compare-and-swap, or frees it to malloc when the slots are
-  full or caching it would push the bytes cached past the cap (an atomic
-  counter, reserved before a block enters a slot and released after it
-  leaves, so the cached blocks never exceed the cap). A free reads the cap
-  after reserving its bytes and again after parking its block, taking a block
-  back out if the cap fell meanwhile: after set_limit(0) + release() nothing
-  stays cached.
-- When malloc fails, the pool frees everything cached and tries once more.
-  The runtime's entry point (`symgrad_pool_alloc`) then returns NULL; the ones
-  lowered code calls never do: they print "symgrad: out of memory allocating N
-  bytes in a compiled kernel" to stderr and abort(), since generated code would
-  write through NULL. That is the last line of defence only: before every
-  call the runtime reserves the kernel's temporaries (`Reservation`, from the
-  sizes passes/record_temporaries.py records in the object code), raising
-  MemoryError before native code runs when they do not fit. An alignment that
-  is not a power of two gets NULL (C's aligned_alloc), and aborts the same way.
-Kernels run with the GIL released, from any number of threads: every shared
-word is touched only with atomic instructions.
-
-Results. The runtime allocates kernel results (runtime/kernel.py) of
-OUTPUT_BYTES and more from the pool as well (`empty`: a numpy array whose base
-gives the block back when the last view dies). Without that, a pool that keeps
-the temporaries would make results slower: glibc raises its mmap threshold
-only when it frees a mapped block, so with the temporaries no longer freed, a
-fresh 4 MiB result would be mapped and faulted in on every call.
-
-Settings. `SYMGRAD_POOL_BYTES` caps the bytes cached (an integer with an
-optional K/M/G suffix; default: the smaller of 1 GiB and a quarter of RAM;
-0 turns caching off: plain malloc/free). `set_limit()` changes it at run time,
-`release()` frees what is cached (so does `sg.clear_cache()`), `stats()`
-reports hits, misses and the bytes cached.
+Kernels allocate large temporaries on every call; glibc maps and unmaps blocks that large, so each
+call would fault in fresh pages. Lowered code calls MLIR's generic allocation functions
+(`_mlir_memref_to_llvm_*`), which this pool defines (runtime/native/pool.ll, bound for the JIT by
+`register_with_jit`): freed blocks of SMALL_BYTES and more are kept, lock-free and up to a cap, for
+the next call, without touching the process's malloc. Large kernel results come from it too
+(`empty`), and every call first reserves its temporaries (`Reservation`), so running out of memory
+is a MemoryError before native code runs. `SYMGRAD_POOL_BYTES` caps it (0: off); `set_limit()`,
+`release()`, `stats()`. Design and measurements: docs/design/runtime-pool.md.
 """
 from __future__ import annotations
 
 import ctypes
 import os
 import warnings
+from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
 
-from symgrad import forksafe as _forksafe
+import numpy as np
 
 from . import abi as _abi
+from . import forksafe as _forksafe
+from . import native_ir as _native_ir
+from .support_library import SupportLibrary
 
 ENV = "SYMGRAD_POOL_BYTES"
 #: Blocks below this go straight to malloc/free.
@@ -104,437 +62,16 @@ def _c_string(text: str) -> str:
     return text.replace("\\", "\\5C").replace('"', "\\22") + "\\0A\\00"
 
 
-IR = r"""
-@limit = internal global i64 0
-@bytes = internal global i64 0
-@counters = internal global [{ncounters} x i64] zeroinitializer
-@slots = internal global [{nslots} x ptr] zeroinitializer
-
-@oom_msg = private constant [{oom_len} x i8] c"{oom_msg}"
-@align_msg = private constant [{align_len} x i8] c"{align_msg}"
-
-declare ptr @malloc(i64)
-declare void @free(ptr)
-declare i64 @llvm.ctlz.i64(i64, i1)
-declare i32 @dprintf(i32, ptr, ...)
-declare void @abort() noreturn
-
-define internal void @count(i64 %i) {{
-  %c = getelementptr [{ncounters} x i64], ptr @counters, i64 0, i64 %i
-  %old = atomicrmw add ptr %c, i64 1 monotonic
-  ret void
-}}
-
-; The class of a size in [2^MIN_LOG, 2^62): (k - MIN_LOG) * 2^SUB + ceil(s / 2^(k - SUB)) - 2^SUB,
-; k = floor(log2 s). The quotient is in [2^SUB, 2^(SUB+1)]; its top value is the next octave's first class.
-define internal i64 @class_of(i64 %s) {{
-  %lz = call i64 @llvm.ctlz.i64(i64 %s, i1 true)
-  %k = sub i64 63, %lz
-  %sh = sub i64 %k, {sub}
-  %step = shl i64 1, %sh
-  %round = add i64 %s, %step
-  %round1 = sub i64 %round, 1
-  %q = lshr i64 %round1, %sh
-  %oct = sub i64 %k, {min_log}
-  %base = shl i64 %oct, {sub}
-  %i0 = add i64 %base, %q
-  %i = sub i64 %i0, {per_octave}
-  ret i64 %i
-}}
-
-define internal i64 @class_size(i64 %i) {{
-  %oct = lshr i64 %i, {sub}
-  %sh = add i64 %oct, {min_log_minus_sub}
-  %r = and i64 %i, {per_octave_m1}
-  %q = add i64 %r, {per_octave}
-  %s = shl i64 %q, %sh
-  ret i64 %s
-}}
-
-; Frees every cached block; returns the bytes freed.
-define i64 @symgrad_pool_release() {{
-entry:
-  br label %loop
-loop:
-  %j = phi i64 [ 0, %entry ], [ %j1, %next ]
-  %freed = phi i64 [ 0, %entry ], [ %freed1, %next ]
-  %slot = getelementptr [{nslots} x ptr], ptr @slots, i64 0, i64 %j
-  %peek = load atomic ptr, ptr %slot seq_cst, align 8
-  %empty = icmp eq ptr %peek, null
-  br i1 %empty, label %next0, label %take
-take:
-  %p = atomicrmw xchg ptr %slot, ptr null seq_cst
-  %none = icmp eq ptr %p, null
-  br i1 %none, label %next0, label %drop
-drop:
-  %hb = getelementptr i8, ptr %p, i64 -16
-  %mem = load ptr, ptr %hb, align 8
-  %ht = getelementptr i8, ptr %p, i64 -8
-  %tag = load i64, ptr %ht, align 8
-  %size = call i64 @class_size(i64 %tag)
-  %old = atomicrmw sub ptr @bytes, i64 %size acq_rel
-  call void @free(ptr %mem)
-  call void @count(i64 5)
-  %sum = add i64 %freed, %size
-  br label %next
-next0:
-  br label %next
-next:
-  %freed1 = phi i64 [ %freed, %next0 ], [ %sum, %drop ]
-  %j1 = add i64 %j, 1
-  %done = icmp eq i64 %j1, {nslots}
-  br i1 %done, label %exit, label %loop
-exit:
-  ret i64 %freed1
-}}
-
-; malloc, and when it fails: free what is cached and try once more.
-define internal ptr @malloc_or_release(i64 %n) {{
-entry:
-  %p = call ptr @malloc(i64 %n)
-  %ok = icmp ne ptr %p, null
-  br i1 %ok, label %done, label %retry
-retry:
-  %freed = call i64 @symgrad_pool_release()
-  %p2 = call ptr @malloc(i64 %n)
-  ret ptr %p2
-done:
-  ret ptr %p
-}}
-
-; A block of `size` bytes aligned to `align0` (a power of two; below 16 counts as 16); NULL when
-; malloc fails even after the cache is released, or for an alignment that is not a power of two.
-define internal ptr @pool_alloc(i64 %size, i64 %align0) {{
-entry:
-  %am1_0 = sub i64 %align0, 1
-  %pow_bits = and i64 %align0, %am1_0
-  %notpow = icmp ne i64 %pow_bits, 0
-  %zeroa = icmp eq i64 %align0, 0
-  %huge = icmp ugt i64 %size, {size_max}
-  %hugea = icmp ugt i64 %align0, 1073741824
-  %bad0 = or i1 %huge, %hugea
-  %bad1 = or i1 %bad0, %notpow
-  %bad = or i1 %bad1, %zeroa
-  br i1 %bad, label %fail, label %check
-fail:
-  ret ptr null
-check:
-  %lt16 = icmp ult i64 %align0, 16
-  %align = select i1 %lt16, i64 16, i64 %align0
-  %small = icmp ult i64 %size, {small}
-  %wide = icmp ugt i64 %align, {align}
-  %nopool0 = or i1 %small, %wide
-  br i1 %nopool0, label %raw, label %limit
-limit:
-  %lim = load atomic i64, ptr @limit monotonic, align 8
-  %off = icmp eq i64 %lim, 0
-  br i1 %off, label %raw, label %cls
-cls:
-  %i = call i64 @class_of(i64 %size)
-  %big = icmp uge i64 %i, {classes}
-  br i1 %big, label %raw, label %scan
-scan:
-  %first = mul i64 %i, {slots}
-  br label %loop
-loop:
-  %j = phi i64 [ 0, %scan ], [ %j1, %next ]
-  %k = add i64 %first, %j
-  %slot = getelementptr [{nslots} x ptr], ptr @slots, i64 0, i64 %k
-  %peek = load atomic ptr, ptr %slot monotonic, align 8
-  %empty = icmp eq ptr %peek, null
-  br i1 %empty, label %next, label %take
-take:
-  %p = atomicrmw xchg ptr %slot, ptr null acq_rel
-  %none = icmp eq ptr %p, null
-  br i1 %none, label %next, label %hit
-hit:
-  %csize = call i64 @class_size(i64 %i)
-  %old = atomicrmw sub ptr @bytes, i64 %csize acq_rel
-  call void @count(i64 0)
-  ret ptr %p
-next:
-  %j1 = add i64 %j, 1
-  %done = icmp eq i64 %j1, {slots}
-  br i1 %done, label %miss, label %loop
-miss:
-  call void @count(i64 1)
-  %msize = call i64 @class_size(i64 %i)
-  %n = add i64 %msize, {pooled_extra}
-  %mem = call ptr @malloc_or_release(i64 %n)
-  %mnull = icmp eq ptr %mem, null
-  br i1 %mnull, label %fail, label %place
-place:
-  %mint = ptrtoint ptr %mem to i64
-  %u0 = add i64 %mint, {header_plus_align_m1}
-  %u1 = and i64 %u0, {align_mask}
-  %user = inttoptr i64 %u1 to ptr
-  %hb = getelementptr i8, ptr %user, i64 -16
-  store ptr %mem, ptr %hb, align 8
-  %ht = getelementptr i8, ptr %user, i64 -8
-  store i64 %i, ptr %ht, align 8
-  ret ptr %user
-raw:
-  %rn = add i64 %size, %align
-  %rmem = call ptr @malloc_or_release(i64 %rn)
-  %rnull = icmp eq ptr %rmem, null
-  br i1 %rnull, label %fail, label %rplace
-rplace:
-  %rint = ptrtoint ptr %rmem to i64
-  %am1 = sub i64 %align, 1
-  %r0 = add i64 %rint, {header}
-  %r1 = add i64 %r0, %am1
-  %nmask = sub i64 0, %align
-  %r2 = and i64 %r1, %nmask
-  %ruser = inttoptr i64 %r2 to ptr
-  %rhb = getelementptr i8, ptr %ruser, i64 -16
-  store ptr %rmem, ptr %rhb, align 8
-  %rht = getelementptr i8, ptr %ruser, i64 -8
-  store i64 {raw}, ptr %rht, align 8
-  ret ptr %ruser
-}}
-
-; The last line of defence: lowered code never checks for NULL (it would write through it), and the
-; runtime reserves a kernel's temporaries before the call (pool.Reservation), so a NULL here means
-; memory ran out anyway (another thread took the blocks, an allocation the reservation could not
-; bound): say so on stderr and abort, rather than crash somewhere in the kernel.
-define internal void @die(i64 %size, i64 %align) noreturn {{
-entry:
-  %am1 = sub i64 %align, 1
-  %bits = and i64 %align, %am1
-  %notpow = icmp ne i64 %bits, 0
-  br i1 %notpow, label %badalign, label %oom
-badalign:
-  %w1 = call i32 (i32, ptr, ...) @dprintf(i32 2, ptr @align_msg, i64 %align, i64 %size)
-  call void @abort()
-  unreachable
-oom:
-  %w2 = call i32 (i32, ptr, ...) @dprintf(i32 2, ptr @oom_msg, i64 %size)
-  call void @abort()
-  unreachable
-}}
-
-; What lowered code calls: never NULL.
-define ptr @{alloc}(i64 %size) {{
-entry:
-  %p = call ptr @pool_alloc(i64 %size, i64 16)
-  %null = icmp eq ptr %p, null
-  br i1 %null, label %die, label %ok
-ok:
-  ret ptr %p
-die:
-  call void @die(i64 %size, i64 16)
-  unreachable
-}}
-
-define ptr @{aligned_alloc}(i64 %align, i64 %size) {{
-entry:
-  %p = call ptr @pool_alloc(i64 %size, i64 %align)
-  %null = icmp eq ptr %p, null
-  br i1 %null, label %die, label %ok
-ok:
-  ret ptr %p
-die:
-  call void @die(i64 %size, i64 %align)
-  unreachable
-}}
-
-; What the runtime calls from Python (results, reservations): NULL when memory runs out.
-define ptr @symgrad_pool_alloc(i64 %align, i64 %size) {{
-  %p = call ptr @pool_alloc(i64 %size, i64 %align)
-  ret ptr %p
-}}
-
-; A kernel result's block, or NULL when the pool is off (the runtime then uses numpy) or malloc fails.
-define ptr @symgrad_pool_alloc_result(i64 %align, i64 %size) {{
-entry:
-  %lim = load atomic i64, ptr @limit monotonic, align 8
-  %off = icmp eq i64 %lim, 0
-  br i1 %off, label %none, label %alloc
-alloc:
-  %p = call ptr @pool_alloc(i64 %size, i64 %align)
-  ret ptr %p
-none:
-  ret ptr null
-}}
-
-; The class of a block of `size` bytes, or -1 when it is not pooled (small or huge).
-define i64 @symgrad_pool_class_of(i64 %size) {{
-entry:
-  %small = icmp ult i64 %size, {small}
-  %huge = icmp ugt i64 %size, {size_max}
-  %out = or i1 %small, %huge
-  br i1 %out, label %none, label %cls
-cls:
-  %i = call i64 @class_of(i64 %size)
-  %big = icmp uge i64 %i, {classes}
-  br i1 %big, label %none, label %ok
-ok:
-  ret i64 %i
-none:
-  ret i64 -1
-}}
-
-; How many of the `n` slots from slot `first` on hold a cached block (n >= 1).
-define internal i64 @count_cached(i64 %first, i64 %n) {{
-entry:
-  br label %loop
-loop:
-  %j = phi i64 [ 0, %entry ], [ %j1, %loop ]
-  %have = phi i64 [ 0, %entry ], [ %have1, %loop ]
-  %k = add i64 %first, %j
-  %slot = getelementptr [{nslots} x ptr], ptr @slots, i64 0, i64 %k
-  %p = load atomic ptr, ptr %slot monotonic, align 8
-  %full = icmp ne ptr %p, null
-  %inc = zext i1 %full to i64
-  %have1 = add i64 %have, %inc
-  %j1 = add i64 %j, 1
-  %done = icmp eq i64 %j1, %n
-  br i1 %done, label %out, label %loop
-out:
-  ret i64 %have1
-}}
-
-; 1 when the pool caches, for each of the `n` (class, count) pairs at `pairs`, at least `count`
-; blocks of that class (the steady state of a reservation: nothing to allocate); else 0.
-define i64 @symgrad_pool_ready(ptr %pairs, i64 %n) {{
-entry:
-  %lim = load atomic i64, ptr @limit monotonic, align 8
-  %off = icmp eq i64 %lim, 0
-  br i1 %off, label %no, label %check
-check:
-  %none = icmp eq i64 %n, 0
-  br i1 %none, label %yes, label %pair
-pair:
-  %e = phi i64 [ 0, %check ], [ %e1, %enough ]
-  %ci = mul i64 %e, 2
-  %cp = getelementptr i64, ptr %pairs, i64 %ci
-  %cls = load i64, ptr %cp, align 8
-  %ki = add i64 %ci, 1
-  %kp = getelementptr i64, ptr %pairs, i64 %ki
-  %want = load i64, ptr %kp, align 8
-  %first = mul i64 %cls, {slots}
-  %have = call i64 @count_cached(i64 %first, i64 {slots})
-  %short = icmp slt i64 %have, %want
-  br i1 %short, label %no, label %enough
-enough:
-  %e1 = add i64 %e, 1
-  %last = icmp eq i64 %e1, %n
-  br i1 %last, label %yes, label %pair
-yes:
-  ret i64 1
-no:
-  ret i64 0
-}}
-
-define void @{free}(ptr %p) {{
-entry:
-  %isnull = icmp eq ptr %p, null
-  br i1 %isnull, label %exit, label %header
-header:
-  %hb = getelementptr i8, ptr %p, i64 -16
-  %mem = load ptr, ptr %hb, align 8
-  %ht = getelementptr i8, ptr %p, i64 -8
-  %tag = load i64, ptr %ht, align 8
-  %pooled = icmp ult i64 %tag, {classes}
-  br i1 %pooled, label %limit, label %release
-limit:
-  ; Bytes first, then the limit (both seq_cst, like set_limit's store and release's reads).
-  %size = call i64 @class_size(i64 %tag)
-  %old = atomicrmw add ptr @bytes, i64 %size seq_cst
-  %lim = load atomic i64, ptr @limit seq_cst, align 8
-  %new = add i64 %old, %size
-  %over = icmp ugt i64 %new, %lim
-  br i1 %over, label %overlimit, label %scan
-overlimit:
-  %o2 = atomicrmw sub ptr @bytes, i64 %size acq_rel
-  call void @count(i64 3)
-  br label %release
-scan:
-  %first = mul i64 %tag, {slots}
-  br label %loop
-loop:
-  %j = phi i64 [ 0, %scan ], [ %j1, %next ]
-  %k = add i64 %first, %j
-  %slot = getelementptr [{nslots} x ptr], ptr @slots, i64 0, i64 %k
-  %peek = load atomic ptr, ptr %slot monotonic, align 8
-  %empty = icmp eq ptr %peek, null
-  br i1 %empty, label %put, label %next
-put:
-  %pair = cmpxchg ptr %slot, ptr null, ptr %p seq_cst seq_cst
-  %stored = extractvalue {{ ptr, i1 }} %pair, 1
-  br i1 %stored, label %cached, label %next
-cached:
-  call void @count(i64 2)
-  ; set_limit + release may have run since the limit was read: release's scan may have passed
-  ; this slot before the block went in. Read the limit again (seq_cst: either this read sees the
-  ; new limit, or release sees the block), and take a block back out if the cache is over it.
-  %lim2 = load atomic i64, ptr @limit seq_cst, align 8
-  %now = load atomic i64, ptr @bytes seq_cst, align 8
-  %over2 = icmp ugt i64 %now, %lim2
-  br i1 %over2, label %evict, label %exit
-evict:
-  %q = atomicrmw xchg ptr %slot, ptr null seq_cst
-  %qnull = icmp eq ptr %q, null
-  br i1 %qnull, label %exit, label %evictfree
-evictfree:
-  %qhb = getelementptr i8, ptr %q, i64 -16
-  %qmem = load ptr, ptr %qhb, align 8
-  %o4 = atomicrmw sub ptr @bytes, i64 %size seq_cst
-  call void @count(i64 5)
-  call void @free(ptr %qmem)
-  ret void
-next:
-  %j1 = add i64 %j, 1
-  %done = icmp eq i64 %j1, {slots}
-  br i1 %done, label %full, label %loop
-full:
-  %o3 = atomicrmw sub ptr @bytes, i64 %size acq_rel
-  call void @count(i64 4)
-  br label %release
-release:
-  call void @free(ptr %mem)
-  br label %exit
-exit:
-  ret void
-}}
-
-define void @symgrad_pool_set_limit(i64 %n) {{
-  store atomic i64 %n, ptr @limit seq_cst, align 8
-  ret void
-}}
-
-; out[0] = limit, out[1] = bytes cached, out[2] = blocks cached, out[3...] = the counters.
-define void @symgrad_pool_stats(ptr %out) {{
-entry:
-  %lim = load atomic i64, ptr @limit monotonic, align 8
-  store i64 %lim, ptr %out, align 8
-  %b = load atomic i64, ptr @bytes monotonic, align 8
-  %o1 = getelementptr i64, ptr %out, i64 1
-  store i64 %b, ptr %o1, align 8
-  %n1 = call i64 @count_cached(i64 0, i64 {nslots})
-  %o2 = getelementptr i64, ptr %out, i64 2
-  store i64 %n1, ptr %o2, align 8
-  br label %copy
-copy:
-  %c = phi i64 [ 0, %entry ], [ %c1, %copy ]
-  %src = getelementptr [{ncounters} x i64], ptr @counters, i64 0, i64 %c
-  %v = load atomic i64, ptr %src monotonic, align 8
-  %d = add i64 %c, 3
-  %dst = getelementptr i64, ptr %out, i64 %d
-  store i64 %v, ptr %dst, align 8
-  %c1 = add i64 %c, 1
-  %cdone = icmp eq i64 %c1, {ncounters}
-  br i1 %cdone, label %exit, label %copy
-exit:
-  ret void
-}}
-""".format(ncounters=len(_COUNTERS), nslots=CLASSES * SLOTS, slots=SLOTS, classes=CLASSES, sub=SUB_LOG,
-           min_log=MIN_LOG, min_log_minus_sub=MIN_LOG - SUB_LOG, per_octave=1 << SUB_LOG,
-           per_octave_m1=(1 << SUB_LOG) - 1, size_max=_SIZE_MAX, small=SMALL_BYTES, align=ALIGN,
-           pooled_extra=HEADER + ALIGN - 16, header=HEADER, header_plus_align_m1=HEADER + ALIGN - 1,
-           align_mask=-ALIGN, raw=RAW, alloc=ALLOC, aligned_alloc=ALIGNED_ALLOC, free=FREE,
-           oom_msg=_c_string(OOM_MESSAGE), oom_len=len(OOM_MESSAGE) + 2,
-           align_msg=_c_string(ALIGN_MESSAGE), align_len=len(ALIGN_MESSAGE) + 2)
+def ir_text() -> str:
+    """The pool's LLVM IR (runtime/native/pool.ll) for the constants above."""
+    return _native_ir.load(
+        "pool", ncounters=len(_COUNTERS), nslots=CLASSES * SLOTS, slots=SLOTS, classes=CLASSES, sub=SUB_LOG,
+        min_log=MIN_LOG, min_log_minus_sub=MIN_LOG - SUB_LOG, per_octave=1 << SUB_LOG,
+        per_octave_m1=(1 << SUB_LOG) - 1, size_max=_SIZE_MAX, small=SMALL_BYTES, align=ALIGN,
+        pooled_extra=HEADER + ALIGN - 16, header=HEADER, header_plus_align_m1=HEADER + ALIGN - 1,
+        align_mask=-ALIGN, raw=RAW, alloc=ALLOC, aligned_alloc=ALIGNED_ALLOC, free=FREE,
+        oom_msg=_c_string(OOM_MESSAGE), oom_len=len(OOM_MESSAGE) + 2,
+        align_msg=_c_string(ALIGN_MESSAGE), align_len=len(ALIGN_MESSAGE) + 2)
 
 
 @dataclass(frozen=True)
@@ -600,11 +137,10 @@ class _Native:
     """The compiled pool (a SupportLibrary, kept for the life of the process) and its entry points."""
 
     def __init__(self):
-        from .support_library import SupportLibrary
         # opt=0: the IR is written tight already, and codegen takes 2.5x less. Compiled once per
-        # machine: the object code is kept in the disk cache (symgrad.support).
+        # machine: the object code is kept in the disk cache (runtime/support_library.py).
         self.library = lib = SupportLibrary(
-            "pool", IR, sorted(SYMBOLS), ("symgrad_pool_release", "symgrad_pool_set_limit", "symgrad_pool_stats",
+            "pool", ir_text(), sorted(SYMBOLS), ("symgrad_pool_release", "symgrad_pool_set_limit", "symgrad_pool_stats",
                                           "symgrad_pool_alloc", "symgrad_pool_alloc_result",
                                           "symgrad_pool_class_of", "symgrad_pool_ready"),
             opt_level=0, host=False)
@@ -693,12 +229,9 @@ class _Block:
 
 def empty(shape: tuple, dtype) -> "np.ndarray":
     """An uninitialized C-contiguous array for a kernel's result. From OUTPUT_BYTES up it comes from
-    the pool (64-byte aligned; `base` is the block), so a result of the same size as the last one
-    freed costs no page faults: with temporaries kept by the pool, glibc no longer raises its mmap
-    threshold, and a fresh 4 MiB numpy array would be mapped and faulted in on every call (W1's
-    gradients: ~1000 faults a step). Below that, while the pool does not exist yet, when it is
-    off, or when malloc fails (numpy then raises its MemoryError), it is `np.empty`."""
-    import numpy as np
+    the pool (64-byte aligned; `base` is the block, given back when the last view dies), so a result of
+    the size of the last one freed costs no page faults. Below that, while the pool does not exist yet,
+    when it is off, or when malloc fails (numpy then raises its MemoryError), it is `np.empty`."""
     dtype = np.dtype(dtype)
     native = _native
     nbytes = dtype.itemsize
@@ -717,23 +250,15 @@ class Reservation:
     """A kernel's heap temporaries, made sure of before each call: `reservation()` raises
     MemoryError, before any native code runs, when they cannot all be allocated at once.
 
-    The sizes come from the kernel's object code (passes/record_temporaries.py: every `memref.alloc`
-    of the function, an upper bound of what is live at once). The steady state costs one native
-    call (~0.5 us): the pool already caches, per size class, as many blocks as the kernel
-    allocates, so the kernel's allocations will be served from the cache without malloc
-    (`symgrad_pool_ready`). Otherwise (the first call, after `release()`, a class that needs more
-    blocks than it has slots, temporaries larger than the limit, the pool off) every block is
-    allocated at once through the pool (cached ones first, malloc for the rest; NULL: MemoryError)
-    and freed again, so the pool caches them for the kernel (within its limit and slots).
-    Another thread may still take the blocks between the check and the call; the kernel's
-    allocation then falls back to malloc, and on NULL the pool prints a message and aborts.
-    Blocks below SMALL_BYTES are not pooled and not reserved (malloc serves them)."""
+    The sizes come from the kernel's object code (passes/record_temporaries.py). The steady state is
+    one native call (~0.5 us): the pool already caches enough blocks of each class. Otherwise every
+    block is allocated at once and freed again, so the pool caches them for the kernel. Blocks below
+    SMALL_BYTES are not pooled and not reserved. Details: docs/design/runtime-pool.md."""
     fills = 0  # slow paths taken, all reservations (PoolStats.reserve_fills)
     __slots__ = ("what", "nbytes", "blocks", "_pairs", "_address", "_n", "_native")
 
     def __init__(self, what: str, sizes):
         """`sizes`: (bytes, count) pairs; `what` names the kernel in the MemoryError."""
-        from collections import Counter
         native = _get()
         per_class: Counter = Counter()
         self.blocks = []

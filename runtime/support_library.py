@@ -1,19 +1,47 @@
-"""Support code symgrad writes in LLVM IR (the async runtime, the caching pool): the compiled library
-object they share, and the one step that binds what kernels call for llvmlite's JIT linker.
+"""Support code symgrad writes in LLVM IR (the caching pool, the async runtime): compiled once per
+machine, loaded once per process and kept for its whole life.
 
-A `SupportLibrary` is compiled (or loaded from the disk cache) by `symgrad.support.load`, keeps
-its engine for the whole process (pool threads may still run its code when the interpreter exits,
-so it is never freed), looks its entry points up once and checks none is missing, and binds its
-exported names (the ones generated code calls) for the JIT on `bind()`.
+Compiling such a module costs 15-150 ms (the async runtime runs LLVM's O2 pipeline), which a
+process that finds its kernels in the disk cache would otherwise pay on every start, so `load`
+keeps the object code in the disk cache (`support/`; checksummed, corruption reported and
+recompiled). Its key is the IR text, what it is, the options, llvmlite and the target only: not
+symgrad's lowering rules or MLIR, so editing those does not recompile the support code.
 
-`bind_support_symbols(object_code, owner)` is the step `CompiledModule` runs before loading object
-code: numpy's BLAS, the caching pool and the async runtime, each bound once per process (the runtime
-only for code that calls it; `owner`'s collection then quiesces it first).
+A `SupportLibrary` keeps its engine for the whole process (pool threads may still run its code
+when the interpreter exits, so it is never freed), looks its entry points up once and checks
+none is missing, and binds its exported names (the ones generated code calls) for the JIT on
+`bind()`. What kernels call is bound by runtime/binding.py.
 """
 from __future__ import annotations
 
 import ctypes
 from typing import Iterable
+
+from . import llvm as _llvm
+from . import object_cache as _disk
+
+
+def support_key(llvm_ir: str, name: str, options: tuple, host: bool) -> str:
+    """The disk-cache key of support code: the LLVM IR text, what it is, the options and LLVM and
+    the target (`llvm_fingerprint`) only."""
+    return _disk.digest("support", name, _llvm.llvm_fingerprint(host), repr(options), llvm_ir)
+
+
+def load(name: str, llvm_ir: str, opt_level: int = 0, optimize: bool = False, host: bool = True):
+    """(engine, target machine) with `llvm_ir` compiled and loaded; keep both alive as long as the
+    code runs. `optimize` runs LLVM's pipeline at `opt_level` before code generation; `host`
+    targets this CPU's name and features (else the triple's generic CPU). Raises RuntimeError
+    when llvmlite rejects the IR or cannot load the code."""
+    tm = _llvm.host_target_machine(opt_level) if host else _llvm.generic_target_machine(opt_level)
+    key = support_key(llvm_ir, name, (int(opt_level), bool(optimize)), bool(host))
+    obj = _disk.load(_disk.SUPPORT, key)
+    if obj is None:
+        mod = _llvm.parse(llvm_ir, tm)
+        if optimize:
+            _llvm.optimize(mod, tm, opt_level)
+        obj = tm.emit_object(mod)
+        _disk.store(_disk.SUPPORT, key, obj)
+    return _llvm.load_object(tm, obj), tm
 
 
 class SupportLibrary:
@@ -21,7 +49,6 @@ class SupportLibrary:
 
     def __init__(self, name: str, llvm_ir: str, exported: Iterable[str], entry_points: Iterable[str] = (), *,
                  opt_level: int = 0, optimize: bool = False, host: bool = True):
-        from symgrad.support import load
         self.name = name
         self.engine, self.target_machine = load(name, llvm_ir, opt_level=opt_level, optimize=optimize, host=host)
         for obj in (self.engine, self.target_machine):  # never freed (see the module docstring)
@@ -41,17 +68,7 @@ class SupportLibrary:
         """Binds the exported names for llvmlite's JIT linker (idempotent; callers serialize)."""
         if self.bound:
             return
-        import llvmlite.binding as llvm
+        llvm = _llvm.binding()
         for name in self.exported:
             llvm.add_symbol(name, self.addresses[name])
         self.bound = True
-
-
-def bind_support_symbols(object_code: bytes, owner=None) -> None:
-    """Binds every support symbol `object_code` may call, before it is loaded: symgrad_cblas_* (numpy's
-    BLAS), _mlir_memref_to_llvm_* (the caching pool), mlirAsyncRuntime* (the async runtime, compiled
-    on first use, only if the code calls it). `owner` is the object whose collection frees the code."""
-    from . import blas, pool, threads
-    blas.register_with_jit()
-    pool.register_with_jit()
-    threads.register_with_jit(object_code, owner)

@@ -1,31 +1,10 @@
 """Threads for compiled kernels: the setting, and the async runtime kernels call.
 
-Big outermost parallel loops are split into tasks by upstream MLIR passes
-(`async-parallel-for` and the async dialect's lowering to LLVM; see
-symgrad.passes.pipelines) and those tasks run on the async runtime of
-`async_runtime.py`, compiled here once per process by llvmlite and bound for
-the JIT under MLIR's names (`mlirAsyncRuntime*`) before any kernel that calls
-them is loaded. Which code a kernel gets is decided when it is compiled:
-
-    SYMGRAD_NUM_THREADS=1      the sequential pipeline (no tasks, no runtime)
-    SYMGRAD_NUM_THREADS=N>1    the parallel pipeline; N threads run a kernel:
-                               the calling thread plus N-1 pool workers
-    unset                      the number of CPUs this process may run on
-                               (os.sched_getaffinity)
-
-The object code of the parallel pipeline does not depend on N (the kernels ask
-the runtime for it when they run), so the compile cache key holds only which
-pipeline was used (its text), never N; `set_num_threads` only changes how many
-blocks later calls make. Results never depend on N either: a parallel loop's
-iterations are independent, and a big reduction is cut into a number of parts
-fixed at compile time (partition-reductions, in both pipelines), so 1 thread
-and 8 give the same bits.
-
-Safety: kernels may be called from many Python threads at once (each caller
-works on its own tasks while it waits); a worker never touches Python; a
-`fork()` child gets a fresh, empty runtime (os.register_at_fork) and starts
-its own workers on first use, so a fork in the middle of a parallel call
-cannot leave the child waiting on a parent's thread.
+SYMGRAD_NUM_THREADS (or `set_num_threads`) picks the pipeline a kernel is compiled with: 1 is
+sequential code, N > 1 splits big parallel loops into tasks that N threads run (the caller and
+N-1 workers) on the async runtime of async_runtime.py, compiled here once per process and bound
+for the JIT before any kernel that calls it is loaded. Results are the same bits for any N; a
+fork() child gets a fresh runtime. Design: docs/design/runtime-threads.md.
 """
 from __future__ import annotations
 
@@ -34,7 +13,9 @@ import os
 import weakref
 from typing import Optional
 
-from symgrad import forksafe as _forksafe
+from . import forksafe as _forksafe
+from .async_runtime import API, ir_text
+from .support_library import SupportLibrary
 
 ENV = "SYMGRAD_NUM_THREADS"
 #: Beyond this a value is taken for a mistake (each worker holds a stack).
@@ -101,9 +82,6 @@ class _Runtime:
     workers run its code and may still spin in it when the main thread exits) and its entry points."""
 
     def __init__(self, threads: int):
-        from .async_runtime import API, ir_text
-        from .support_library import SupportLibrary
-
         # O2 for this CPU; compiled once per machine (~140 ms), its object code kept in the disk cache.
         self.library = SupportLibrary("async-runtime", ir_text(), API, (
             "symgrad_rt_init", "symgrad_rt_set_threads", "symgrad_rt_workers", "symgrad_rt_tasks",
@@ -131,7 +109,7 @@ _lock = _forksafe.Lock()
 
 
 def _after_fork_in_child() -> None:
-    # (_lock and _quiesce_lock are forksafe locks: symgrad.forksafe has unlocked them already.)
+    # (_lock and _quiesce_lock are forksafe locks: symgrad.runtime.forksafe has unlocked them already.)
     if _runtime is not None:
         _runtime.reset_after_fork()
 

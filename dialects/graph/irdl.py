@@ -9,7 +9,7 @@ from __future__ import annotations
 import mlir.ir as ir
 from mlir.dialects import irdl
 
-from symgrad import forksafe as _forksafe
+from symgrad.runtime import forksafe as _forksafe
 
 from . import ops as _ops  # noqa: F401  (registers the ops)
 from .registry import OPS, OpDef

@@ -1,5 +1,5 @@
 """fork() while another thread holds one of symgrad's locks: the child still compiles and runs
-(symgrad.forksafe re-initializes every lock symgrad keeps). The scenarios run in a subprocess,
+(symgrad.runtime.forksafe re-initializes every lock symgrad keeps). The scenarios run in a subprocess,
 which forks; a child that blocks is killed after a timeout and reported."""
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ SCRIPT = textwrap.dedent("""
     import os, sys, threading, time
     import numpy as np
     import symgrad as sg
-    from symgrad import forksafe
+    from symgrad.runtime import forksafe
     jit, cache, pool = (sys.modules[m] for m in ("symgrad.jit", "symgrad.cache", "symgrad.runtime.pool"))
+    from symgrad.runtime import llvm, object_cache
     from symgrad.runtime import threads, blas
     from symgrad import api as transforms
     from symgrad.dialects.graph import irdl
@@ -35,7 +36,8 @@ SCRIPT = textwrap.dedent("""
     compile_and_run(1.0)                                   # imports, pool, runtime, blas
     vg = sg.value_and_grad(lambda a: (a * 2.0).sum())
     vg(x)
-    named = {"jit._compile_lock": jit._compile_lock, "jit._llvm_lock": jit._llvm_lock, "cache._lock": cache._lock,
+    named = {"jit._compile_lock": jit._compile_lock, "llvm._lock": llvm._lock, "cache._lock": cache._lock,
+             "object_cache._lock": object_cache._lock,
              "pool._lock": pool._lock, "threads._lock": threads._lock, "threads._quiesce_lock": threads._quiesce_lock,
              "blas._register_lock": blas._register_lock, "irdl._lock": irdl._lock,
              "transforms._vjp_lock": transforms._vjp_lock, "a transform's _lock": vg._lock}
@@ -89,7 +91,7 @@ def test_fork_while_another_thread_holds_symgrads_locks(mode, tmp_path):
 
 
 def test_forksafe_locks_are_real_locks_reset_in_the_child():
-    from symgrad import forksafe
+    from symgrad.runtime import forksafe
     lock, rlock = forksafe.Lock(), forksafe.RLock()
     lock.acquire()
     rlock.acquire()

@@ -16,6 +16,7 @@ import pytest
 
 import symgrad as sg
 from symgrad import cache as sgcache
+from symgrad.runtime import object_cache
 from symgrad import transform_cache
 
 
@@ -48,7 +49,7 @@ def records(tmp_path):
 
 
 def delta(before: dict) -> dict:
-    """Lookups since `before`, but symgrad.support's (made once per process, by whichever test is first)."""
+    """Lookups since `before`, but the support code's (made once per process, by whichever test is first)."""
     after = sgcache.stats()
     return {k: after[k] - before[k] for k in after if after[k] != before[k] and not k.startswith("support")}
 
@@ -193,7 +194,7 @@ def test_a_corrupt_record_is_reported_removed_and_rebuilt(how, tmp_path):
         fresh_call(args)
     # Rebuilt by the full path: differentiated, and sg.compile found the object on disk.
     assert delta(before) == {"transform_misses": 1, "corrupt": 1, "object_hits": 1}
-    assert sgcache.check_entry(path.stem, path.read_bytes(), sgcache.TRANSFORM_MAGIC)[1] is None
+    assert object_cache.check_entry(path.stem, path.read_bytes(), object_cache.TRANSFORM_MAGIC)[1] is None
     before = sgcache.stats()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -203,7 +204,7 @@ def test_a_corrupt_record_is_reported_removed_and_rebuilt(how, tmp_path):
 
 def _rewrite(path, edit):
     """Edits a record and stores it back soundly (right header and checksum)."""
-    payload, problem = sgcache.check_entry(path.stem, path.read_bytes(), sgcache.TRANSFORM_MAGIC)
+    payload, problem = object_cache.check_entry(path.stem, path.read_bytes(), object_cache.TRANSFORM_MAGIC)
     assert problem is None
     record = json.loads(payload)
     edit(record)
@@ -240,13 +241,13 @@ def test_a_record_of_another_format_version_is_a_plain_miss(tmp_path):
     args = inputs()
     fresh_call(args)
     (path,) = records(tmp_path)
-    path.write_bytes(b"SYMGRAD-TRF-0\n" + path.read_bytes()[len(sgcache.TRANSFORM_MAGIC):])
+    path.write_bytes(b"SYMGRAD-TRF-0\n" + path.read_bytes()[len(object_cache.TRANSFORM_MAGIC):])
     before = sgcache.stats()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fresh_call(args)
     assert delta(before) == {"transform_misses": 1, "object_hits": 1}
-    assert sgcache.check_entry(path.stem, path.read_bytes(), sgcache.TRANSFORM_MAGIC)[1] is None
+    assert object_cache.check_entry(path.stem, path.read_bytes(), object_cache.TRANSFORM_MAGIC)[1] is None
 
 
 def test_a_record_whose_object_was_evicted_is_a_plain_miss(tmp_path):
@@ -273,7 +274,7 @@ def test_clear_cache_and_the_disk_bound_cover_records(tmp_path, monkeypatch):
     fresh_call(args)
     (record,) = records(tmp_path)
     os.utime(record, (1, 1))  # the least recently used entry
-    assert sgcache.prune(1, keep=None) == 2  # a bound of one byte removes the object and the record
+    assert object_cache.prune(1, keep=None) == 2  # a bound of one byte removes the object and the record
     assert not records(tmp_path)
 
 
@@ -351,8 +352,8 @@ def test_the_optimization_level_comes_from_the_key_not_the_record(opt_level, tmp
     args = inputs()
     fresh_call(args)
     (path,) = records(tmp_path)
-    assert "opt_level" not in json.loads(sgcache.check_entry(path.stem, path.read_bytes(),
-                                                             sgcache.TRANSFORM_MAGIC)[0])
+    assert "opt_level" not in json.loads(object_cache.check_entry(path.stem, path.read_bytes(),
+                                                             object_cache.TRANSFORM_MAGIC)[0])
     _rewrite(path, lambda r: r.update(opt_level=opt_level))
     before = sgcache.stats()
     with warnings.catch_warnings():
@@ -364,7 +365,7 @@ def test_the_optimization_level_comes_from_the_key_not_the_record(opt_level, tmp
 def test_a_record_lists_only_the_fused_kernel(tmp_path):
     fresh_call(inputs())
     (path,) = records(tmp_path)
-    record = json.loads(sgcache.check_entry(path.stem, path.read_bytes(), sgcache.TRANSFORM_MAGIC)[0])
+    record = json.loads(object_cache.check_entry(path.stem, path.read_bytes(), object_cache.TRANSFORM_MAGIC)[0])
     assert [f["name"] for f in record["functions"]] == [record["fused"]] == ["loss_fused"]
 
 
@@ -414,7 +415,7 @@ def test_the_record_and_its_kernels_come_from_one_pipeline(tmp_path, monkeypatch
     sg.grad(fn)(x)
     monkeypatch.setattr(differentiated, "graph_to_llvm", original)
     (path,) = records(tmp_path)
-    record = json.loads(sgcache.check_entry(path.stem, path.read_bytes(), sgcache.TRANSFORM_MAGIC)[0])
+    record = json.loads(object_cache.check_entry(path.stem, path.read_bytes(), object_cache.TRANSFORM_MAGIC)[0])
     parallel = threads.MARKER in sgcache.load_object(record["object"])
     assert not parallel  # compiled with the pipeline its key was made with: the first, sequential one
     # ... and the record is what the sequential pipeline finds: a hit, sequential code.

@@ -16,6 +16,7 @@ import pytest
 
 import symgrad as sg
 from symgrad import cache as sgcache
+from symgrad.runtime import object_cache
 
 THREADS = 8
 
@@ -169,7 +170,7 @@ def test_processes_filling_the_disk_cache_at_once_leave_only_sound_entries(tmp_p
     objects = sorted((tmp_path / "shared" / "objects").iterdir())
     assert len(objects) == 6, objects  # one entry per module, no temporary files left behind
     for path in objects:
-        payload, problem = sgcache.check_entry(path.stem, path.read_bytes())
+        payload, problem = object_cache.check_entry(path.stem, path.read_bytes())
         assert problem is None and payload, (path, problem)
     # A fifth process finds every module on disk.
     proc = subprocess.run([sys.executable, "-c", FILL, "up"], env=env, capture_output=True, text=True, timeout=600)
@@ -193,12 +194,12 @@ def test_an_entry_of_another_cache_format_version_is_a_plain_miss(tmp_path):
     sg.clear_cache(memory=True, disk=False)
     sg.compile(text)
     (path,) = (tmp_path / "cache" / "objects").glob("*.o")
-    path.write_bytes(b"SYMGRAD-OBJ-1\n" + path.read_bytes()[len(sgcache.MAGIC):])
+    path.write_bytes(b"SYMGRAD-OBJ-1\n" + path.read_bytes()[len(object_cache.MAGIC):])
     sg.clear_cache(memory=True, disk=False)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert sg.compile(text).cache is None  # recompiled, silently
-    assert sgcache.check_entry(path.stem, path.read_bytes())[1] is None
+    assert object_cache.check_entry(path.stem, path.read_bytes())[1] is None
 
 
 @pytest.mark.parametrize("how", sorted(CORRUPTIONS) + ["other_key"])
@@ -221,7 +222,7 @@ def test_a_corrupt_cache_entry_is_reported_removed_and_recompiled(how, tmp_path)
         again = sg.compile(text)
     assert again.cache is None and again is not first  # recompiled, not loaded
     np.testing.assert_allclose(again.f(x), 2 / (1 + np.exp(-x)), rtol=1e-12)
-    payload, problem = sgcache.check_entry(path.stem, path.read_bytes())  # rewritten soundly
+    payload, problem = object_cache.check_entry(path.stem, path.read_bytes())  # rewritten soundly
     assert problem is None
     sg.clear_cache(memory=True, disk=False)
     with warnings.catch_warnings():

@@ -20,6 +20,7 @@ import pytest
 
 import symgrad as sg
 from symgrad import cache as sgcache
+from symgrad.runtime import object_cache
 
 
 @pytest.fixture(autouse=True)
@@ -155,14 +156,14 @@ def test_disk_cache_is_pruned_least_recently_used_first(tmp_path, monkeypatch):
     for k in range(5):
         x = np.ones(k + 2)
         cm = sg.compile(sg.trace(lambda x: x * 7.0, x))
-        paths.append(sgcache._object_path(cm.key))
+        paths.append(object_cache.OBJECT.path(cm.key))
     stamp = time.time() - 1000
     for i, p in enumerate(paths):  # oldest first ...
         os.utime(p, (stamp + i, stamp + i))
     sg.clear_cache(memory=True, disk=False)
     assert sg.compile(sg.trace(lambda x: x * 7.0, np.ones(2))).cache == "disk"  # ... but 0 was just used
     size = paths[0].stat().st_size
-    assert sgcache.prune(int(size * 3.5)) == 2
+    assert object_cache.prune(int(size * 3.5)) == 2
     assert [p.exists() for p in paths] == [True, False, False, True, True]
     # The bound applies on every store: $SYMGRAD_DISK_CACHE_MB (fractions allowed).
     monkeypatch.setenv("SYMGRAD_DISK_CACHE_MB", str(size * 2.5 / (1 << 20)))

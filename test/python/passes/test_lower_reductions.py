@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import symgrad as sg
+from symgrad.runtime import llvm as rt_llvm
 
 F32_ULP = 2.0 ** -23  # spacing of float32 in [1, 2): the result may be off by half of it, plus noise
 
@@ -81,8 +82,8 @@ def _optimized_ir(fn, *args) -> str:
     import importlib
     J = importlib.import_module("symgrad.jit")  # the module (sg.jit is the transform)
     llvm_ir, _ = J.lower_to_llvm_ir(sg.trace(fn, *args))
-    llvm = J._llvm()
-    tm = J.host_target_machine(J.OPT_LEVEL)
+    llvm = rt_llvm.binding()
+    tm = rt_llvm.host_target_machine(J.OPT_LEVEL)
     mod = llvm.parse_assembly(llvm_ir)
     mod.triple, mod.data_layout = tm.triple, str(tm.target_data)
     pto = llvm.create_pipeline_tuning_options(speed_level=J.OPT_LEVEL)

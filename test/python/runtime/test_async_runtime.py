@@ -15,6 +15,8 @@ import threading
 import pytest
 
 from symgrad.runtime import async_runtime, threads
+from symgrad.runtime import llvm as rt_llvm
+from symgrad.runtime.support_library import SupportLibrary
 
 # Every allocation of the runtime goes through these, so a test can make them fail.
 _HOOKS = """
@@ -61,9 +63,8 @@ class Hooked:
 
     def __init__(self):
         import llvmlite.binding as llvm
-        from symgrad.jit import _llvm, host_target_machine
-        _llvm()
-        self.tm = host_target_machine(0)
+        rt_llvm.binding()
+        self.tm = rt_llvm.host_target_machine(0)
         mod = llvm.parse_assembly(hooked_ir())
         mod.verify()
         self.engine = llvm.create_mcjit_compiler(mod, self.tm)
@@ -145,7 +146,6 @@ def test_quiesce_can_be_reentered_from_a_collection_in_the_same_thread():
 
 
 def test_support_library_checks_its_entry_points():
-    from symgrad.runtime.support_library import SupportLibrary
     ir_text = "define i64 @symgrad_test_seven() {\n  ret i64 7\n}\n"
     lib = SupportLibrary("test-seven", ir_text, (), ("symgrad_test_seven",))
     assert lib.function("symgrad_test_seven", ctypes.c_int64)() == 7

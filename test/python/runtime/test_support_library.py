@@ -1,4 +1,4 @@
-"""symgrad.support: LLVM IR support code compiled once per machine (its object code in the disk
+"""runtime/support_library.py: LLVM IR support code compiled once per machine (its object code in the disk
 cache), loaded and runnable; a damaged entry is reported and recompiled."""
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import ctypes
 import pytest
 
 from symgrad import cache as sgcache
-from symgrad import support
+from symgrad.runtime import llvm as rt_llvm
+from symgrad.runtime import object_cache
+from symgrad.runtime import support_library as support
 
 IR = """
 define i64 @symgrad_test_add(i64 %x, i64 %y) {
@@ -23,12 +25,12 @@ def _cache(tmp_path, monkeypatch):
 
 
 def run(**options):
-    before = sgcache.stats()
+    before = object_cache.stats()
     engine, tm = support.load("test-add", IR, **options)
     add = ctypes.CFUNCTYPE(ctypes.c_int64, ctypes.c_int64, ctypes.c_int64)(
         engine.get_function_address("symgrad_test_add"))
     assert add(40, 2) == 42
-    after = sgcache.stats()
+    after = object_cache.stats()
     return {k: after[k] - before[k] for k in after if k.startswith("support") and after[k] != before[k]}
 
 
@@ -55,7 +57,7 @@ def test_a_corrupt_entry_is_reported_and_recompiled(tmp_path):
     (path,) = entries(tmp_path)
     data = path.read_bytes()
     path.write_bytes(data[:-64] + bytes(64))
-    with pytest.warns(sgcache.CacheWarning, match=rf"corrupt cache entry {path}"):
+    with pytest.warns(object_cache.CacheWarning, match=rf"corrupt cache entry {path}"):
         assert run() == {"support_misses": 1}
     assert run() == {"support_hits": 1}
 
@@ -73,8 +75,8 @@ def test_a_corrupt_entry_is_removed_before_the_warning(tmp_path):
     (path,) = entries(tmp_path)
     path.write_bytes(b"garbage")
     with warnings.catch_warnings():
-        warnings.simplefilter("error", sgcache.CacheWarning)
-        with pytest.raises(sgcache.CacheWarning):
+        warnings.simplefilter("error", object_cache.CacheWarning)
+        with pytest.raises(object_cache.CacheWarning):
             run()
         assert not path.exists()  # removed, although the warning was raised as an error
         assert run() == {"support_misses": 1}
@@ -85,7 +87,7 @@ def test_the_warning_points_at_code_outside_symgrad(tmp_path):
     run()
     (path,) = entries(tmp_path)
     path.write_bytes(b"garbage")
-    with pytest.warns(sgcache.CacheWarning) as caught:
+    with pytest.warns(object_cache.CacheWarning) as caught:
         run()
     assert [w.filename for w in caught] == [__file__]
 
@@ -96,8 +98,8 @@ def test_the_key_depends_on_the_ir_llvm_and_the_target_not_on_symgrads_lowering(
     monkeypatch.setattr(sgcache, "toolchain_fingerprint", lambda: "an edited lowering rule")
     monkeypatch.setattr(sgcache, "source_fingerprint", lambda: "edited sources")
     assert run() == {"support_hits": 1}
-    key = sgcache.make_support_key(IR, "test-add", (0, False), True)
-    assert key != sgcache.make_support_key(IR + "\n", "test-add", (0, False), True)
-    assert key != sgcache.make_support_key(IR, "test-add", (0, False), False)
-    monkeypatch.setattr(sgcache, "llvm_fingerprint", lambda host=True: "another llvmlite")
-    assert key != sgcache.make_support_key(IR, "test-add", (0, False), True)
+    key = support.support_key(IR, "test-add", (0, False), True)
+    assert key != support.support_key(IR + "\n", "test-add", (0, False), True)
+    assert key != support.support_key(IR, "test-add", (0, False), False)
+    monkeypatch.setattr(rt_llvm, "llvm_fingerprint", lambda host=True: "another llvmlite")
+    assert key != support.support_key(IR, "test-add", (0, False), True)
