@@ -146,9 +146,8 @@ def stats() -> dict:
 
 
 # --------------------------------------------------------------- fingerprint --
-_CODEGEN_MODULES = ("symgrad.dialects.graph.lowering", "symgrad.dialects.graph.ops", "symgrad.passes.convert_graph_to_linalg",
-                    "symgrad.passes.pipelines", "symgrad.passes.parallel_loops", "symgrad.jit",
-                    "symgrad.runtime.blas")
+_CODEGEN_MODULES = ("symgrad.dialects.graph.lowering", "symgrad.dialects.graph.ops", "symgrad.passes",
+                    "symgrad.jit", "symgrad.runtime.blas")
 
 
 @lru_cache(maxsize=1)

@@ -266,7 +266,7 @@ def _reproduce(stage: str, key: str, text: str, pipeline: str) -> tuple[Optional
     path = _cache.save_failure(key, text)
     if path is None:
         return None, None
-    from symgrad.passes.pipelines import GRAPH_TO_LLVM
+    from symgrad.passes.graph_to_llvm import GRAPH_TO_LLVM
     how = "--graph-to-llvm" if pipeline == GRAPH_TO_LLVM else f"-p {shlex.quote(pipeline)}"
     if stage != "lower":
         how += " --emit=llvm-ir"
@@ -294,7 +294,9 @@ def compilable_diagnostics(module: Module) -> list:
 def lower_to_llvm_ir(module: Module, key: str = "adhoc", pipeline: Optional[str] = None) -> tuple[str, dict]:
     """Runs the graph-to-llvm pipeline on a private copy of `module` and translates it.
     Returns (LLVM IR text, stage timings); raises CompileError."""
-    from symgrad.passes.pipelines import GRAPH_TO_LLVM, LoweringError, run_pipeline, translate
+    from symgrad.passes.graph_to_llvm import GRAPH_TO_LLVM
+    from symgrad.passes.pipeline_text import run_pipeline
+    from symgrad.passes.translate import LoweringError, translate
 
     pipeline = pipeline or GRAPH_TO_LLVM
     text = module.mlir_with_debuginfo()
@@ -340,7 +342,7 @@ def compile(module: Union[Module, str], *, opt_level: int = OPT_LEVEL, cache: bo
     `graph_to_llvm()` at the time of the call (sequential or multi-core, by the thread count);
     a caller that keys something on the pipeline picks it once and passes it here.
     """
-    from symgrad.passes.pipelines import graph_to_llvm
+    from symgrad.passes.graph_to_llvm import graph_to_llvm
 
     if hasattr(module, "adjoint_for") and hasattr(module, "df_output_vjps"):  # a sg.Gradient
         from symgrad.runtime.gradient import CompiledGradient
@@ -392,7 +394,9 @@ def compile(module: Union[Module, str], *, opt_level: int = OPT_LEVEL, cache: bo
 def lower_stages(module: Module) -> dict:
     """The module at each stage of graph-to-llvm, as text: 'graph', 'linalg' (fused linalg on
     tensors), 'llvm' (LLVM dialect) and 'llvm-ir'. Raises CompileError like `compile`."""
-    from symgrad.passes.pipelines import GRAPH_TO_LINALG, LoweringError, linalg_to_llvm, run_pipeline, translate
+    from symgrad.passes.graph_to_llvm import GRAPH_TO_LINALG, linalg_to_llvm
+    from symgrad.passes.pipeline_text import run_pipeline
+    from symgrad.passes.translate import LoweringError, translate
 
     out = {"graph": str(module)}
     diags = compilable_diagnostics(module)

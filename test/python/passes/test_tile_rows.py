@@ -11,7 +11,9 @@ import pytest
 
 import symgrad as sg
 from symgrad.module import parse
-from symgrad.passes import pipelines
+from symgrad.passes import pipelines  # where runtime/transforms.py reads graph_to_llvm (issue 12: moves with it)
+from symgrad.passes.graph_to_llvm import TENSOR_STAGES
+from symgrad.passes.pipeline_text import run_pipeline
 from symgrad.runtime import threads
 
 from gradcheck import numeric_vjp
@@ -99,10 +101,10 @@ def _is_tiled(fn, argnums, inputs) -> bool:
 def _tiled_functions(module) -> set:
     """The functions of `module` that tile-rows (with TILED's options) puts in an scf.forall."""
     copy = parse(str(module), verify=False)
-    stages = pipelines.TENSOR_STAGES
+    stages = TENSOR_STAGES
     text = "builtin.module(" + ",".join(stages[:stages.index("tile-rows") + 1]) + ")"
     with copy.context:
-        pipelines.run_pipeline(copy.mlir.operation, text.replace("tile-rows)", TILED[:-1] + ")"))
+        run_pipeline(copy.mlir.operation, text.replace("tile-rows)", TILED[:-1] + ")"))
         return {f.sym_name.value for f in copy.functions() if "scf.forall" in str(f)}
 
 
