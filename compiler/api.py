@@ -20,7 +20,7 @@ import numpy as np
 
 from symgrad.dialects.graph.attrs import recompute_policy
 from symgrad.dialects.graph.emit import Tensor
-from symgrad.passes.pipelines import graph_to_llvm
+from symgrad.passes.graph_to_llvm import graph_to_llvm
 from symgrad.runtime import forksafe as _forksafe
 from symgrad.runtime.args import as_input
 

@@ -41,8 +41,7 @@ def memory_entries() -> int:
 
 
 # --------------------------------------------------------------- fingerprint --
-_CODEGEN_MODULES = ("symgrad.dialects.graph.lowering", "symgrad.dialects.graph.ops",
-                    "symgrad.passes.convert_graph_to_linalg", "symgrad.passes.pipelines", "symgrad.passes.parallel_loops",
+_CODEGEN_MODULES = ("symgrad.dialects.graph.lowering", "symgrad.dialects.graph.ops", "symgrad.passes",
                     "symgrad.jit", "symgrad.runtime.llvm", "symgrad.runtime.blas")
 
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from symgrad.dialects.graph.types import TensorType
 from symgrad.passes.graph_fuse_gradient import build_fused
-from symgrad.passes.pipelines import graph_to_llvm
+from symgrad.passes.graph_to_llvm import graph_to_llvm
 from symgrad.runtime import forksafe as _forksafe
 
 from . import transform_cache

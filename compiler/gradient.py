@@ -26,7 +26,7 @@ from symgrad.passes.graph_differentiate import (GradientInfo, build_adjoint_vari
                                           differentiate_function,
                                           non_differentiable_reason, propagate_requires_grad, read_gradient_info,
                                           requires_grad_mask)
-from symgrad.passes.registry import PassError
+from symgrad.passes import PassError
 
 from symgrad.runtime.args import as_input
 

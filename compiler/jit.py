@@ -13,7 +13,7 @@ passes, so nothing unchecked reaches LLVM. (`pipeline=` is trusted like code.)
 Stages, each named in a `CompileError` when it fails:
 
   verify     the graph verifier (shapes, dtypes) and the accepted-IR check, on a private copy
-  lower      the graph-to-llvm pipeline (symgrad.passes.pipelines.GRAPH_TO_LLVM)
+  lower      the graph-to-llvm pipeline (symgrad.passes.graph_to_llvm.GRAPH_TO_LLVM)
   translate  the guard (nothing but LLVM-dialect ops, resolvable externals), then
              mlir.dialects.llvm.translate_module_to_llvmir
   llvm       llvmlite: parse + verify, O3 for the host CPU (its name and
@@ -204,7 +204,7 @@ def _reproduce(stage: str, key: str, text: str, pipeline: str) -> tuple[Optional
     path = _cache.save_failure(key, text)
     if path is None:
         return None, None
-    from symgrad.passes.pipelines import GRAPH_TO_LLVM
+    from symgrad.passes.graph_to_llvm import GRAPH_TO_LLVM
     how = "--graph-to-llvm" if pipeline == GRAPH_TO_LLVM else f"-p {shlex.quote(pipeline)}"
     if stage != "lower":
         how += " --emit=llvm-ir"
@@ -232,7 +232,9 @@ def compilable_diagnostics(module: Module) -> list:
 def lower_to_llvm_ir(module: Module, key: str = "adhoc", pipeline: Optional[str] = None) -> tuple[str, dict]:
     """Runs the graph-to-llvm pipeline on a private copy of `module` and translates it.
     Returns (LLVM IR text, stage timings); raises CompileError."""
-    from symgrad.passes.pipelines import GRAPH_TO_LLVM, LoweringError, run_pipeline, translate
+    from symgrad.passes.graph_to_llvm import GRAPH_TO_LLVM
+    from symgrad.passes.pipeline_text import run_pipeline
+    from symgrad.passes.translate import LoweringError, translate
 
     pipeline = pipeline or GRAPH_TO_LLVM
     text = module.mlir_with_debuginfo()
@@ -276,7 +278,7 @@ def compile_module(module: Union[Module, str], *, opt_level: int = OPT_LEVEL, ca
     multi-core, by the thread count); a caller that keys something on the pipeline picks it once
     and passes it here.
     """
-    from symgrad.passes.pipelines import graph_to_llvm
+    from symgrad.passes.graph_to_llvm import graph_to_llvm
 
     module = _as_module(module)
     with module.context:
@@ -325,7 +327,9 @@ def compile_module(module: Union[Module, str], *, opt_level: int = OPT_LEVEL, ca
 def lower_stages(module: Module) -> dict:
     """The module at each stage of graph-to-llvm, as text: 'graph', 'linalg' (fused linalg on
     tensors), 'llvm' (LLVM dialect) and 'llvm-ir'. Raises CompileError like `compile`."""
-    from symgrad.passes.pipelines import GRAPH_TO_LINALG, LoweringError, linalg_to_llvm, run_pipeline, translate
+    from symgrad.passes.graph_to_llvm import GRAPH_TO_LINALG, linalg_to_llvm
+    from symgrad.passes.pipeline_text import run_pipeline
+    from symgrad.passes.translate import LoweringError, translate
 
     out = {"graph": str(module)}
     diags = compilable_diagnostics(module)

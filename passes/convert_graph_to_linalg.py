@@ -13,6 +13,8 @@ by the value it returns. It also prepares functions for native code:
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import mlir.ir as ir
 
 from symgrad.dialects.graph.lowering import Lowering, storage_type
@@ -20,7 +22,7 @@ from symgrad.dialects.graph.registry import lookup
 from symgrad.dialects.graph.types import ShapeError, TensorType
 from symgrad.dialects.graph.verifier import op_attributes, operand_types, verify_op
 
-from .registry import PassError, register_pass
+from .registry import ModulePass, PassError
 from .walk import ops_where
 
 WRITABLE = "bufferization.writable"
@@ -102,24 +104,27 @@ def _lower_op(op: ir.Operation, opdef, attrs, types, result_type) -> None:
     op.erase()
 
 
-@register_pass("convert-graph-to-linalg",
-               "lower every graph op to linalg/tensor/arith/math on tensors (each op's lowering is in its "
+@dataclass(frozen=True)
+class ConvertGraphToLinalg(ModulePass):
+    name = "convert-graph-to-linalg"
+    summary = ("lower every graph op to linalg/tensor/arith/math on tensors (each op's lowering is in its "
                "registry entry); mark functions for native code")
-def convert_graph_to_linalg(module_op: ir.Operation) -> None:
-    ops = _graph_ops(module_op)
-    missing = [_no_lowering(op) for op in ops if lookup(op.name) is None or lookup(op.name).lower is None]
-    if missing:
-        raise PassError(missing)
-    prepared = []
-    for op in ops:
-        try:
-            prepared.append(_prepare_op(op))
-        except ShapeError as e:
-            raise PassError([(op.location, f"'{op.name}' op {e}")]) from None
-    with ir.Location.unknown(module_op.context):
-        _convert_signatures(module_op)
-    for op, info in zip(ops, prepared):
-        _lower_op(op, *info)
-    for op in module_op.regions[0].blocks[0].operations:
-        if op.operation.name == "func.func":
-            _prepare_function(op.opview if hasattr(op, "opview") else op)
+
+    def apply(self, module_op: ir.Operation) -> None:
+        ops = _graph_ops(module_op)
+        missing = [_no_lowering(op) for op in ops if lookup(op.name) is None or lookup(op.name).lower is None]
+        if missing:
+            raise PassError(missing)
+        prepared = []
+        for op in ops:
+            try:
+                prepared.append(_prepare_op(op))
+            except ShapeError as e:
+                raise PassError([(op.location, f"'{op.name}' op {e}")]) from None
+        with ir.Location.unknown(module_op.context):
+            _convert_signatures(module_op)
+        for op, info in zip(ops, prepared):
+            _lower_op(op, *info)
+        for op in module_op.regions[0].blocks[0].operations:
+            if op.operation.name == "func.func":
+                _prepare_function(op.opview if hasattr(op, "opview") else op)

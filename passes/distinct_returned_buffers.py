@@ -9,27 +9,32 @@ each repeated result into a fresh buffer first keeps the destination-passing con
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import mlir.ir as ir
 from mlir.dialects import memref
 
-from .registry import register_pass
+from .registry import ModulePass
 from .walk import ops_where
 
 
-@register_pass("distinct-returned-buffers",
-               "copy a buffer returned more than once into a fresh allocation per extra use "
+@dataclass(frozen=True)
+class DistinctReturnedBuffers(ModulePass):
+    name = "distinct-returned-buffers"
+    summary = ("copy a buffer returned more than once into a fresh allocation per extra use "
                "(run after bufferization, before buffer-results-to-out-params)")
-def distinct_returned_buffers(module_op: ir.Operation) -> None:
-    returns = ops_where(module_op, lambda op: op.name == "func.return")
-    for ret in returns:
-        seen = set()
-        for i, v in enumerate(list(ret.operands)):
-            if not isinstance(v.type, ir.MemRefType):
-                continue
-            if v not in seen:
-                seen.add(v)
-                continue
-            with ir.InsertionPoint(ret), ret.location:
-                fresh = memref.alloc(v.type, [], [])
-                memref.copy(v, fresh)
-            ret.operands[i] = fresh
+
+    def apply(self, module_op: ir.Operation) -> None:
+        returns = ops_where(module_op, lambda op: op.name == "func.return")
+        for ret in returns:
+            seen = set()
+            for i, v in enumerate(list(ret.operands)):
+                if not isinstance(v.type, ir.MemRefType):
+                    continue
+                if v not in seen:
+                    seen.add(v)
+                    continue
+                with ir.InsertionPoint(ret), ret.location:
+                    fresh = memref.alloc(v.type, [], [])
+                    memref.copy(v, fresh)
+                ret.operands[i] = fresh

@@ -13,9 +13,11 @@ memory round trip.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import mlir.ir as ir
 
-from .registry import register_pass
+from .registry import ModulePass, option
 from .walk import ops_where
 
 DEFAULT_MAX_OPS = 8
@@ -31,22 +33,25 @@ def _is_cheap_elementwise(op: ir.Operation, max_ops: int) -> bool:
     return len(body) - 1 <= max_ops  # the terminator (linalg.yield) is not work
 
 
-@register_pass("duplicate-cheap-producers",
-               "clone cheap elementwise linalg.generic ops once per generic user so elementwise fusion "
-               "can inline each copy (run before linalg-fuse-elementwise-ops)",
-               {"max-ops": f"largest body (scalar ops) worth recomputing per user (default {DEFAULT_MAX_OPS})"})
-def duplicate_cheap_producers(module_op: ir.Operation, **options) -> None:
-    max_ops = int(options.get("max-ops", DEFAULT_MAX_OPS))
-    producers = ops_where(module_op, lambda op: _is_cheap_elementwise(op, max_ops) and op.parent.name == "func.func",
-                          ir.WalkOrder.POST_ORDER)
-    # Last producers first: cloning a consumer's producer never invalidates a later one's uses.
-    for producer in reversed(producers):
-        result = producer.results[0]
-        uses = [(u.owner, u.operand_number) for u in result.uses]
-        generic_uses = [(o, n) for o, n in uses if o.name == "linalg.generic"]
-        if len(uses) < 2 or not generic_uses:
-            continue
-        keep_original = len(generic_uses) == len(uses)  # then one generic user keeps the original
-        for owner, number in generic_uses[1:] if keep_original else generic_uses:
-            copy = producer.clone(ip=ir.InsertionPoint(owner))
-            owner.operands[number] = copy.results[0]
+@dataclass(frozen=True)
+class DuplicateCheapProducers(ModulePass):
+    name = "duplicate-cheap-producers"
+    summary = ("clone cheap elementwise linalg.generic ops once per generic user so elementwise fusion "
+               "can inline each copy (run before linalg-fuse-elementwise-ops)")
+    max_ops: int = option(DEFAULT_MAX_OPS, "largest body (scalar ops) worth recomputing per user")
+
+    def apply(self, module_op: ir.Operation) -> None:
+        max_ops = self.max_ops
+        producers = ops_where(module_op, lambda op: _is_cheap_elementwise(op, max_ops) and op.parent.name == "func.func",
+                              ir.WalkOrder.POST_ORDER)
+        # Last producers first: cloning a consumer's producer never invalidates a later one's uses.
+        for producer in reversed(producers):
+            result = producer.results[0]
+            uses = [(u.owner, u.operand_number) for u in result.uses]
+            generic_uses = [(o, n) for o, n in uses if o.name == "linalg.generic"]
+            if len(uses) < 2 or not generic_uses:
+                continue
+            keep_original = len(generic_uses) == len(uses)  # then one generic user keeps the original
+            for owner, number in generic_uses[1:] if keep_original else generic_uses:
+                copy = producer.clone(ip=ir.InsertionPoint(owner))
+                owner.operands[number] = copy.results[0]

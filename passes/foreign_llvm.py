@@ -11,7 +11,7 @@ this process has one thread, else a fresh interpreter. A child that dies is a lo
 
 Graph modules are different: sg.compile and graph-to-llvm accept graph functions only
 (graph-check-compilable), and everything after that is built by symgrad, so they are translated
-in process (passes.pipelines.translate).
+in process (passes/translate.py).
 """
 from __future__ import annotations
 

@@ -5,15 +5,22 @@ exactly what `sg.compile` takes (the policy and its reasons: dialects/graph/comp
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import mlir.ir as ir
+
 from symgrad.dialects.graph.compilable import check
 
-from .registry import PassError, register_pass
+from .registry import ModulePass, PassError
 
 
-@register_pass("graph-check-compilable",
-               "fail, located, unless the module is graph functions only (graph ops, func.call without cycles, "
+@dataclass(frozen=True)
+class GraphCheckCompilable(ModulePass):
+    name = "graph-check-compilable"
+    summary = ("fail, located, unless the module is graph functions only (graph ops, func.call without cycles, "
                "func.return; bare-identifier names; graph tensor signatures): what sg.compile accepts")
-def graph_check_compilable(module_op) -> None:
-    problems = check(module_op)
-    if problems:
-        raise PassError(problems)
+
+    def apply(self, module_op: ir.Operation) -> None:
+        problems = check(module_op)
+        if problems:
+            raise PassError(problems)

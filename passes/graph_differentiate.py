@@ -15,16 +15,16 @@ The contract is TorchScript's `Gradient` (see `symgrad.Gradient`):
   the captures still used survive into the final signature
   `(vjps..., captured inputs..., captured outputs...) -> grads`.
 
-Rematerialization (`recompute`): `none` captures every value the adjoint
-reads (TorchScript's behaviour); `elementwise` re-emits cheap elementwise
-intermediates inside the adjoint from their own operands instead of
-capturing them; `all` recomputes every intermediate, so the adjoint depends
-only on the vjps and `f`'s arguments (what second derivatives need).
+Rematerialization (the `recompute` option, validated here for every caller): `none` captures
+every value the adjoint reads (TorchScript's behaviour); `elementwise` re-emits cheap elementwise
+intermediates inside the adjoint from their own operands instead of capturing them; `all`
+recomputes every intermediate, so the adjoint depends only on the vjps and `f`'s arguments (what
+second derivatives need).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Sequence
+from typing import Literal, Optional, Sequence
 
 import numpy as np
 import mlir.ir as ir
@@ -36,7 +36,7 @@ from symgrad.dialects.graph.registry import lookup
 from symgrad.dialects.graph.types import TensorType
 from symgrad.dialects.graph.verifier import op_attributes
 
-from .registry import PassError, register_pass
+from .registry import ModulePass, PassError, option
 
 GRADIENT_ATTRS = (ADJOINT, "graph.f_real_outputs", "graph.df_input_vjps", "graph.df_input_captured_inputs",
                   "graph.df_input_captured_outputs", "graph.df_output_vjps")
@@ -44,12 +44,15 @@ GRADIENT_ATTRS = (ADJOINT, "graph.f_real_outputs", "graph.df_input_vjps", "graph
 
 @dataclass
 class GradientInfo:
-    """The integer fields of the seed's Gradient, for one differentiated function."""
+    """The integer fields of the seed's Gradient for one differentiated function, with the name of
+    its adjoint and the recompute policy it was built with (variants built later follow it)."""
     f_real_outputs: int
     df_input_vjps: tuple
     df_input_captured_inputs: tuple
     df_input_captured_outputs: tuple
     df_output_vjps: tuple
+    adjoint: str
+    recompute: str
 
 
 # ------------------------------------------------------------------ analysis --
@@ -197,8 +200,7 @@ def _erase_dead_code(block: ir.Block) -> None:
 class Differentiator:
     def __init__(self, fop: func_d.FuncOp, mask: Sequence[bool], recompute: str = "none",
                  n_real_outputs: Optional[int] = None):
-        if recompute not in RECOMPUTE_POLICIES:
-            raise PassError([(fop.location, f"recompute={recompute!r} is not one of {', '.join(RECOMPUTE_POLICIES)}")])
+        GraphDifferentiate.check("recompute", recompute)  # OptionError (a ValueError) before any work
         self.fop, self.mask, self.recompute = fop, list(mask), recompute
         self.name = fop.sym_name.value
         self.required = propagate_requires_grad(fop, mask)
@@ -270,17 +272,18 @@ class Differentiator:
         for i, v in enumerate(all_outputs):
             out_index.setdefault(v, i)
         captured_outputs = sorted(outputs + temps, key=self.position.__getitem__)
+        vjp_args = list(scratch.entry_block.arguments)[:len(vjp_positions)] + [temp_seeds[t].value
+                                                                               for t in temp_with_vjp]
+        capture_args = [sweep.proxies[v] for v in inputs + captured_outputs]
+        adjoint = self._finalize(scratch, vjp_args + capture_args, f"{self.name}_adjoint")
         info = GradientInfo(
             f_real_outputs=len(self.real_outputs),
             df_input_vjps=tuple(vjp_positions + [out_index[t] for t in temp_with_vjp]),
             df_input_captured_inputs=tuple(self.args.index(v) for v in inputs),
             df_input_captured_outputs=tuple(out_index[v] for v in captured_outputs),
-            df_output_vjps=tuple(i for i, m in enumerate(self.mask) if m))
-        vjp_args = list(scratch.entry_block.arguments)[:len(vjp_positions)] + [temp_seeds[t].value
-                                                                               for t in temp_with_vjp]
-        capture_args = [sweep.proxies[v] for v in inputs + captured_outputs]
-        adjoint = self._finalize(scratch, vjp_args + capture_args, f"{self.name}_adjoint")
-        self._rewrite_primal(temps, info, adjoint)
+            df_output_vjps=tuple(i for i, m in enumerate(self.mask) if m),
+            adjoint=adjoint.sym_name.value, recompute=self.recompute)
+        self._rewrite_primal(temps, info)
         return info
 
     def _finalize(self, scratch, ordered_args: list, name: str) -> func_d.FuncOp:
@@ -309,7 +312,7 @@ class Differentiator:
             name, k = f"{base}_{k}", k + 1
         return name
 
-    def _rewrite_primal(self, temps: list, info: GradientInfo, adjoint) -> None:
+    def _rewrite_primal(self, temps: list, info: GradientInfo) -> None:
         block = self.fop.entry_block
         ret = block.operations[len(block.operations) - 1]
         with ir.InsertionPoint(ret), ret.location:
@@ -324,10 +327,10 @@ class Differentiator:
                 [old[i] for i in range(len(old))] + [ir.DictAttr.get({}) for _ in temps])
         i64 = ir.IntegerType.get_signless(64)
         a = self.fop.attributes
-        a[ADJOINT] = ir.FlatSymbolRefAttr.get(adjoint.sym_name.value)
+        a[ADJOINT] = ir.FlatSymbolRefAttr.get(info.adjoint)
         a["graph.f_real_outputs"] = ir.IntegerAttr.get(i64, info.f_real_outputs)
-        if self.recompute != "none":  # variants built later must follow the same policy
-            a[RECOMPUTE] = ir.StringAttr.get(self.recompute)
+        if info.recompute != "none":  # variants built later must follow the same policy
+            a[RECOMPUTE] = ir.StringAttr.get(info.recompute)
         for key in ("df_input_vjps", "df_input_captured_inputs", "df_input_captured_outputs", "df_output_vjps"):
             a[f"graph.{key}"] = ir.DenseI64ArrayAttr.get(list(getattr(info, key)))
 
@@ -353,7 +356,7 @@ def build_adjoint_variant(fop: func_d.FuncOp, present: Sequence[bool], recompute
     vjp_args = args[:len(seeds)] + [temp_args[t].value for t in temp_seeds]
     bits = "".join("1" if p else "0" for p in present)
     adjoint = d._finalize(scratch, vjp_args + [sweep.proxies[v] for v in captures],
-                          f"{fop.attributes['graph.adjoint'].value}_vjps{bits}")
+                          f"{info.adjoint}_vjps{bits}")
     return adjoint.sym_name.value
 
 
@@ -363,35 +366,48 @@ def differentiate_function(fop: func_d.FuncOp, mask: Optional[Sequence[bool]] = 
     return Differentiator(fop, requires_grad_mask(fop) if mask is None else mask, recompute).run()
 
 
+def is_differentiated(fop) -> bool:
+    """Whether graph-differentiate has already split `fop` (it carries its GradientInfo)."""
+    return ADJOINT in fop.attributes
+
+
 def read_gradient_info(fop) -> GradientInfo:
+    """The GradientInfo graph-differentiate wrote on the primal `fop` (its graph.* attributes)."""
     a = fop.attributes
     return GradientInfo(
         f_real_outputs=a["graph.f_real_outputs"].value,
         **{k: tuple(a[f"graph.{k}"]) for k in ("df_input_vjps", "df_input_captured_inputs",
-                                              "df_input_captured_outputs", "df_output_vjps")})
+                                              "df_input_captured_outputs", "df_output_vjps")},
+        adjoint=ir.FlatSymbolRefAttr(a[ADJOINT]).value,
+        recompute=ir.StringAttr(a[RECOMPUTE]).value if RECOMPUTE in a else "none")
 
 
-@register_pass("graph-differentiate",
-               "split each function with {graph.requires_grad} arguments into a primal and an adjoint "
-               "(TorchScript's Gradient contract)",
-               {"func": "only differentiate this function", "recompute": "none | elementwise | all"})
-def graph_differentiate(module_op, func: str = "", recompute: str = "none") -> None:
-    funcs = [op for op in module_op.regions[0].blocks[0].operations if isinstance(op.opview, func_d.FuncOp)]
-    funcs = [f.opview for f in funcs]
-    if func:
-        chosen = [f for f in funcs if f.sym_name.value == func]
-        if not chosen:
-            raise PassError([(module_op.location, f"graph-differentiate: no function @{func} in the module")])
-        if not any(requires_grad_mask(chosen[0])):
-            raise PassError([(chosen[0].location, f"@{func} has no argument marked {{{REQUIRES_GRAD}}}")])
-        funcs = chosen
-    problems = []
-    for f in funcs:
-        if ADJOINT in f.attributes or not any(requires_grad_mask(f)):
-            continue
-        try:
-            differentiate_function(f, recompute=recompute)
-        except PassError as e:
-            problems.extend(e.diagnostics)
-    if problems:
-        raise PassError(problems)
+@dataclass(frozen=True)
+class GraphDifferentiate(ModulePass):
+    name = "graph-differentiate"
+    summary = ("split each function with {graph.requires_grad} arguments into a primal and an adjoint "
+               "(TorchScript's Gradient contract)")
+    func: str = option("", "only differentiate this function")
+    recompute: Literal[RECOMPUTE_POLICIES] = option("none", "what the adjoint recomputes instead of saving: "
+                                                            "nothing, cheap elementwise values, everything")
+
+    def apply(self, module_op: ir.Operation) -> None:
+        funcs = [op for op in module_op.regions[0].blocks[0].operations if isinstance(op.opview, func_d.FuncOp)]
+        funcs = [f.opview for f in funcs]
+        if self.func:
+            chosen = [f for f in funcs if f.sym_name.value == self.func]
+            if not chosen:
+                raise PassError([(module_op.location, f"graph-differentiate: no function @{self.func} in the module")])
+            if not any(requires_grad_mask(chosen[0])):
+                raise PassError([(chosen[0].location, f"@{self.func} has no argument marked {{{REQUIRES_GRAD}}}")])
+            funcs = chosen
+        problems = []
+        for f in funcs:
+            if is_differentiated(f) or not any(requires_grad_mask(f)):
+                continue
+            try:
+                differentiate_function(f, recompute=self.recompute)
+            except PassError as e:
+                problems.extend(e.diagnostics)
+        if problems:
+            raise PassError(problems)

@@ -10,13 +10,13 @@ saved for the adjoint become ordinary temporaries.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import mlir.ir as ir
 from mlir.dialects import func as func_d
 
-from symgrad.dialects.graph.attrs import ADJOINT, RECOMPUTE
-
-from .graph_differentiate import build_adjoint_variant, read_gradient_info
-from .registry import PassError, register_pass
+from .graph_differentiate import build_adjoint_variant, is_differentiated, read_gradient_info
+from .registry import ModulePass, PassError
 
 FUSED_ATTR = "graph.fused"
 
@@ -44,9 +44,7 @@ def build_fused(fop: func_d.FuncOp) -> str:
         return fop.attributes[FUSED_ATTR].value
     info = read_gradient_info(fop)
     present = tuple(i < info.f_real_outputs for i in info.df_input_vjps)
-    recompute = fop.attributes[RECOMPUTE].value if RECOMPUTE in fop.attributes else "none"
-    adjoint_name = fop.attributes[ADJOINT].value if all(present) else \
-        build_adjoint_variant(fop, present, recompute)
+    adjoint_name = info.adjoint if all(present) else build_adjoint_variant(fop, present, info.recompute)
     table = ir.SymbolTable(fop.operation.parent)  # the variant may be new
     adjoint = table[adjoint_name].opview
     results = list(fop.type.results)
@@ -72,10 +70,13 @@ def build_fused(fop: func_d.FuncOp) -> str:
     return name
 
 
-@register_pass("graph-fuse-gradient",
-               "add @<f>_fused(args..., vjps...) -> (outputs..., gradients...) running the primal and the "
+@dataclass(frozen=True)
+class GraphFuseGradient(ModulePass):
+    name = "graph-fuse-gradient"
+    summary = ("add @<f>_fused(args..., vjps...) -> (outputs..., gradients...) running the primal and the "
                "adjoint of each differentiated function in one body (for grad/value_and_grad)")
-def graph_fuse_gradient(module_op) -> None:
-    for op in list(module_op.regions[0].blocks[0].operations):
-        if isinstance(op.opview, func_d.FuncOp) and ADJOINT in op.attributes:
-            build_fused(op.opview)
+
+    def apply(self, module_op: ir.Operation) -> None:
+        for op in list(module_op.regions[0].blocks[0].operations):
+            if isinstance(op.opview, func_d.FuncOp) and is_differentiated(op):
+                build_fused(op.opview)

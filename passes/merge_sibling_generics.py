@@ -11,10 +11,12 @@ the scalar work the two bodies share.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import mlir.ir as ir
 from mlir.dialects import linalg
 
-from .registry import register_pass
+from .registry import ModulePass
 from .walk import ops_where
 
 
@@ -81,34 +83,37 @@ def _merge(a: ir.Operation, b: ir.Operation, at: ir.Operation) -> None:
     a.erase()
 
 
-@register_pass("merge-sibling-generics",
-               "merge linalg.generic ops that read the same inputs through the same maps with the same "
+@dataclass(frozen=True)
+class MergeSiblingGenerics(ModulePass):
+    name = "merge-sibling-generics"
+    summary = ("merge linalg.generic ops that read the same inputs through the same maps with the same "
                "iterator types into one generic with both outputs (inputs read once)")
-def merge_sibling_generics(module_op: ir.Operation) -> None:
-    blocks = [op.regions[0].blocks[0]
-              for op in ops_where(module_op, lambda op: op.name == "func.func" and len(op.regions[0].blocks))]
-    for block in blocks:
-        changed = True
-        while changed:  # one merge at a time: it changes the block's ops
-            changed = False
-            ops = [op.operation for op in block.operations]
-            position = {op: i for i, op in enumerate(ops)}
-            seen = {}
-            for op in ops:
-                if op.name != "linalg.generic" or len(op.regions[0].blocks) != 1:
-                    continue
-                n_in = len(op.operands) - len(op.results)
-                if n_in == 0:
-                    continue
-                key = _signature(op)
-                first = seen.get(key)
-                if first is not None:
-                    # At the first one's place when the second's outputs exist there, else at the
-                    # second's when nothing uses the first's results before it.
-                    at = first if all(_defined_before(v, first, position) for v in op.operands[n_in:]) else \
-                        op if _users_after(first, op, position) else None
-                    if at is not None:
-                        _merge(first, op, at)
-                        changed = True
-                        break
-                seen.setdefault(key, op)
+
+    def apply(self, module_op: ir.Operation) -> None:
+        blocks = [op.regions[0].blocks[0]
+                  for op in ops_where(module_op, lambda op: op.name == "func.func" and len(op.regions[0].blocks))]
+        for block in blocks:
+            changed = True
+            while changed:  # one merge at a time: it changes the block's ops
+                changed = False
+                ops = [op.operation for op in block.operations]
+                position = {op: i for i, op in enumerate(ops)}
+                seen = {}
+                for op in ops:
+                    if op.name != "linalg.generic" or len(op.regions[0].blocks) != 1:
+                        continue
+                    n_in = len(op.operands) - len(op.results)
+                    if n_in == 0:
+                        continue
+                    key = _signature(op)
+                    first = seen.get(key)
+                    if first is not None:
+                        # At the first one's place when the second's outputs exist there, else at the
+                        # second's when nothing uses the first's results before it.
+                        at = first if all(_defined_before(v, first, position) for v in op.operands[n_in:]) else \
+                            op if _users_after(first, op, position) else None
+                        if at is not None:
+                            _merge(first, op, at)
+                            changed = True
+                            break
+                    seen.setdefault(key, op)

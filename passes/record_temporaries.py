@@ -26,11 +26,13 @@ object code, so kernels loaded from the disk cache have it without lowering agai
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Optional
 
 import mlir.ir as ir
 
-from .registry import PassError, register_pass
+from .loops import loop_trips
+from .registry import ModulePass, PassError
 
 PREFIX = "_symgrad_temporaries_"
 UNBOUNDED = 1
@@ -62,9 +64,8 @@ def _alloc_bytes(op: ir.Operation) -> Optional[int]:
 
 
 def _trips(op: ir.Operation) -> Optional[int]:
-    from .parallel_loops import _loop_trips
     if op.name in ("scf.for", "scf.parallel"):
-        return _loop_trips(op)
+        return loop_trips(op)
     if op.name == "scf.forall":  # static bounds only (a dynamic one is INT64_MIN in these arrays)
         names = ("staticLowerBound", "staticUpperBound", "staticStep")
         if not all(k in op.attributes for k in names):
@@ -162,34 +163,37 @@ def temporaries(module_op: ir.Operation) -> dict[str, tuple[bool, Counter]]:
     return {name: total(name, frozenset()) for name in funcs}
 
 
-@register_pass("record-temporaries",
-               "add a constant @_symgrad_temporaries_<f> to the module for every public function: the sizes and "
+@dataclass(frozen=True)
+class RecordTemporaries(ModulePass):
+    name = "record-temporaries"
+    summary = ("add a constant @_symgrad_temporaries_<f> to the module for every public function: the sizes and "
                "counts of the heap allocations (memref.alloc) it makes, for the runtime to reserve before a call "
                "(run after bufferization)")
-def record_temporaries(module_op: ir.Operation) -> None:
-    body = module_op.regions[0].blocks[0]
-    table = ir.SymbolTable(module_op)
-    public = []
-    for op in body.operations:
-        op = op.operation
-        if op.name == "func.func" and len(op.regions[0].blocks):
-            vis = op.attributes["sym_visibility"].value if "sym_visibility" in op.attributes else "public"
-            if vis == "public":
-                public.append(op)
-    if not public:
-        return
-    records = temporaries(module_op)
-    for f in public:
-        name = f.attributes["sym_name"].value
-        symbol = PREFIX + name
-        if symbol in table:
-            raise PassError([(f.location, f"record-temporaries: the symbol @{symbol} is taken")])
-        unbounded, sizes = records[name]
-        values = [UNBOUNDED if unbounded else 0, len(sizes)]
-        for size, count in sorted(sizes.items(), reverse=True):
-            values += [size, count]
-        text = (f'llvm.mlir.global external constant @{symbol}(dense<[{", ".join(map(str, values))}]> : '
-                f'tensor<{len(values)}xi64>) {{addr_space = 0 : i32}} : !llvm.array<{len(values)} x i64>')
-        with f.location:
-            glob = ir.Operation.parse(text)
-        ir.InsertionPoint(body).insert(glob)
+
+    def apply(self, module_op: ir.Operation) -> None:
+        body = module_op.regions[0].blocks[0]
+        table = ir.SymbolTable(module_op)
+        public = []
+        for op in body.operations:
+            op = op.operation
+            if op.name == "func.func" and len(op.regions[0].blocks):
+                vis = op.attributes["sym_visibility"].value if "sym_visibility" in op.attributes else "public"
+                if vis == "public":
+                    public.append(op)
+        if not public:
+            return
+        records = temporaries(module_op)
+        for f in public:
+            name = f.attributes["sym_name"].value
+            symbol = PREFIX + name
+            if symbol in table:
+                raise PassError([(f.location, f"record-temporaries: the symbol @{symbol} is taken")])
+            unbounded, sizes = records[name]
+            values = [UNBOUNDED if unbounded else 0, len(sizes)]
+            for size, count in sorted(sizes.items(), reverse=True):
+                values += [size, count]
+            text = (f'llvm.mlir.global external constant @{symbol}(dense<[{", ".join(map(str, values))}]> : '
+                    f'tensor<{len(values)}xi64>) {{addr_space = 0 : i32}} : !llvm.array<{len(values)} x i64>')
+            with f.location:
+                glob = ir.Operation.parse(text)
+            ir.InsertionPoint(body).insert(glob)

@@ -12,10 +12,12 @@ alone.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import mlir.ir as ir
 from mlir.dialects import llvm
 
-from .registry import register_pass
+from .registry import ModulePass
 from .walk import ops_where
 
 _LOOPS = {"scf.for", "scf.parallel", "scf.forall", "scf.while"}
@@ -37,12 +39,15 @@ def _bracket(block: ir.Block) -> None:
         llvm.StackRestoreOp(saved)
 
 
-@register_pass("scope-loop-allocas",
-               "bracket each loop body that has memref.alloca ops with stacksave/stackrestore, so the stack "
+@dataclass(frozen=True)
+class ScopeLoopAllocas(ModulePass):
+    name = "scope-loop-allocas"
+    summary = ("bracket each loop body that has memref.alloca ops with stacksave/stackrestore, so the stack "
                "does not grow with the number of iterations")
-def scope_loop_allocas(module_op: ir.Operation) -> None:
-    loops = ops_where(module_op, lambda op: op.name in _LOOPS)
-    blocks = [block for loop in loops for region in loop.regions for block in region.blocks
-              if any(_op(o).name == "memref.alloca" for o in block.operations)]
-    for block in blocks:
-        _bracket(block)
+
+    def apply(self, module_op: ir.Operation) -> None:
+        loops = ops_where(module_op, lambda op: op.name in _LOOPS)
+        blocks = [block for loop in loops for region in loop.regions for block in region.blocks
+                  if any(_op(o).name == "memref.alloca" for o in block.operations)]
+        for block in blocks:
+            _bracket(block)

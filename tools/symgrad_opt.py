@@ -14,6 +14,16 @@ import re
 import sys
 from typing import Optional
 
+import mlir.ir as ir
+
+from symgrad.dialects.graph.verifier import verify as verify_graph
+from symgrad.module import UNDECODABLE, check_text, decode, new_context, rename_source, silent_parse_failure
+from symgrad.passes import PASSES
+from symgrad.passes.pipeline_text import PipelineError, build_pass_manager, flag_to_entry, parse_pipeline
+from symgrad.passes.translate import LoweringError, to_llvm_ir
+
+from .diagnostics import Diag, SourceLines, from_location, from_mlir, parse_expectations, render, verify
+
 PROG = "symgrad-opt"
 SPLIT_MARKER = "// -----"
 _SPLIT_LINE = re.compile(r"^\s*// -----")
@@ -51,7 +61,7 @@ diagnostics:
 DRIVER_OPTIONS_WITH_VALUE = {"-o", "--output", "-p", "--pass-pipeline", "--emit"}
 
 
-def build_arg_parser(pass_infos) -> argparse.ArgumentParser:
+def build_arg_parser(passes) -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog=PROG, description=DESCRIPTION, epilog=EPILOG, allow_abbrev=False,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("input", nargs="?", default="-", help="input file, or - for stdin (the default)")
@@ -76,13 +86,13 @@ def build_arg_parser(pass_infos) -> argparse.ArgumentParser:
     ap.add_argument("--list-passes", action="store_true", help="list symgrad's passes with their options")
     ap.add_argument("--debug", action="store_true", help="show Python tracebacks of internal errors")
     group = ap.add_argument_group("symgrad passes (as flags, run in command-line order; see above)")
-    for info in pass_infos:
-        metavar = "OPTIONS" if info.options else None
-        if metavar:
-            group.add_argument(f"--{info.name}", metavar=f"'{' '.join(f'{k}=...' for k in info.options)}'",
-                               nargs="?", help=info.summary)
+    for cls in passes:
+        options = cls.options()
+        if options:
+            group.add_argument(f"--{cls.name}", metavar=f"'{' '.join(f'{o.name}=...' for o in options)}'",
+                               nargs="?", help=cls.summary)
         else:
-            group.add_argument(f"--{info.name}", action="store_true", help=info.summary)
+            group.add_argument(f"--{cls.name}", action="store_true", help=cls.summary)
     return ap
 
 
@@ -118,10 +128,11 @@ def list_passes(passes, out) -> None:
     out.write("symgrad passes (use them in -p 'builtin.module(...)' or as --<name>[=OPTIONS] flags):\n")
     width = max((len(n) for n in passes), default=10) + 2
     for name in sorted(passes):
-        info = passes[name]
-        out.write(f"  {name:<{width}} {info.summary}\n")
-        for opt, desc in info.options.items():
-            out.write(f"  {'':<{width}}   {opt}=<value>  {desc}\n")
+        cls = passes[name]
+        out.write(f"  {name:<{width}} {cls.summary}\n")
+        for o in cls.options():
+            default = f" (default {o.default})" if o.default not in ("", None) else ""
+            out.write(f"  {'':<{width}}   {o.name}=<{o.placeholder}>  {o.help}{default}\n")
     out.write("\nAll upstream MLIR passes (canonicalize, cse, symbol-dce, inline, convert-*, ...) are also available,\n"
               "in -p/--pass-pipeline and as --<name> flags.\n")
 
@@ -145,7 +156,6 @@ def read_input(path: str) -> tuple[str, str]:
         name = path
     # Bytes that are not UTF-8 survive as surrogates and are reported at their line and column
     # (symgrad.module.check_text), like any other error in the input.
-    from symgrad.module import decode
     return decode(data), name
 
 
@@ -167,9 +177,6 @@ def split_chunks(text: str, split: bool) -> list[tuple[int, str]]:
 # ----------------------------------------------------------------- running --
 class Driver:
     def __init__(self, args, pipeline, name: str):
-        import mlir.ir as ir
-        from symgrad.module import new_context
-
         self.args = args
         self.name = name
         self.rename = {"-": name}
@@ -178,10 +185,8 @@ class Driver:
         self._handler = self.ctx.attach_diagnostic_handler(self._on_diagnostic)
         self.pipeline = pipeline
         self.pm = None
-        self._ir = ir
 
     def _on_diagnostic(self, d) -> bool:
-        from .diagnostics import from_mlir
         try:
             self.pending.append(from_mlir(d, self.rename))
         except Exception:  # pragma: no cover - never let a handler raise into MLIR
@@ -189,7 +194,6 @@ class Driver:
         return True
 
     def build(self):
-        from symgrad.passes.pipeline import build_pass_manager
         if self.pm is None:
             self.pm = build_pass_manager(self.pipeline, self.ctx)
             if self.args.mlir_print_ir_after_all:
@@ -198,7 +202,6 @@ class Driver:
         return self.pm
 
     def _mlir_errors(self, e) -> list:
-        from .diagnostics import from_mlir
         return [from_mlir(d, self.rename, "error") for d in e.error_diagnostics]
 
     def _lowers(self) -> bool:
@@ -208,18 +211,12 @@ class Driver:
         return self.args.emit == "llvm-ir" or any(k in p for k in ("bufferiz", "graph-to-llvm", "to-llvm"))
 
     def _graph_verify(self, module) -> list:
-        from symgrad.dialects.graph.verifier import verify as verify_graph
-        from .diagnostics import from_location
         # --no-verify skips the graph rules, never the checks that keep MLIR from crashing.
         diags = verify_graph(module.operation, lowering=self._lowers(), rules=not self.args.no_verify)
         return [from_location("error", d.message, d.location, self.rename) for d in diags]
 
     def process(self, text: str) -> tuple[Optional[str], list]:
         """(printed module or None on failure, diagnostics) for one chunk."""
-        from symgrad.module import UNDECODABLE, check_text, rename_source, silent_parse_failure
-
-        from .diagnostics import Diag
-        ir = self._ir
         diags: list = []
         self.pending = []
         with self.ctx:
@@ -272,26 +269,19 @@ class Driver:
 
     def _llvm_ir(self, module):
         """LLVM IR text, lowering first when needed; un-lowered ops become located errors."""
-        from symgrad.passes.pipelines import LoweringError, to_llvm_ir
-
-        from .diagnostics import Diag
         try:
             return to_llvm_ir(module), self.pending
-        except self._ir.MLIRError as e:
+        except ir.MLIRError as e:
             return None, self.pending + (self._mlir_errors(e) or [Diag("error", str(e), self.name, 0, 0)])
         except LoweringError as e:
-            from .diagnostics import from_location
             return None, self.pending + [from_location("error", msg, loc, self.rename) for loc, msg in e.diagnostics]
 
 
 def run(argv: list[str]) -> int:
-    from symgrad.passes import PASSES
-    from symgrad.passes.pipeline import PipelineError, flag_to_entry, parse_pipeline
-
-    infos = [PASSES[n] for n in sorted(PASSES)]
-    ap = build_arg_parser(infos)
+    passes = [PASSES[n] for n in sorted(PASSES)]
+    ap = build_arg_parser(passes)
     driver_longs = {s for a in ap._actions for s in a.option_strings if s.startswith("--")}
-    driver_longs -= {f"--{i.name}" for i in infos}
+    driver_longs -= {f"--{p.name}" for p in passes}
     rest, flags = split_pass_flags(argv, driver_longs)
     args = ap.parse_args(rest)
 
@@ -310,8 +300,6 @@ def run(argv: list[str]) -> int:
         if flags and e.pipeline is not None:
             e = PipelineError(e.reason, " ".join(a for _, _, a in flags))
         return fail(str(e))
-
-    from .diagnostics import SourceLines, parse_expectations, render, verify
 
     try:
         text, name = read_input(args.input)

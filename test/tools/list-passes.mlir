@@ -1,11 +1,12 @@
-// --list-passes and --help: symgrad's passes come from the PASSES table, each also a flag.
+// --list-passes and --help: symgrad's passes come from their classes (symgrad.passes.ALL_PASSES), each also a flag.
 // RUN: %symgrad-opt --list-passes | %FileCheck %s --check-prefix=LIST
 // RUN: %symgrad-opt --help | %FileCheck %s --check-prefix=HELP
 
 // LIST: symgrad passes (use them in -p 'builtin.module(...)' or as --<name>[=OPTIONS] flags):
 // LIST-DAG: {{^}}  graph-differentiate {{ *}}split each function
-// LIST-DAG: {{^ *}}func=<value>
-// LIST-DAG: {{^ *}}recompute=<value>
+// LIST-DAG: {{^ *}}func=<string>  only differentiate this function
+// LIST-DAG: {{^ *}}recompute=<none|elementwise|all> {{.*}} (default none)
+// LIST-DAG: {{^ *}}chunks=<int>  at most this many chunks of rows, the parallel tasks (default 16)
 // LIST-DAG: {{^}}  graph-verify {{ *}}check element types, shapes and attributes of every graph op against the registry
 // LIST: All upstream MLIR passes (canonicalize, cse, symbol-dce, inline, convert-*, ...) are also available,
 

@@ -5,11 +5,11 @@
 // RUN: %symgrad-opt %s --verify-diagnostics --no-verify -p 'builtin.module(one-shot-bufferize{bufferize-function-boundaries})'
 // RUN: %symgrad-opt %s | %FileCheck %s
 // The Gradient-contract check leaves lowered functions (llvm.func keeps graph.adjoint) alone:
-// RUN: %symgrad-opt %S/../passes/differentiate/seed.mlir --graph-differentiate --graph-to-llvm | %FileCheck %s --check-prefix=SEED
+// RUN: %symgrad-opt %S/../passes/graph-differentiate.mlir --graph-differentiate --graph-to-llvm | %FileCheck %s --check-prefix=SEED
 // SEED: llvm.func @f(
 // SEED: llvm.func @f_adjoint(
 // ... and bufferized ones (memrefs where the attributes speak of tensors):
-// RUN: %symgrad-opt %S/../passes/differentiate/seed.mlir -p 'builtin.module(graph-differentiate,convert-graph-to-linalg,one-shot-bufferize{bufferize-function-boundaries},buffer-results-to-out-params)' | %FileCheck %s --check-prefix=BUF
+// RUN: %symgrad-opt %S/../passes/graph-differentiate.mlir -p 'builtin.module(graph-differentiate,convert-graph-to-linalg,one-shot-bufferize{bufferize-function-boundaries},buffer-results-to-out-params)' | %FileCheck %s --check-prefix=BUF
 // BUF: func.func @f(%{{.*}}: memref<3xf32{{.*}}> {graph.requires_grad}
 
 // One-shot bufferization asserted in MemRefType::get ("verifyInvariants") on these elements.

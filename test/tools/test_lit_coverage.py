@@ -8,18 +8,25 @@
   matches the raise's message (its f-string with the formatted parts as
   wildcards), except the few that textual IR cannot reach (UNREACHABLE).
 
-Also a few checks of `symgrad.passes.pipeline`, which the driver, `sg.compile`
+* Every pass of `symgrad.passes.ALL_PASSES` lives in the file named after it
+  (`tile-rows`: passes/tile_rows.py) and has a lit test named after it
+  (test/passes/tile-rows.mlir, or tile-rows-<topic>.mlir), and every lit test
+  in test/passes is named after a pass.
+
+Also a few checks of `symgrad.passes.pipeline_text`, which the driver, `sg.compile`
 and named pipelines share.
 """
 from __future__ import annotations
 
 import ast
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from symgrad.dialects.graph import OPS
+from symgrad.passes import ALL_PASSES, PASSES, ModulePass, option
 
 ROOT = Path(__file__).resolve().parents[2]
 TEST = ROOT / "test"
@@ -143,8 +150,77 @@ def test_invalid_cases_expect_exact_messages():
         assert msg.startswith("'graph.") or msg.startswith(("expected base", "op expects", "unregistered")), msg
 
 
+# ------------------------------------------------------------ one pass, one file, one name --
+PASS_TESTS = TEST / "passes"
+
+
+@pytest.mark.parametrize("cls", ALL_PASSES, ids=[p.name for p in ALL_PASSES])
+def test_every_pass_lives_in_the_file_named_after_it(cls):
+    module = "symgrad.passes." + cls.name.replace("-", "_")
+    assert cls.__module__ == module, f"pass '{cls.name}' is declared in {cls.__module__}, not in {module}"
+    assert PASSES[cls.name] is cls
+
+
+@pytest.mark.parametrize("cls", ALL_PASSES, ids=[p.name for p in ALL_PASSES])
+def test_every_pass_has_a_lit_test_named_after_it(cls):
+    tests = [PASS_TESTS / f"{cls.name}.mlir", *PASS_TESTS.glob(f"{cls.name}-*.mlir")]
+    assert any(t.exists() and f"{cls.name}" in t.read_text() for t in tests), \
+        f"pass '{cls.name}' has no lit test test/passes/{cls.name}.mlir (or {cls.name}-<topic>.mlir)"
+
+
+def test_every_pass_lit_test_is_named_after_a_pass():
+    names = sorted(PASSES, key=len, reverse=True)  # the longest name that fits: graph-to-llvm-x, not graph-*
+    stray = [p.name for p in sorted(PASS_TESTS.rglob("*.mlir"))
+             if p.parent != PASS_TESTS or not any(p.stem == n or p.stem.startswith(n + "-") for n in names)]
+    assert not stray, f"lit tests in test/passes not named <pass-name>.mlir or <pass-name>-<topic>.mlir: {stray}"
+
+
+def test_pass_options_come_from_the_class():
+    from symgrad.passes.tile_rows import TileRows
+    assert [(o.name, o.placeholder, o.default) for o in TileRows.options()] == \
+        [("min-bytes", "int", 1 << 20), ("block-bytes", "int", 0), ("chunks", "int", 16)]
+    assert TileRows.from_options("chunks=8 min-bytes=0") == TileRows(min_bytes=0, chunks=8)
+    assert TileRows.from_options("") == TileRows()
+
+
+@pytest.mark.parametrize("text,message", [
+    ("chunk=8", "pass 'tile-rows' has no option 'chunk' (options: min-bytes, block-bytes, chunks)"),
+    ("chunks=8.5", "pass 'tile-rows': option 'chunks' expects an integer >= 1, got '8.5'"),
+    ("chunks=0", "pass 'tile-rows': option 'chunks' expects an integer >= 1, got '0'"),
+    ("chunks", "pass 'tile-rows': option 'chunks' needs a value (an integer >= 1): write chunks=<int>"),
+])
+def test_pass_option_errors_name_the_pass_the_option_and_what_it_expects(text, message):
+    from symgrad.passes import OptionError
+    from symgrad.passes.tile_rows import TileRows
+    with pytest.raises(OptionError) as info:
+        TileRows.from_options(text)
+    assert str(info.value) == message
+
+
+def test_bool_and_choice_options():
+    from symgrad.passes import OptionError
+    from symgrad.passes.graph_differentiate import GraphDifferentiate
+
+    @dataclass(frozen=True)
+    class Flagged(ModulePass):
+        name = "test-flagged"
+        summary = "has a bool option"
+        strict: bool = option(False, "be strict")
+
+    assert Flagged.from_options("strict").strict is True
+    assert Flagged.from_options("strict=false").strict is False
+    with pytest.raises(OptionError, match="option 'strict' expects true or false, got 'maybe'"):
+        Flagged.from_options("strict=maybe")
+    assert GraphDifferentiate.from_options("recompute=all func=f") == GraphDifferentiate(func="f", recompute="all")
+    with pytest.raises(OptionError, match="expects one of none, elementwise, all, got 'some'"):
+        GraphDifferentiate.from_options("recompute=some")
+    # The pass's declaration is also the check for Python callers (sg.differentiate's recompute=).
+    with pytest.raises(ValueError, match="expects one of none, elementwise, all, got 'sometimes'"):
+        GraphDifferentiate.check("recompute", "sometimes")
+
+
 # ------------------------------------------------------------ pass pipelines --
-pipeline = pytest.importorskip("symgrad.passes.pipeline")
+pipeline = pytest.importorskip("symgrad.passes.pipeline_text")
 
 
 def test_split_entries_respects_brackets():
@@ -172,6 +248,8 @@ def test_parse_entry_pairs_brackets_as_split_entries_does():
     ("builtin.module(func.func(graph-verify))", "must be a top-level entry"),
     ("graph-verify(cse)", "takes no nested pipeline"),
     ("graph-verify{nope=1}", "has no option 'nope'"),
+    ("tile-rows{chunks=x}", "pass 'tile-rows': option 'chunks' expects an integer >= 1, got 'x'"),
+    ("graph-differentiate{recompute=some}", "option 'recompute' expects one of none, elementwise, all, got 'some'"),
     ("builtin.module(cse),cse", "must wrap the whole pipeline"),
 ])
 def test_parse_pipeline_errors(text, reason):
@@ -215,17 +293,21 @@ def test_build_pass_manager_runs_mixed_pipeline_and_reports_unknown_passes():
 
 
 # ------------------------------------------------------- driver, in process --
+@dataclass(frozen=True)
+class _Crash(ModulePass):
+    name = "test-crash"
+    summary = "raises RuntimeError"
+    why: str = option("boom", "the message")
+
+    def apply(self, module_op):
+        raise RuntimeError(self.why)
+
+
 @pytest.fixture
-def crashing_pass():
-    """A registered pass with a bug (it raises a plain Python exception)."""
-    from symgrad.passes import PASSES, register_pass
-
-    @register_pass("test-crash", "raises RuntimeError", {"why": "the message"})
-    def crash(module_op, why="boom"):
-        raise RuntimeError(why)
-
-    yield "test-crash"
-    PASSES.pop("test-crash", None)
+def crashing_pass(monkeypatch):
+    """A pass with a bug (it raises a plain Python exception), added to the pass table."""
+    monkeypatch.setitem(PASSES, _Crash.name, _Crash)
+    return _Crash.name
 
 
 def test_driver_reports_internal_errors_without_traceback(crashing_pass, tmp_path, capsys):

@@ -39,7 +39,7 @@ def gradients():
             with m.context:
                 for f, c in zip(m.functions(), cases):
                     set_requires_grad(f, [t.is_float for t in c.types])
-                PASSES["graph-differentiate"].run(m.mlir.operation)
+                PASSES["graph-differentiate"]().apply(m.mlir.operation)
             grads = {c.name: Gradient(m, c.name) for c in cases}
             for g in grads.values():
                 g.adjoint_for(tuple(i < g.f_real_outputs for i in g.df_input_vjps))

@@ -401,7 +401,7 @@ def test_the_record_and_its_kernels_come_from_one_pipeline(tmp_path, monkeypatch
     # The thread count changes between the record's key and the compile (set_num_threads in another
     # thread): both must still use one pipeline, or a sequential key would point at parallel code.
     import symgrad.differentiated as differentiated
-    from symgrad.passes import pipelines
+    from symgrad.passes import graph_to_llvm as pipelines
     from symgrad.runtime import threads
     calls, original = [], differentiated.graph_to_llvm
 

@@ -101,7 +101,7 @@ COMPILED = Runner("compiled", _Compiled(), exact=False)
 
 def _tiled_pipeline():
     """graph-to-llvm with tile-rows on every graph it can tile, in blocks of as few rows as it takes."""
-    from symgrad.passes.pipelines import graph_to_llvm
+    from symgrad.passes.graph_to_llvm import graph_to_llvm
     return graph_to_llvm().replace("tile-rows,", "tile-rows{min-bytes=0 block-bytes=1},")
 
 

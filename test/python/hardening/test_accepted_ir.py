@@ -19,7 +19,7 @@ import pytest
 
 import symgrad as sg
 from symgrad.passes import foreign_llvm
-from symgrad.passes.pipelines import LoweringError, to_llvm_ir
+from symgrad.passes.translate import LoweringError, to_llvm_ir
 
 GRAPH_BODY = '''  %y = "graph.exp"(%x) : (tensor<4xf32>) -> tensor<4xf32>
   return %y : tensor<4xf32>

@@ -24,7 +24,7 @@ import irfuzz
 import irmutate
 from symgrad.module import MAX_NESTING, check_text
 
-SEED = int(os.environ.get("SYMGRAD_IRFUZZ_SEED", "20260"))
+SEED = int(os.environ.get("SYMGRAD_IRFUZZ_SEED", "20262"))
 CASES = int(os.environ.get("SYMGRAD_IRFUZZ_CASES", "240"))
 SHARDS = int(os.environ.get("SYMGRAD_IRFUZZ_SHARDS", "4"))
 # The upstream-dialect kinds alone (their own share of the suite; fuzz.sh sets these too).

@@ -11,7 +11,9 @@ import pytest
 
 import symgrad as sg
 from symgrad.module import parse
-from symgrad.passes import pipelines
+import symgrad.differentiated as differentiated  # where sg.grad and sg.value_and_grad pick their pipeline
+from symgrad.passes.graph_to_llvm import TENSOR_STAGES, graph_to_llvm
+from symgrad.passes.pipeline_text import run_pipeline
 from symgrad.runtime import threads
 
 from gradcheck import numeric_vjp
@@ -64,7 +66,7 @@ TILED = "tile-rows{min-bytes=0 block-bytes=8},"
 
 
 def _pipeline(tiled: bool, threads_: int = 2) -> str:
-    base = pipelines.graph_to_llvm(threads_)
+    base = graph_to_llvm(threads_)
     return base.replace("tile-rows,", TILED if tiled else "")
 
 
@@ -73,7 +75,7 @@ def pipeline(monkeypatch):
     """Makes sg.value_and_grad compile with the pipeline `set(tiled, threads)` chose."""
     def set_(tiled: bool, threads_: int = 2):
         chosen = _pipeline(tiled, threads_)
-        monkeypatch.setattr(pipelines, "graph_to_llvm", lambda threads=None: chosen)
+        monkeypatch.setattr(differentiated, "graph_to_llvm", lambda threads=None: chosen)
     yield set_
     threads.set_num_threads(None)
 
@@ -99,10 +101,10 @@ def _is_tiled(fn, argnums, inputs) -> bool:
 def _tiled_functions(module) -> set:
     """The functions of `module` that tile-rows (with TILED's options) puts in an scf.forall."""
     copy = parse(str(module), verify=False)
-    stages = pipelines.TENSOR_STAGES
+    stages = TENSOR_STAGES
     text = "builtin.module(" + ",".join(stages[:stages.index("tile-rows") + 1]) + ")"
     with copy.context:
-        pipelines.run_pipeline(copy.mlir.operation, text.replace("tile-rows)", TILED[:-1] + ")"))
+        run_pipeline(copy.mlir.operation, text.replace("tile-rows)", TILED[:-1] + ")"))
         return {f.sym_name.value for f in copy.functions() if "scf.forall" in str(f)}
 
 
@@ -177,9 +179,9 @@ def _is_tiled_default(fn, argnums, inputs) -> bool:
 STACK_SCRIPT = """
 import sys
 import numpy as np, symgrad as sg
-from symgrad.passes import pipelines
-tiled = pipelines.graph_to_llvm(1).replace("tile-rows,", "tile-rows{min-bytes=0 block-bytes=8},")
-pipelines.graph_to_llvm = lambda threads=None: tiled
+import symgrad.differentiated as differentiated
+tiled = differentiated.graph_to_llvm(1).replace("tile-rows,", "tile-rows{min-bytes=0 block-bytes=8},")
+differentiated.graph_to_llvm = lambda threads=None: tiled
 x = np.random.default_rng(0).standard_normal((400_000, 2)).astype(np.float32)
 def loss(x):
     s = sg.softmax(x, axis=-1)

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import symgrad as sg
-from symgrad.passes import pipelines
+from symgrad.passes import graph_to_llvm as pipelines
 from symgrad.runtime import threads
 
 # (shape, thread counts) that gave wrong results before, and a 3-D one (innermost 400 <= 512).

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import symgrad as sg
-from symgrad.passes import pipelines
+from symgrad.passes import graph_to_llvm as pipelines
 from symgrad.runtime import threads
 
 # Big enough for the parallel path: 512 rows of 512 (2^18 innermost iterations per loop).

@@ -8,7 +8,7 @@
 // ONLY-G-NOT: func.func @f_adjoint
 // ONLY-G: func.func @g_adjoint
 // MISSING: error: graph-differentiate: no function @nope in the module
-// POLICY: error: recompute='sometimes' is not one of none, elementwise, all
+// POLICY: error: invalid pass pipeline 'builtin.module(graph-differentiate{recompute=sometimes})': pass 'graph-differentiate': option 'recompute' expects one of none, elementwise, all, got 'sometimes'
 
 // recompute=none captures tanh's result t (output 1); elementwise recomputes it from x.
 // NONE-LABEL: func.func @f(

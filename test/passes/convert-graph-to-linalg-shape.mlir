@@ -1,5 +1,5 @@
 // convert-graph-to-linalg on the shape ops: linalg named ops where they fit, tensor ops for data movement
-// (views where possible: reshape is collapse/expand_shape, slice is extract_slice). matmul: lower_matmul.mlir.
+// (views where possible: reshape is collapse/expand_shape, slice is extract_slice). matmul: convert-graph-to-linalg-matmul.mlir.
 // RUN: %symgrad-opt --convert-graph-to-linalg %s | %FileCheck %s
 
 // CHECK-DAG: #[[$MID:map[0-9]*]] = affine_map<(d0, d1, d2) -> (d1)>

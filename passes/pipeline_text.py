@@ -1,11 +1,11 @@
-"""Pass pipelines that mix symgrad's Python passes with upstream MLIR passes.
+"""Pipeline text that mixes symgrad's Python passes with upstream MLIR passes: parsed, built, run.
 
 The bindings cannot name a Python pass inside a textual pipeline, so a
 pipeline string is split here into its top-level entries: runs of upstream
 entries are handed to MLIR's own pipeline parser (`pm.add("a,b,func.func(c)")`)
 and every entry naming a pass of `PASSES` is added as a Python pass in between.
 
-    from symgrad.passes.pipeline import build_pass_manager
+    from symgrad.passes.pipeline_text import build_pass_manager
     pm = build_pass_manager("builtin.module(canonicalize,graph-verify,func.func(cse))", ctx)
     pm.run(module.operation)
 
@@ -13,17 +13,22 @@ Syntax (MLIR's): `builtin.module(entry,entry,...)` or just `entry,entry,...`
 where an entry is `name`, `name{opt=value opt2=value}` or `anchor(entries)`.
 symgrad passes are module passes: they must be top-level entries.
 
-A `PassInfo` may also carry a `pipeline` attribute (a pipeline string); such an
-entry is a named pipeline and is expanded in place (its options, if any, are
-checked against `info.options` and replace `{option}` placeholders in the text).
+An entry's options are parsed and checked by its pass class (`ModulePass.from_options`); a
+`NamedPipeline` entry is expanded in place (`expansion()`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Iterable, Optional, Union
 
+import mlir.ir as ir
+from mlir.passmanager import PassManager
+
+from . import PASSES
+from .registry import ModulePass, NamedPipeline, OptionError, as_mlir_pass
+
 __all__ = ["PipelineError", "Entry", "split_entries", "parse_entry", "parse_pipeline", "strip_anchor", "flag_to_entry",
-           "add_pipeline", "build_pass_manager", "symgrad_pass_names"]
+           "add_pipeline", "build_pass_manager", "run_pipeline", "symgrad_pass_names"]
 
 _OPEN = {"(": ")", "{": "}"}
 _CLOSE = {")": "(", "}": "{"}
@@ -50,17 +55,12 @@ class Entry:
 
     @property
     def is_symgrad(self) -> bool:
-        return self.name in _passes()
-
-
-def _passes():
-    from .registry import PASSES  # late: the table is filled when symgrad.passes is imported
-    return PASSES
+        return self.name in PASSES
 
 
 def symgrad_pass_names() -> list[str]:
-    """The names of every registered symgrad pass (and named pipeline)."""
-    return sorted(_passes())
+    """The names of every symgrad pass (and named pipeline)."""
+    return sorted(PASSES)
 
 
 def _brackets(text: str, start: int = 0):
@@ -173,7 +173,7 @@ def _symgrad_names_in(text: str) -> list[str]:
     return found
 
 
-# A resolved pipeline: ("mlir", "a,b,func.func(c)") or ("symgrad", PassInfo, {options}).
+# A resolved pipeline: ("mlir", "a,b,func.func(c)") or ("symgrad", the configured ModulePass).
 Step = tuple
 
 
@@ -190,13 +190,11 @@ def parse_pipeline(pipeline: str) -> list[Step]:
         return _resolve(pipeline, ())
     except PipelineError as e:
         raise e.within(pipeline) from None
-    except ValueError as e:  # parse_options
+    except OptionError as e:
         raise PipelineError(str(e), pipeline) from None
 
 
 def _resolve(pipeline: str, seen: tuple) -> list[Step]:
-    from .registry import parse_options
-
     steps: list[Step] = []
     upstream: list[str] = []
 
@@ -209,8 +207,8 @@ def _resolve(pipeline: str, seen: tuple) -> list[Step]:
     anchored = body != pipeline.strip()
     for item in split_entries(body):
         e = parse_entry(item)
-        info = _passes().get(e.name)
-        if info is None:
+        cls = PASSES.get(e.name)
+        if cls is None:
             if e.nested is not None:
                 if e.name == "builtin.module" and not anchored:
                     # `builtin.module(a),b`: almost surely a misplaced parenthesis. (Inside the
@@ -225,18 +223,14 @@ def _resolve(pipeline: str, seen: tuple) -> list[Step]:
             continue
         if e.nested is not None:
             raise PipelineError(f"symgrad pass '{e.name}' takes no nested pipeline (got '{e.text}')")
-        opts = parse_options(info, _option_text(e.options))
-        sub = getattr(info, "pipeline", None)
-        if isinstance(sub, str) and sub:
+        configured = cls.from_options(_option_text(e.options))
+        flush()
+        if isinstance(configured, NamedPipeline):
             if e.name in seen:
                 raise PipelineError(f"named pipeline '{e.name}' expands to itself")
-            flush()
-            for key, value in opts.items():  # `{option}` placeholders; other braces are MLIR's
-                sub = sub.replace("{" + key + "}", value)
-            steps.extend(_resolve(sub, seen + (e.name,)))
+            steps.extend(_resolve(configured.expansion(), seen + (e.name,)))
             continue
-        flush()
-        steps.append(("symgrad", info, opts))
+        steps.append(("symgrad", configured))
     flush()
     return steps
 
@@ -265,8 +259,6 @@ def add_pipeline(pm, pipeline: Union[str, Iterable[Step]]) -> None:
 
     Raises PipelineError (a ValueError); on error `pm` may hold a prefix of the steps.
     """
-    from .registry import as_mlir_pass
-
     text = pipeline if isinstance(pipeline, str) else None
     steps = parse_pipeline(pipeline) if text is not None else list(pipeline)
     for step in steps:
@@ -277,9 +269,9 @@ def add_pipeline(pm, pipeline: Union[str, Iterable[Step]]) -> None:
                 err = PipelineError(_mlir_reason(str(e)), text if text is not None else step[1])
                 raise err from None
         else:
-            _, info, opts = step
+            pass_: ModulePass = step[1]
             # Never op_name= (cookbook, section 2): the pass runs on the module it is given.
-            pm.add(as_mlir_pass(info, opts), name=info.name, argument=info.name, description=info.summary)
+            pm.add(as_mlir_pass(pass_), name=pass_.name, argument=pass_.name, description=pass_.summary)
 
 
 def _mlir_reason(msg: str) -> str:
@@ -305,9 +297,6 @@ def build_pass_manager(pipeline: Union[str, Iterable[Step]] = "", context=None, 
     `context` defaults to the current `mlir.ir.Context`. Raises ValueError with a
     readable message for any malformed pipeline; never aborts.
     """
-    import mlir.ir as ir
-    from mlir.passmanager import PassManager
-
     if isinstance(pipeline, str):
         parse_pipeline(pipeline)  # text errors before touching MLIR
     ctx = context or ir.Context.current
@@ -315,3 +304,12 @@ def build_pass_manager(pipeline: Union[str, Iterable[Step]] = "", context=None, 
     pm.enable_verifier(verify_each)
     add_pipeline(pm, pipeline)
     return pm
+
+
+def run_pipeline(module_op: ir.Operation, pipeline: str, *, print_ir_after_all: bool = False,
+                 verify_each: bool = True) -> None:
+    """Runs a pipeline string (symgrad passes spliced in) on a module op; raises ir.MLIRError."""
+    pm = build_pass_manager(pipeline, module_op.context, verify_each=verify_each)
+    if print_ir_after_all:
+        pm.enable_ir_printing()
+    pm.run(module_op)

@@ -5,23 +5,8 @@
 // RUN: %symgrad-opt %s -p 'builtin.module(convert-graph-to-linalg,one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map},buffer-results-to-out-params{hoist-static-allocs modify-public-functions},convert-linalg-to-parallel-loops,serialize-small-parallel-loops)' | %FileCheck %s --check-prefix=LOOPS
 // RUN: %symgrad-opt %s -p 'builtin.module(convert-graph-to-linalg,one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map},buffer-results-to-out-params{hoist-static-allocs modify-public-functions},convert-linalg-to-parallel-loops,serialize-small-parallel-loops{min-work=64})' | %FileCheck %s --check-prefix=LOW
 // RUN: %symgrad-opt %s --graph-to-llvm | %FileCheck %s --check-prefix=LLVM
-// RUN: %symgrad-opt %s -p 'builtin.module(convert-graph-to-linalg,canonicalize,partition-reductions)' | %FileCheck %s --check-prefix=PART
 
-// partition-reductions (before bufferization, in the sequential pipeline too) cuts a big op whose
-// first loop is a reduction into 16 parts over blocks of rows, a number fixed at compile time, so the
-// order of every sum is the same on any number of threads. A column sum: upstream split_reduction,
-// the parts first (a contiguous row of partial sums each), then a sum of the 16 rows in order. A full
-// sum over two dimensions: upstream tile_reduction_using_forall, 16 partial sums then added in order.
-// PART-LABEL: func.func @column_sum(
-// PART: tensor.expand_shape %arg0 {{\[\[}}0, 1], [2]] output_shape [16, 32, 512]
-// PART: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]} {{.*}} outs(%{{.*}} : tensor<16x512xf64>)
-// PART: linalg.generic {{.*}} iterator_types = ["reduction", "parallel"]} ins(%{{.*}} : tensor<16x512xf64>)
-// PART-LABEL: func.func @full_sum(
-// PART: scf.forall (%{{.*}}) in (16) shared_outs(%{{.*}}) -> (tensor<16xf64>)
-// PART: tensor.extract_slice %arg0[%{{.*}}, 0] [32, 512] [1, 1]
-// PART: linalg.reduce
-// PART-LABEL: func.func @small(
-// PART-NOT: scf.forall
+// partition-reductions, which cuts big reductions first, has its own test: partition-reductions.mlir.
 
 // A big elementwise loop (2^18 iterations) stays parallel over its rows only, its columns an inner
 // scf.for (every task gets whole rows: upstream async-parallel-for's block-aligned path for inner
