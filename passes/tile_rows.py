@@ -221,9 +221,10 @@ class TileRows(ModulePass):
                 continue
             if len(plan.inside) < 2 or plan.largest_row_tensor_bytes() < self.min_bytes:
                 continue
-            # At least 2 rows of a matrix per block: linalg-fold-unit-extent-dims would fold a single
-            # row's unit dim, and a column sum would no longer accumulate in place.
-            least = 2 if plan.rank > 1 else 1
+            # At least 2 rows (or elements of a vector) per block: linalg-fold-unit-extent-dims would
+            # fold a block's unit dim, and a sum over blocks would no longer accumulate in place
+            # (one-shot bufferization then rejects the loop: "Yield operand is not equivalent").
+            least = 2
             target = self.block_bytes or (BLOCK_BYTES if plan.rank > 1 else BLOCK_BYTES_RANK1)
             block_rows = _largest_divisor(plan.n, max(least, target // max(1, plan.row_bytes())))
             blocks = plan.n // block_rows
