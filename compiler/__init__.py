@@ -13,7 +13,7 @@ from .frontend import FUNCTIONS
 from .api import compile, grad, jit, value_and_grad, vjp  # noqa: A004  (sg.compile)
 from .gradient import CompiledGradient, Gradient, differentiate, is_differentiable
 from .interpret import InterpreterError, interpret
-from .jit import CompiledModule, CompileError, clear_cache
+from .codegen import CompiledModule, CompileError, clear_cache
 from .module import IRError, Module, parse, parse_file
 from .trace import TensorSpec, trace
 

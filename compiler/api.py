@@ -26,7 +26,7 @@ from symgrad.runtime.args import as_input
 
 from .differentiated import GradEntry, differentiated
 from .gradient import CompiledGradient, Gradient
-from .jit import OPT_LEVEL, CompiledModule, compile_module
+from .codegen import OPT_LEVEL, CompiledModule, compile_module
 from .module import Module
 from .specialize import Argnums, Transform, normalize_argnums
 

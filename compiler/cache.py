@@ -42,7 +42,7 @@ def memory_entries() -> int:
 
 # --------------------------------------------------------------- fingerprint --
 _CODEGEN_MODULES = ("symgrad.dialects.graph.lowering", "symgrad.dialects.graph.ops", "symgrad.passes",
-                    "symgrad.jit", "symgrad.runtime.llvm", "symgrad.runtime.blas")
+                    "symgrad.codegen", "symgrad.runtime.llvm", "symgrad.runtime.blas")
 
 
 @lru_cache(maxsize=1)

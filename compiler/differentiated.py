@@ -18,7 +18,7 @@ from symgrad.runtime import forksafe as _forksafe
 
 from . import transform_cache
 from .gradient import CompiledGradient, differentiate
-from .jit import OPT_LEVEL, compile_module
+from .codegen import OPT_LEVEL, compile_module
 from .specialize import Transform
 
 

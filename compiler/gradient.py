@@ -31,7 +31,7 @@ from symgrad.passes import PassError
 from symgrad.runtime.args import as_input
 
 from .interpret import interpret
-from .jit import compile_module
+from .codegen import compile_module
 from .module import IRError, Module, format_location
 from .trace import requires_grad_flags, set_requires_grad
 

@@ -20,7 +20,7 @@ from symgrad.dialects.graph.types import NUMPY_DTYPES
 from symgrad.runtime import forksafe as _forksafe
 from symgrad.runtime.abi import reserved_symbol
 
-from .jit import lower_stages
+from .codegen import lower_stages
 from .trace import TensorSpec, trace
 
 Argnums = Union[int, Sequence[int]]

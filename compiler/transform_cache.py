@@ -15,7 +15,7 @@ from symgrad.dialects.graph.types import TensorType
 from symgrad.runtime import object_cache as _object_cache
 
 from . import cache as _cache
-from .jit import OPT_LEVEL, CompiledModule, CompileError, FunctionSignature
+from .codegen import OPT_LEVEL, CompiledModule, CompileError, FunctionSignature
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 

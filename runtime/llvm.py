@@ -2,7 +2,7 @@
 engines that object code is loaded into, and LLVM IR text optimized and emitted as object code.
 
 Everything that turns LLVM IR into running code goes through here: the compiler's kernels
-(symgrad.jit) and symgrad's own support code (runtime/support_library.py).
+(symgrad.codegen) and symgrad's own support code (runtime/support_library.py).
 """
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ SCRIPT = textwrap.dedent("""
     import numpy as np
     import symgrad as sg
     from symgrad.runtime import forksafe
-    jit, cache, pool = (sys.modules[m] for m in ("symgrad.jit", "symgrad.cache", "symgrad.runtime.pool"))
+    jit, cache, pool = (sys.modules[m] for m in ("symgrad.codegen", "symgrad.cache", "symgrad.runtime.pool"))
     from symgrad.runtime import llvm, object_cache
     from symgrad.runtime import threads, blas
     from symgrad import api as transforms

@@ -142,7 +142,7 @@ def test_every_op_is_covered():
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_llvmlite_parses_every_op(dtype):
     """The LLVM IR of every op's kernel parses and verifies in llvmlite (one module per dtype)."""
-    from symgrad.jit import lower_to_llvm_ir
+    from symgrad.codegen import lower_to_llvm_ir
     cases = ALL[dtype]
     text, _ = lower_to_llvm_ir(build_module(cases))
     mod = llvm.parse_assembly(text)

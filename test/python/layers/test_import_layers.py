@@ -13,10 +13,6 @@ from pathlib import Path
 
 import pytest
 
-# Until issue 12's re-layering lands on main, the three stack checks fail; strict, so the day they
-# pass this line must go.
-STACK_PENDING = pytest.mark.xfail(strict=True, reason="issue 12: re-layering in progress")
-
 ROOT = Path(__file__).resolve().parents[3]
 #: Source folder -> its import prefix (pyproject's package-dir) and rank in the stack.
 LAYERS = {"runtime": ("symgrad.runtime", 0), "dialects": ("symgrad.dialects", 1), "passes": ("symgrad.passes", 2),
@@ -84,7 +80,6 @@ def test_the_package_has_modules_in_every_layer():
     assert ranks == {0, 1, 2, 3, 4}, ranks
 
 
-@STACK_PENDING
 def test_no_import_goes_up_the_stack():
     upward = sorted({f"{MODULES[a][0].relative_to(ROOT)}:{line}: {a} imports {b}"
                      for a, b, line, _, _ in _edges() if MODULES[b][1] > MODULES[a][1]})
@@ -92,14 +87,12 @@ def test_no_import_goes_up_the_stack():
         "\n".join(upward)
 
 
-@STACK_PENDING
 def test_function_level_imports_say_why():
     hidden = sorted({f"{MODULES[a][0].relative_to(ROOT)}:{line}: {a} imports {b} inside a function"
                      for a, b, line, in_fn, why in _edges() if in_fn and not why})
     assert not hidden, "move these imports to module level (or add `# import here: <why>`):\n" + "\n".join(hidden)
 
 
-@STACK_PENDING
 def test_no_import_cycles():
     graph: dict[str, set[str]] = {m: set() for m in MODULES}
     for a, b, *_ in _edges():

@@ -78,9 +78,9 @@ def test_gradient_of_a_broadcast_sums_exactly(rng):
 
 # ------------------------------------------------------------- vectorization --
 def _optimized_ir(fn, *args) -> str:
-    """fn's kernels as LLVM IR after the JIT's O3 pipeline (same tuning as symgrad.jit)."""
+    """fn's kernels as LLVM IR after the JIT's O3 pipeline (same tuning as symgrad.codegen)."""
     import importlib
-    J = importlib.import_module("symgrad.jit")  # the module (sg.jit is the transform)
+    J = importlib.import_module("symgrad.codegen")  # the module (sg.jit is the transform)
     llvm_ir, _ = J.lower_to_llvm_ir(sg.trace(fn, *args))
     llvm = rt_llvm.binding()
     tm = rt_llvm.host_target_machine(J.OPT_LEVEL)

@@ -351,7 +351,7 @@ def test_objects_compiled_for_malloc_still_load_and_run(kernel):
     """Object code from before the pool (plain malloc/free) is never picked from the disk cache
     (its key had another pipeline text), and would still run if loaded."""
     from symgrad import cache
-    from symgrad.jit import CompiledModule, lower_to_llvm_ir, optimize_and_emit, signatures
+    from symgrad.codegen import CompiledModule, lower_to_llvm_ir, optimize_and_emit, signatures
     from symgrad.passes.graph_to_llvm import GRAPH_TO_LLVM
     old_pipeline = GRAPH_TO_LLVM.replace("finalize-memref-to-llvm{use-aligned-alloc use-generic-functions}",
                                          "finalize-memref-to-llvm").replace("record-temporaries,", "")

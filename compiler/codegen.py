@@ -1,6 +1,6 @@
-"""`sg.compile`: `graph` IR to native kernels, through MLIR and llvmlite.
+"""Code generation: `graph` IR to native kernels, through MLIR and llvmlite (`sg.compile` of a module).
 
-    cm = sg.compile(module)          # sg.Module (or IR text)
+    cm = sg.compile(module)          # sg.Module (or IR text); compile_module here
     y = cm["f"](x, w)                # or cm.f(x, w): numpy in, numpy out
 
 What it accepts: graph functions and nothing else (symgrad.dialects.graph.compilable): func.func
@@ -34,15 +34,17 @@ from dataclasses import dataclass
 from typing import Optional, Union
 
 import mlir.ir as ir
-from mlir.dialects import func as func_d
 
 from symgrad.dialects.graph.compilable import check as check_compilable
 from symgrad.dialects.graph.types import ShapeError, TensorType
+from symgrad.passes.graph_to_llvm import GRAPH_TO_LINALG, GRAPH_TO_LLVM, graph_to_llvm, linalg_to_llvm
+from symgrad.passes.pipeline_text import run_pipeline
+from symgrad.passes.record_temporaries import PREFIX as TEMPORARIES_PREFIX
+from symgrad.passes.translate import LoweringError, translate
 from symgrad.runtime import forksafe as _forksafe
 from symgrad.runtime import llvm as _llvm
 from symgrad.runtime import pool as _pool
 from symgrad.runtime.binding import bind_support_symbols
-from symgrad.passes.record_temporaries import PREFIX as TEMPORARIES_PREFIX
 from symgrad.runtime.kernel import Kernel, read_temporaries
 from symgrad.runtime.memref import ArraySpec
 
@@ -204,7 +206,6 @@ def _reproduce(stage: str, key: str, text: str, pipeline: str) -> tuple[Optional
     path = _cache.save_failure(key, text)
     if path is None:
         return None, None
-    from symgrad.passes.graph_to_llvm import GRAPH_TO_LLVM
     how = "--graph-to-llvm" if pipeline == GRAPH_TO_LLVM else f"-p {shlex.quote(pipeline)}"
     if stage != "lower":
         how += " --emit=llvm-ir"
@@ -232,9 +233,6 @@ def compilable_diagnostics(module: Module) -> list:
 def lower_to_llvm_ir(module: Module, key: str = "adhoc", pipeline: Optional[str] = None) -> tuple[str, dict]:
     """Runs the graph-to-llvm pipeline on a private copy of `module` and translates it.
     Returns (LLVM IR text, stage timings); raises CompileError."""
-    from symgrad.passes.graph_to_llvm import GRAPH_TO_LLVM
-    from symgrad.passes.pipeline_text import run_pipeline
-    from symgrad.passes.translate import LoweringError, translate
 
     pipeline = pipeline or GRAPH_TO_LLVM
     text = module.mlir_with_debuginfo()
@@ -278,7 +276,6 @@ def compile_module(module: Union[Module, str], *, opt_level: int = OPT_LEVEL, ca
     multi-core, by the thread count); a caller that keys something on the pipeline picks it once
     and passes it here.
     """
-    from symgrad.passes.graph_to_llvm import graph_to_llvm
 
     module = _as_module(module)
     with module.context:
@@ -327,9 +324,6 @@ def compile_module(module: Union[Module, str], *, opt_level: int = OPT_LEVEL, ca
 def lower_stages(module: Module) -> dict:
     """The module at each stage of graph-to-llvm, as text: 'graph', 'linalg' (fused linalg on
     tensors), 'llvm' (LLVM dialect) and 'llvm-ir'. Raises CompileError like `compile`."""
-    from symgrad.passes.graph_to_llvm import GRAPH_TO_LINALG, linalg_to_llvm
-    from symgrad.passes.pipeline_text import run_pipeline
-    from symgrad.passes.translate import LoweringError, translate
 
     out = {"graph": str(module)}
     diags = compilable_diagnostics(module)
