@@ -1,7 +1,7 @@
 """symgrad's MLIR passes: `ALL_PASSES` is the one list of them, `PASSES` the same by name.
 
 Each pass is a frozen dataclass in the file named after it (`tile-rows`: passes/tile_rows.py);
-see passes/registry.py for how a pass and its options are declared. Pipelines:
+see passes/module_pass.py for how a pass and its options are declared. Pipelines:
 passes/pipeline_text.py (parse, build, run), passes/graph_to_llvm.py (the lowering),
 passes/translate.py (LLVM IR text).
 """
@@ -20,7 +20,7 @@ from .keep_parallel_bodies_outlined import KeepParallelBodiesOutlined
 from .merge_sibling_generics import MergeSiblingGenerics
 from .partition_reductions import PartitionReductions
 from .record_temporaries import RecordTemporaries
-from .registry import ModulePass, NamedPipeline, OptionError, OptionInfo, PassError, as_mlir_pass, option
+from .module_pass import ModulePass, NamedPipeline, OptionError, OptionInfo, PassError, as_mlir_pass, option
 from .scope_loop_allocas import ScopeLoopAllocas
 from .serialize_small_parallel_loops import SerializeSmallParallelLoops
 from .tile_rows import TileRows

@@ -15,7 +15,7 @@ import mlir.ir as ir
 from symgrad.runtime.abi import EXTERNALS
 
 from .foreign_llvm import LoweringError
-from .registry import ModulePass, PassError
+from .module_pass import ModulePass, PassError
 
 
 def _process_has_symbol(name: str) -> bool:

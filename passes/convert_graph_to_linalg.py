@@ -22,7 +22,7 @@ from symgrad.dialects.graph.registry import lookup
 from symgrad.dialects.graph.types import ShapeError, TensorType
 from symgrad.dialects.graph.verifier import op_attributes, operand_types, verify_op
 
-from .registry import ModulePass, PassError
+from .module_pass import ModulePass, PassError
 from .walk import ops_where
 
 WRITABLE = "bufferization.writable"

@@ -13,7 +13,7 @@ from mlir.dialects import func as func_d
 
 from symgrad.runtime.abi import LIBM_CALLS
 
-from .registry import ModulePass, PassError
+from .module_pass import ModulePass, PassError
 from .walk import ops_where
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import mlir.ir as ir
 from mlir.dialects import memref
 
-from .registry import ModulePass
+from .module_pass import ModulePass
 from .walk import ops_where
 
 

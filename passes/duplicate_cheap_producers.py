@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import mlir.ir as ir
 
-from .registry import ModulePass, option
+from .module_pass import ModulePass, option
 from .walk import ops_where
 
 DEFAULT_MAX_OPS = 8

@@ -11,7 +11,7 @@ import mlir.ir as ir
 
 from symgrad.dialects.graph.compilable import check
 
-from .registry import ModulePass, PassError
+from .module_pass import ModulePass, PassError
 
 
 @dataclass(frozen=True)

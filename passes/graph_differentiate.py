@@ -36,7 +36,7 @@ from symgrad.dialects.graph.registry import lookup
 from symgrad.dialects.graph.types import TensorType
 from symgrad.dialects.graph.verifier import op_attributes
 
-from .registry import ModulePass, PassError, option
+from .module_pass import ModulePass, PassError, option
 
 GRADIENT_ATTRS = (ADJOINT, "graph.f_real_outputs", "graph.df_input_vjps", "graph.df_input_captured_inputs",
                   "graph.df_input_captured_outputs", "graph.df_output_vjps")

@@ -16,7 +16,7 @@ import mlir.ir as ir
 from mlir.dialects import func as func_d
 
 from .graph_differentiate import build_adjoint_variant, is_differentiated, read_gradient_info
-from .registry import ModulePass, PassError
+from .module_pass import ModulePass, PassError
 
 FUSED_ATTR = "graph.fused"
 

@@ -16,7 +16,7 @@ from typing import Optional
 
 from symgrad.runtime.threads import check_threads, num_threads
 
-from .registry import NamedPipeline
+from .module_pass import NamedPipeline
 
 BUFFERIZE = ("eliminate-empty-tensors",
              "one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map}",

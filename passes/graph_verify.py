@@ -7,7 +7,7 @@ import mlir.ir as ir
 
 from symgrad.dialects.graph.verifier import verify
 
-from .registry import ModulePass, PassError
+from .module_pass import ModulePass, PassError
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import mlir.ir as ir
 
-from .registry import ModulePass
+from .module_pass import ModulePass
 
 
 def outlined_bodies(module_op: ir.Operation) -> list:

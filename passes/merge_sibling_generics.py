@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import mlir.ir as ir
 from mlir.dialects import linalg
 
-from .registry import ModulePass
+from .module_pass import ModulePass
 from .walk import ops_where
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import mlir.ir as ir
 
 from .parallelism import CHUNKS, MIN_WORK
-from .registry import ModulePass, option
+from .module_pass import ModulePass, option
 from .walk import ops_where
 
 

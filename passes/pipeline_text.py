@@ -25,7 +25,7 @@ import mlir.ir as ir
 from mlir.passmanager import PassManager
 
 from . import PASSES
-from .registry import ModulePass, NamedPipeline, OptionError, as_mlir_pass
+from .module_pass import ModulePass, NamedPipeline, OptionError, as_mlir_pass
 
 __all__ = ["PipelineError", "Entry", "split_entries", "parse_entry", "parse_pipeline", "strip_anchor", "flag_to_entry",
            "add_pipeline", "build_pass_manager", "run_pipeline", "symgrad_pass_names"]

@@ -32,7 +32,7 @@ from typing import Optional
 import mlir.ir as ir
 
 from .loops import loop_trips
-from .registry import ModulePass, PassError
+from .module_pass import ModulePass, PassError
 
 PREFIX = "_symgrad_temporaries_"
 UNBOUNDED = 1

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import mlir.ir as ir
 from mlir.dialects import llvm
 
-from .registry import ModulePass
+from .module_pass import ModulePass
 from .walk import ops_where
 
 _LOOPS = {"scf.for", "scf.parallel", "scf.forall", "scf.while"}

@@ -18,7 +18,7 @@ from symgrad.dialects.graph.attrs import WORK_ATTR
 
 from .loops import loop_trips, parallel_dims
 from .parallelism import MIN_WORK
-from .registry import ModulePass, option
+from .module_pass import ModulePass, option
 from .walk import ops_where
 
 

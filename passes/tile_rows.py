@@ -16,7 +16,7 @@ import mlir.ir as ir
 from mlir.dialects import arith, linalg, scf, tensor
 
 from .parallelism import CHUNKS
-from .registry import ModulePass, option
+from .module_pass import ModulePass, option
 from .row_wise import MATERIALIZED, RESHAPES, NotRowWise, RowPlan, as_op, defining_op, is_row_dim
 
 #: Bytes of the widest row tensor's rows in one block: 16 KiB for matrices, 4 KiB for vectors

@@ -1,4 +1,4 @@
-"""Every row of a parallel loop runs exactly once, on any number of threads (passes/parallel_loops.py).
+"""Every row of a parallel loop runs exactly once, on any number of threads (passes/partition_reductions.py, serialize_small_parallel_loops.py).
 
 Upstream async-parallel-for's "block aligned" path (inner dimensions of at most 512 iterations)
 rounds its block size up to whole rows but keeps the block count of the unrounded size, so with 3

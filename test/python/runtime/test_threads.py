@@ -1,4 +1,4 @@
-"""Multi-core kernels (runtime/threads.py, runtime/async_runtime.py, passes/parallel_loops.py): the
+"""Multi-core kernels (runtime/threads.py, runtime/async_runtime.py, passes/graph_to_llvm.py): the
 SYMGRAD_NUM_THREADS setting, the pipeline and cache key it picks, the same bits on 1, 2 and 3 threads,
 small kernels without tasks, 8 Python threads calling parallel kernels at once, no memory kept per task,
 a pool without workers, kernels freed right after parallel calls, and fork()."""
