@@ -156,7 +156,7 @@ def differentiate(module: Module, func_name: Optional[str] = None, requires_grad
     `{graph.requires_grad}` marks. `recompute` is the rematerialization policy:
     'none' (capture everything, TorchScript's default), 'elementwise' or 'all'.
     """
-    recompute_policy(recompute)
+    recompute_policy(recompute)  # before the copy; the pass checks it with the same function
     copy = module.clone()
     copy.meta = dict(module.meta)
     fop = copy.function(func_name)

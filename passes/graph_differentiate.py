@@ -30,7 +30,7 @@ import numpy as np
 import mlir.ir as ir
 from mlir.dialects import func as func_d
 
-from symgrad.dialects.graph.attrs import ADJOINT, RECOMPUTE, RECOMPUTE_POLICIES, REQUIRES_GRAD
+from symgrad.dialects.graph.attrs import ADJOINT, RECOMPUTE, RECOMPUTE_POLICIES, REQUIRES_GRAD, recompute_policy
 from symgrad.dialects.graph.emit import Tensor, emit
 from symgrad.dialects.graph.registry import lookup
 from symgrad.dialects.graph.types import TensorType
@@ -200,7 +200,7 @@ def _erase_dead_code(block: ir.Block) -> None:
 class Differentiator:
     def __init__(self, fop: func_d.FuncOp, mask: Sequence[bool], recompute: str = "none",
                  n_real_outputs: Optional[int] = None):
-        GraphDifferentiate.check("recompute", recompute)  # OptionError (a ValueError) before any work
+        recompute_policy(recompute)  # a ValueError before any work
         self.fop, self.mask, self.recompute = fop, list(mask), recompute
         self.name = fop.sym_name.value
         self.required = propagate_requires_grad(fop, mask)

@@ -214,7 +214,7 @@ def test_bool_and_choice_options():
     assert GraphDifferentiate.from_options("recompute=all func=f") == GraphDifferentiate(func="f", recompute="all")
     with pytest.raises(OptionError, match="expects one of none, elementwise, all, got 'some'"):
         GraphDifferentiate.from_options("recompute=some")
-    # The pass's declaration is also the check for Python callers (sg.differentiate's recompute=).
+    # One option's value can be checked on its own against the declaration.
     with pytest.raises(ValueError, match="expects one of none, elementwise, all, got 'sometimes'"):
         GraphDifferentiate.check("recompute", "sometimes")
 
