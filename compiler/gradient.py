@@ -19,7 +19,7 @@ import numpy as np
 
 from symgrad.runtime import forksafe as _forksafe
 
-from symgrad.dialects.graph.attrs import ADJOINT, RECOMPUTE, recompute_policy
+from symgrad.dialects.graph.attrs import recompute_policy
 from symgrad.dialects.graph.registry import lookup
 from symgrad.dialects.graph.types import TensorType
 from symgrad.passes.graph_differentiate import (GradientInfo, build_adjoint_variant,
@@ -50,15 +50,14 @@ class Gradient:
     def __init__(self, module: Module, func_name: str):
         self.module = module
         self.f = module.function(func_name)
-        self.df = module.function(self.f.attributes[ADJOINT].value)
         info: GradientInfo = read_gradient_info(self.f)
+        self.df = module.function(info.adjoint)
         self.f_real_outputs = info.f_real_outputs
         self.df_input_vjps = info.df_input_vjps
         self.df_input_captured_inputs = info.df_input_captured_inputs
         self.df_input_captured_outputs = info.df_input_captured_outputs
         self.df_output_vjps = info.df_output_vjps
-        self.recompute = self.f.attributes[RECOMPUTE].value if RECOMPUTE in self.f.attributes \
-            else "none"
+        self.recompute = info.recompute
         self._variants: dict = {}
         self._lock = _forksafe.Lock()  # adjoint variants are built one at a time
 
