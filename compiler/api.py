@@ -13,6 +13,7 @@ callable has `.lower(*args)`, the staged IR for those arguments: 'graph' (traced
 """
 from __future__ import annotations
 
+import time
 import weakref
 from typing import Callable, Optional, Union
 
@@ -58,8 +59,10 @@ class Jitted(Transform):
     kind = "jit"
 
     def _build(self, signature):
+        t0 = time.perf_counter()
         traced = self._trace(signature)
-        return _JitEntry(traced, compile_module(traced)[traced.function_names()[0]])
+        kernel = compile_module(traced, what=self.describe(signature), before={"trace": time.perf_counter() - t0})
+        return _JitEntry(traced, kernel[traced.function_names()[0]])
 
     def __call__(self, *args):
         if _is_tracing(args):  # inside another transform's trace: inline fn, as jax.jit does

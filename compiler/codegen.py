@@ -49,6 +49,7 @@ from symgrad.runtime.kernel import Kernel, read_temporaries
 from symgrad.runtime.memref import ArraySpec
 
 from . import cache as _cache
+from . import compile_log
 from .module import IRError, Module, format_location, parse
 
 __all__ = ["compile_module", "CompiledModule", "CompileError", "clear_cache", "FunctionSignature"]
@@ -268,13 +269,15 @@ def lower_to_llvm_ir(module: Module, key: str = "adhoc", pipeline: Optional[str]
 
 
 def compile_module(module: Union[Module, str], *, opt_level: int = OPT_LEVEL, cache: bool = True,
-                   pipeline: Optional[str] = None) -> "CompiledModule":
+                   pipeline: Optional[str] = None, what: Optional[str] = None,
+                   before: Optional[dict] = None) -> "CompiledModule":
     """Compiles every public function of a graph module to a native kernel (`sg.compile` of a
     module). Raises CompileError (stage, located diagnostics, saved IR, reproduction command).
     With `cache=False` nothing is read from or written to either cache. `pipeline`: the lowering
     pipeline's text, by default `graph_to_llvm()` at the time of the call (sequential or
     multi-core, by the thread count); a caller that keys something on the pipeline picks it once
-    and passes it here.
+    and passes it here. `what` and `before` (stage seconds spent before this call, e.g. trace and
+    differentiate) only shape the SYMGRAD_LOG_COMPILES line (compiler/compile_log.py).
     """
 
     module = _as_module(module)
@@ -318,6 +321,10 @@ def compile_module(module: Union[Module, str], *, opt_level: int = OPT_LEVEL, ca
         cm.timings["total"] = time.perf_counter() - t0
         if cache:
             _cache.memory_put(mem_key, cm)
+        if compile_log.enabled():
+            stages = dict(before or {}, **cm.timings)
+            stages["total"] = cm.timings["total"] + sum((before or {}).values())
+            compile_log.log(what or ", ".join(f"@{s.name}" for s in sigs), "disk cache" if origin else "cold", stages)
         return cm
 
 

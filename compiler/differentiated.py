@@ -9,6 +9,8 @@ differentiating and compiling in a new process.
 """
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 from symgrad.dialects.graph.types import TensorType
@@ -16,7 +18,7 @@ from symgrad.passes.graph_fuse_gradient import build_fused
 from symgrad.passes.graph_to_llvm import graph_to_llvm
 from symgrad.runtime import forksafe as _forksafe
 
-from . import transform_cache
+from . import compile_log, transform_cache
 from .gradient import CompiledGradient, differentiate
 from .codegen import OPT_LEVEL, compile_module
 from .specialize import Transform
@@ -87,12 +89,14 @@ def _compile_gradient(traced, wrt, recompute: str, fused: bool) -> CompiledGradi
                             pipeline=graph_to_llvm())
 
 
-def _compile_fused(traced, wrt, recompute: str, pipeline: str):
+def _compile_fused(traced, wrt, recompute: str, pipeline: str, what: str, before: dict):
     """(Gradient, CompiledModule of @<f>_fused alone, its name). sg.grad and sg.value_and_grad call
     only the fused kernel, so the primal, the adjoint and its variants are not compiled: LLVM's
     time grows with the code, and they would be most of it. (`.lower()` compiles the whole
     Gradient when asked, see GradEntry.cg.)"""
+    t0 = time.perf_counter()
     gradient, fused_name = _differentiate(traced, wrt, recompute, fused=True)
+    before = dict(before, differentiate=time.perf_counter() - t0)
     alone = gradient.module.clone()
     with alone.context:
         for f in alone.functions():
@@ -100,7 +104,7 @@ def _compile_fused(traced, wrt, recompute: str, pipeline: str):
                 f.operation.erase()
             elif "graph.primal" in f.attributes:
                 del f.attributes["graph.primal"]  # the primal is not in this module
-    return gradient, compile_module(alone, pipeline=pipeline), fused_name
+    return gradient, compile_module(alone, pipeline=pipeline, what=what, before=before), fused_name
 
 
 def differentiated(transform: Transform, signature, wrt, recompute: str, fused: bool = False) -> GradEntry:
@@ -108,7 +112,10 @@ def differentiated(transform: Transform, signature, wrt, recompute: str, fused: 
     and adjoint in one kernel, see passes/graph_fuse_gradient.py) for callers that know the vjp upfront;
     that kernel is also found by the traced function in the cache's second level (see
     symgrad.transform_cache), which skips differentiating and compiling in a new process."""
+    t0 = time.perf_counter()
     traced = transform._trace(signature)
+    before = {"trace": time.perf_counter() - t0}
+    what = transform.describe(signature)
     for i in wrt:
         if np.dtype(signature[i][1]).kind != "f":
             raise TypeError(f"sg.{transform.kind}({transform.__name__}): argument {i} has dtype "
@@ -125,8 +132,9 @@ def differentiated(transform: Transform, signature, wrt, recompute: str, fused: 
         record, cm = hit
         entry = GradEntry(traced, wrt, record["df_output_vjps"], record["vjp_outputs"], recompute=recompute)
         entry.fused = cm[record["fused"]]
+        compile_log.log(what, "transform cache", dict(before, total=time.perf_counter() - t0))
         return entry
-    gradient, cm, fused_name = _compile_fused(traced, wrt, recompute, pipeline)
+    gradient, cm, fused_name = _compile_fused(traced, wrt, recompute, pipeline, what, before)
     entry = GradEntry.of(traced, gradient, wrt)
     entry.fused = cm[fused_name]
     transform_cache.store(key, {"fused": fused_name, "df_output_vjps": entry.df_output_vjps,

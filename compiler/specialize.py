@@ -25,6 +25,7 @@ from .trace import TensorSpec, trace
 
 Argnums = Union[int, Sequence[int]]
 DEFAULT_MAX_CACHE = 64
+_SHORT = {"float32": "f32", "float64": "f64", "bool": "i1"}
 
 
 def max_cache_size(value: Optional[int], who: str) -> int:
@@ -174,6 +175,12 @@ class Transform:
         rest.pop("graph")
         stages.update(rest)
         return Lowered(stages)
+
+    def describe(self, signature) -> str:
+        """How a compile log line names this specialization: `grad(loss) for f32[32,64], f32[64,64]`."""
+        args = ", ".join(f"{_SHORT.get(np.dtype(dt).name, np.dtype(dt).name)}[{','.join(map(str, shape))}]"
+                         for shape, dt in signature)
+        return f"{self.kind}({self.__name__}) for {args or 'no arguments'}"
 
     def cache_size(self) -> int:
         """How many signatures are compiled and kept (at most `max_cache`)."""
