@@ -39,6 +39,8 @@ def peers_for(w, only=None):
     """name -> step(*inputs) returning (loss, grads) as numpy; a framework missing is skipped.
     `only`: build just that framework (the memory probe imports no other)."""
     makers = {"symgrad": _symgrad_step, "numpy": lambda w: w.numpy_step, "torch": _torch_step, "jax": _jax_step}
+    if os.environ.get("SYMGRAD_BENCH_PEERS", "1") == "0":  # numpy only, even when torch and jax are installed
+        makers = {k: v for k, v in makers.items() if k in ("symgrad", "numpy")}
     peers = {}
     for name, make in makers.items():
         if only is None or only == name:
