@@ -11,6 +11,7 @@ calls after 3 warm-ups. Nothing here is a test; it prints what it measured.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import subprocess
@@ -70,11 +71,8 @@ def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--layers", type=int, nargs="+", default=[8, 32, 128])
     args = ap.parse_args(argv)
-    try:
-        import jax  # noqa: F401
-        peers = ["jax"]
-    except ImportError:
-        peers = []
+    peers = ["jax"] if importlib.util.find_spec("jax") else []
+    if not peers:
         print("jax is not installed (pip install -e '.[bench]'): symgrad only")
     print(f"{'L':>5} {'symgrad compile':>16} {'jax.jit first':>14} {'ratio':>7}   steady ms symgrad / jax")
     previous = None

@@ -138,8 +138,7 @@ def vjp(fn: Callable, *primals, recompute: str = "none"):
                             f"got {len(cotangents)}")
         cts = [_check_cotangent(entry, i, c, name) for i, c in enumerate(cotangents)]
         vjps = [cts[i] for i in entry.vjp_outputs]
-        grads = entry.cg.backward(saved, *vjps) if any(v is not None for v in vjps) else ()
-        return tuple(entry.gradients(grads) if grads else [entry.zeros(a) for a in entry.wrt])
+        return tuple(entry.gradients(entry.cg.backward(saved, *vjps)))
 
     vjp_fn.lower = lambda: transform.lower(*primals)
     return (outputs[0] if entry.single_output else tuple(outputs)), vjp_fn
@@ -175,8 +174,7 @@ class Grad(Transform):
         _, single = normalize_argnums(self.argnums, len(args), f"sg.{self.kind}({self.__name__})")
         # One kernel: the loss and the gradients, the vjp of the loss being 1.
         outputs = entry.fused(*args, *([entry.one] if entry.vjp_outputs else []))
-        value, grads = outputs[0], tuple(outputs[1:])
-        grads = entry.gradients(grads) if grads else [entry.zeros(a) for a in entry.wrt]
+        value, grads = outputs[0], entry.gradients(tuple(outputs[1:]))
         result = grads[0] if single else tuple(grads)
         return (value, result) if self.with_value else result
 

@@ -16,7 +16,7 @@ from typing import Callable, Optional, Sequence, Union
 
 import numpy as np
 
-from symgrad.dialects.graph.types import NUMPY_DTYPES
+from symgrad.dialects.graph.types import NUMPY_DTYPES, dtype_from_numpy
 from symgrad.runtime import forksafe as _forksafe
 from symgrad.runtime.abi import reserved_symbol
 
@@ -25,7 +25,6 @@ from .trace import TensorSpec, trace
 
 Argnums = Union[int, Sequence[int]]
 DEFAULT_MAX_CACHE = 64
-_SHORT = {"float32": "f32", "float64": "f64", "bool": "i1"}
 
 
 def max_cache_size(value: Optional[int], who: str) -> int:
@@ -178,8 +177,7 @@ class Transform:
 
     def describe(self, signature) -> str:
         """How a compile log line names this specialization: `grad(loss) for f32[32,64], f32[64,64]`."""
-        args = ", ".join(f"{_SHORT.get(np.dtype(dt).name, np.dtype(dt).name)}[{','.join(map(str, shape))}]"
-                         for shape, dt in signature)
+        args = ", ".join(f"{dtype_from_numpy(dt)}[{','.join(map(str, shape))}]" for shape, dt in signature)
         return f"{self.kind}({self.__name__}) for {args or 'no arguments'}"
 
     def cache_size(self) -> int:

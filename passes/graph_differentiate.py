@@ -255,7 +255,6 @@ class Differentiator:
         return inputs, outputs, temps
 
     def run(self) -> GradientInfo:
-        vjp_outputs = [v for v in self.real_outputs if v in self.required]
         # Output positions that get a vjp: each real output that requires grad.
         vjp_positions = [i for i, v in enumerate(self.real_outputs) if v in self.required]
 
