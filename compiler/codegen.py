@@ -50,7 +50,7 @@ from symgrad.runtime.memref import ArraySpec
 
 from . import cache as _cache
 from . import compile_log
-from .module import IRError, Module, format_location, parse
+from .module import IRError, Module, format_location, parse, reparse
 
 __all__ = ["compile_module", "CompiledModule", "CompileError", "clear_cache", "FunctionSignature"]
 
@@ -244,7 +244,7 @@ def lower_to_llvm_ir(module: Module, key: str = "adhoc", pipeline: Optional[str]
         path, cmd = _reproduce("lower", key, text, pipeline)
         raise CompileError("verify", "the module is not graph IR that can be compiled",
                            [(format_location(d.location), d.message) for d in diags], path, cmd)
-    copy = parse(text, name="<compile>", verify=False)
+    copy = reparse(text)  # a private copy in a context of its own: the pipeline edits it
     with copy.context:
         try:
             run_pipeline(copy.mlir.operation, pipeline)

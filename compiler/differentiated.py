@@ -97,13 +97,9 @@ def _compile_fused(traced, wrt, recompute: str, pipeline: str, what: str, before
     t0 = time.perf_counter()
     gradient, fused_name = _differentiate(traced, wrt, recompute, fused=True)
     before = dict(before, differentiate=time.perf_counter() - t0)
-    alone = gradient.module.clone()
+    alone = gradient.module.subset([fused_name])
     with alone.context:
-        for f in alone.functions():
-            if f.sym_name.value != fused_name:
-                f.operation.erase()
-            elif "graph.primal" in f.attributes:
-                del f.attributes["graph.primal"]  # the primal is not in this module
+        del alone.function(fused_name).attributes["graph.primal"]  # the primal is not in this module
     return gradient, compile_module(alone, pipeline=pipeline, what=what, before=before), fused_name
 
 

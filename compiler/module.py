@@ -297,7 +297,31 @@ class Module:
         return self
 
     def clone(self) -> "Module":
-        return parse(str(self.mlir_with_debuginfo()), name="<clone>")
+        """A copy in a context of its own, as it is (not verified again)."""
+        return reparse(self.mlir_with_debuginfo(), self.meta)
+
+    def subset(self, names: Iterable[str]) -> "Module":
+        """A new module in this module's context holding copies of the functions `names` and of
+        every function they call (transitively), in module order; no text round trip."""
+        by_name = {f.sym_name.value: f for f in self.functions()}
+        keep, todo = set(), list(names)
+        while todo:
+            name = todo.pop()
+            if name in keep or name not in by_name:
+                continue
+            keep.add(name)
+            for block in by_name[name].body.blocks:
+                for op in block.operations:
+                    if op.operation.name == "func.call":
+                        todo.append(ir.FlatSymbolRefAttr(op.attributes["callee"]).value)
+        with self.context, self.mlir.operation.location:
+            m = ir.Module.create()
+            for name, f in by_name.items():
+                if name in keep:
+                    f.operation.clone(ip=ir.InsertionPoint(m.body))
+        out = Module(m, self.context)
+        out.meta = dict(self.meta)
+        return out
 
     def mlir_with_debuginfo(self) -> str:
         return self.mlir.operation.get_asm(enable_debug_info=True)
@@ -327,6 +351,16 @@ def parse(text: Union[str, bytes], name: str = "<string>", verify: bool = True) 
         rename_source(m, name)
     module = Module(m, ctx)
     return module.verify() if verify else module
+
+
+def reparse(text: str, meta: Optional[dict] = None) -> Module:
+    """A module from text MLIR printed itself (a copy of a module that exists): no guard against
+    hostile text, no verification; a context of its own."""
+    ctx = new_context()
+    with ctx:
+        m = Module(ir.Module.parse(text), ctx)
+    m.meta = dict(meta or {})
+    return m
 
 
 def parse_file(path: str | os.PathLike, verify: bool = True) -> Module:

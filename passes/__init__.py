@@ -18,18 +18,20 @@ from .graph_to_llvm import GraphToLLVM
 from .graph_verify import GraphVerify
 from .keep_parallel_bodies_outlined import KeepParallelBodiesOutlined
 from .merge_sibling_generics import MergeSiblingGenerics
+from .outline_loop_nests import OutlineLoopNests
 from .partition_reductions import PartitionReductions
 from .record_temporaries import RecordTemporaries
 from .module_pass import ModulePass, NamedPipeline, OptionError, OptionInfo, PassError, as_mlir_pass, option
 from .scope_loop_allocas import ScopeLoopAllocas
 from .serialize_small_parallel_loops import SerializeSmallParallelLoops
 from .tile_rows import TileRows
+from .untie_empty_tensors import UntieEmptyTensors
 
 ALL_PASSES: tuple[type[ModulePass], ...] = (
     GraphVerify, GraphCheckCompilable, GraphDifferentiate, GraphFuseGradient,
     ConvertGraphToLinalg, TileRows, DuplicateCheapProducers, MergeSiblingGenerics,
-    PartitionReductions, DistinctReturnedBuffers, ConvertMemrefCopyToLinalg, RecordTemporaries,
-    SerializeSmallParallelLoops, KeepParallelBodiesOutlined, ScopeLoopAllocas,
+    PartitionReductions, UntieEmptyTensors, DistinctReturnedBuffers, ConvertMemrefCopyToLinalg, RecordTemporaries,
+    SerializeSmallParallelLoops, OutlineLoopNests, KeepParallelBodiesOutlined, ScopeLoopAllocas,
     ConvertMathToLibmPrecise, CheckLoweredToLLVM,
     GraphToLLVM,
 )

@@ -18,7 +18,8 @@ from symgrad.runtime.threads import check_threads, num_threads
 
 from .module_pass import NamedPipeline
 
-BUFFERIZE = ("eliminate-empty-tensors",
+BUFFERIZE = ("untie-empty-tensors",
+             "eliminate-empty-tensors",
              "one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map}",
              "distinct-returned-buffers",
              "buffer-results-to-out-params{hoist-static-allocs modify-public-functions}",
@@ -47,6 +48,7 @@ PARTITION = "partition-reductions"
 PARALLEL_LOOPS = ("scf-forall-to-parallel",
                   "convert-linalg-to-parallel-loops",
                   "serialize-small-parallel-loops",
+                  "outline-loop-nests",
                   "async-parallel-for{async-dispatch=false num-workers=-1 min-task-size=1}",
                   "keep-parallel-bodies-outlined",
                   "async-to-async-runtime",
@@ -80,7 +82,8 @@ STAGES = (
 # The sequential pipeline's version of each step (a step of PARALLEL_LOOPS not named here is dropped).
 _SEQUENTIAL = {PARTITION: PARTITION,  # the same sums: the same bits as on N threads
                "scf-forall-to-parallel": "scf-forall-to-for",
-               "convert-linalg-to-parallel-loops": "convert-linalg-to-loops"}
+               "convert-linalg-to-parallel-loops": "convert-linalg-to-loops",
+               "outline-loop-nests": "outline-loop-nests"}
 
 
 def sequential_stages(stages) -> tuple:

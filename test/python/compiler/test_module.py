@@ -71,6 +71,35 @@ def test_clone(m):
     assert str(c) == str(m) and c.context is not m.context
 
 
+CALLS = """func.func @a(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = func.call @b(%x) : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+func.func private @b(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = func.call @c(%x) : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+func.func private @c(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = "graph.exp"(%x) : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+func.func @unrelated(%x: tensor<4xf32>) -> tensor<4xf32> {
+  return %x : tensor<4xf32>
+}
+"""
+
+
+def test_subset_keeps_the_functions_named_and_their_callees():
+    m = sg.parse(CALLS)
+    part = m.subset(["a"])
+    assert part.function_names() == ["a", "b", "c"] and part.context is m.context
+    assert m.function_names() == ["a", "b", "c", "unrelated"]  # the original is untouched
+    sg.parse(str(part))  # a valid module by itself
+    x = np.arange(4, dtype=np.float32)
+    np.testing.assert_allclose(sg.compile(part).a(x), np.exp(x), rtol=1e-6)
+    assert m.subset(["unrelated"]).function_names() == ["unrelated"]
+
+
 ILL_TYPED = """func.func @f(%a: tensor<3x4xf32>, %b: tensor<5xf32>) -> tensor<3x4xf32> {
   %0 = "graph.add"(%a, %b) : (tensor<3x4xf32>, tensor<5xf32>) -> tensor<3x4xf32> loc("model.py":12:5)
   %1 = "graph.exp"(%0) : (tensor<3x4xf32>) -> tensor<4x3xf32> loc("model.py":13:9)

@@ -80,7 +80,8 @@ def test_the_sequential_pipeline_makes_no_tasks():
     seq = pipelines.GRAPH_TO_LLVM_SEQUENTIAL
     assert "convert-linalg-to-loops" in seq and "scf-forall-to-for" in seq and "async" not in seq
     assert "parallel-loops" not in seq and "partition-reductions" in seq  # the same sums as in parallel
-    assert "convert-linalg-to-parallel-loops,serialize-small-parallel-loops,async-parallel-for" in pipelines.GRAPH_TO_LLVM
+    assert "convert-linalg-to-parallel-loops,serialize-small-parallel-loops,outline-loop-nests,async-parallel-for" \
+        in pipelines.GRAPH_TO_LLVM
 
 
 def test_cache_key_holds_the_pipeline_not_the_count(num_threads, rng):
