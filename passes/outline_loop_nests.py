@@ -33,6 +33,9 @@ _HEAP = {"memref.alloc", "memref.get_global"}
 #: A stack buffer whose users span at most this many loops moves with them (the fill, update and
 #: read-out loops of a reduction); one used farther apart stays in the caller like a heap buffer.
 MAX_STACK_SPREAD = 4
+#: A run of more loops than this (stack buffers chaining loops together) keeps its stack buffers in
+#: the caller instead, so that no outlined function grows with the model.
+MAX_RUN_LOOPS = 8
 #: Ops with no operands cloned into every function that uses them.
 _CONSTANTS = {"arith.constant", "ub.poison", "llvm.mlir.constant"}
 #: Views of a buffer: cloned into the callee when their operands are available there.
@@ -80,7 +83,7 @@ class _Body:
         return found
 
 
-def _kinds(body: _Body, uses: list) -> list[str]:
+def _kinds(body: _Body, uses: list, pinned: frozenset = frozenset()) -> list[str]:
     """'heap' (stays, passed in), 'clone' (constants and views of what stays), 'free' (a dealloc),
     'end' (the terminator) or 'member' (may move) for each top-level op."""
     kinds = []
@@ -103,7 +106,7 @@ def _kinds(body: _Body, uses: list) -> list[str]:
             kinds.append("end")
         elif name in _CONSTANTS:
             kinds.append("clone")
-        elif name in _HEAP or (name == "memref.alloca" and spread(i) > MAX_STACK_SPREAD):
+        elif name in _HEAP or (name == "memref.alloca" and (i in pinned or spread(i) > MAX_STACK_SPREAD)):
             kinds.append("heap" if not len(op.operands) else "member")
         elif name == "memref.dealloc":
             kinds.append("free")
@@ -143,6 +146,20 @@ def _runs(body: _Body, uses: list, kinds: list[str]) -> list[tuple[int, int]]:
             runs.append((start, end))
         i = end + 1
     return runs
+
+
+def _cut(body: _Body, uses: list):
+    """(kinds, runs), with the stack buffers of runs longer than MAX_RUN_LOOPS loops kept in the caller."""
+    pinned: frozenset = frozenset()
+    while True:
+        kinds = _kinds(body, uses, pinned)
+        runs = _runs(body, uses, kinds)
+        long = {k for start, end in runs
+                if sum(body.ops[k].name in LOOPS for k in range(start, end + 1)) > MAX_RUN_LOOPS
+                for k in range(start, end + 1) if body.ops[k].name == "memref.alloca" and kinds[k] == "member"}
+        if not long:
+            return kinds, runs
+        pinned = pinned | long
 
 
 def _outline(body: _Body, uses: list, kinds: list[str], start: int, end: int, name: str,
@@ -230,9 +247,8 @@ class OutlineLoopNests(ModulePass):
         for fn in functions:
             body = _Body(fn)
             uses = [body.uses(i) for i in range(len(body.ops))]
-            kinds = _kinds(body, uses)
+            kinds, runs = _cut(body, uses)
             base = ir.StringAttr(fn.attributes["sym_name"]).value
-            runs = _runs(body, uses, kinds)
             if len(runs) < self.min_nests:
                 continue
             k = 0
