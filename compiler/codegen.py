@@ -41,6 +41,7 @@ from symgrad.passes.graph_to_llvm import GRAPH_TO_LINALG, GRAPH_TO_LLVM, graph_t
 from symgrad.passes.pipeline_text import run_pipeline
 from symgrad.passes.record_temporaries import PREFIX as TEMPORARIES_PREFIX
 from symgrad.passes.translate import LoweringError, translate
+from symgrad.runtime.abi import PACKED_PREFIX
 from symgrad.runtime import forksafe as _forksafe
 from symgrad.runtime import llvm as _llvm
 from symgrad.runtime import pool as _pool
@@ -156,8 +157,9 @@ class CompiledModule:
                 raise CompileError("load", f"no entry point _mlir_ciface_{s.name} in the object code")
             # the heap temporaries, from the record record-temporaries (passes/record_temporaries.py) left
             temporaries = read_temporaries(self._engine, TEMPORARIES_PREFIX + s.name)
+            packed = self._engine.get_function_address(PACKED_PREFIX + s.name)
             self.kernels[s.name] = Kernel(self, s.name, _array_specs(s.inputs), _array_specs(s.results), address,
-                                          s.single, temporaries=temporaries)
+                                          s.single, temporaries=temporaries, packed=packed)
         self.timings = dict(timings, load=time.perf_counter() - t0)
 
     @property

@@ -5,6 +5,7 @@ see passes/module_pass.py for how a pass and its options are declared. Pipelines
 passes/pipeline_text.py (parse, build, run), passes/graph_to_llvm.py (the lowering),
 passes/translate.py (LLVM IR text).
 """
+from .add_packed_entry_points import AddPackedEntryPoints
 from .check_lowered_to_llvm import CheckLoweredToLLVM
 from .convert_graph_to_linalg import ConvertGraphToLinalg
 from .convert_math_to_libm_precise import ConvertMathToLibmPrecise
@@ -32,7 +33,7 @@ ALL_PASSES: tuple[type[ModulePass], ...] = (
     ConvertGraphToLinalg, TileRows, DuplicateCheapProducers, MergeSiblingGenerics,
     PartitionReductions, UntieEmptyTensors, DistinctReturnedBuffers, ConvertMemrefCopyToLinalg, RecordTemporaries,
     SerializeSmallParallelLoops, OutlineLoopNests, KeepParallelBodiesOutlined, ScopeLoopAllocas,
-    ConvertMathToLibmPrecise, CheckLoweredToLLVM,
+    ConvertMathToLibmPrecise, AddPackedEntryPoints, CheckLoweredToLLVM,
     GraphToLLVM,
 )
 #: name -> pass class, for pipelines and symgrad-opt.

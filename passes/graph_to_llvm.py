@@ -73,6 +73,7 @@ STAGES = (
     "convert-arith-to-llvm",
     "convert-index-to-llvm",
     "convert-func-to-llvm",
+    "add-packed-entry-points",  # symgrad_packed_<f>(table): every kernel callable with one argument
     "convert-cf-to-llvm",
     "convert-ub-to-llvm",
     "reconcile-unrealized-casts",

@@ -6,6 +6,10 @@ Plain names and tuples only: this module imports nothing, so every layer may rea
 """
 from __future__ import annotations
 
+#: Each kernel's one-argument entry point, `symgrad_packed_<name>(ptr table)` (passes/add_packed_entry_points.py):
+#: the table holds the addresses of the memref descriptors of its inputs, then its results.
+PACKED_PREFIX = "symgrad_packed_"
+
 #: Upstream MLIR's generic allocation functions, which lowered code calls for temporaries; symgrad's
 #: caching pool (runtime/pool.py) defines them.
 POOL_ALLOC = "_mlir_memref_to_llvm_alloc"

@@ -2,8 +2,9 @@
 
 Destination-passing: the kernel's C interface is `void _mlir_ciface_<name>(MemRef *inputs...,
 MemRef *outputs...)`; the runtime allocates every output (numpy, or pool blocks for large ones) and
-passes it in, so a kernel never returns memory that Python must free. The call goes through a
-ctypes CFUNCTYPE, which releases the GIL while native code runs. Before it, the kernel's heap
+passes it in, so a kernel never returns memory that Python must free. It calls the packed entry
+`symgrad_packed_<name>(MemRef **table)` (passes/add_packed_entry_points.py), so any number of
+arrays goes through one argument. The call goes through a ctypes CFUNCTYPE, which releases the GIL while native code runs. Before it, the kernel's heap
 temporaries are reserved in the pool (MemoryError before native code when they do not fit;
 docs/design/runtime-pool.md).
 """
@@ -15,6 +16,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from . import pool as _pool
+from .abi import PACKED_PREFIX
 from .args import check_inputs, describe_signature, outputs
 from .memref import ArraySpec, DescriptorBlock
 
@@ -31,11 +33,15 @@ def read_temporaries(engine, symbol: str) -> Optional[list[tuple[int, int]]]:
     return list(zip(values[0::2], values[1::2]))
 
 
+#: The most arguments a ctypes foreign function takes.
+MAX_CTYPES_ARGS = 1024
+
+
 class Kernel:
     """A native function: `kernel(*arrays, out=None)` returns one array or a tuple."""
 
     def __init__(self, owner, name: str, inputs: Sequence[ArraySpec], results: Sequence[ArraySpec],
-                 address: int, single: bool = True, temporaries=None):
+                 address: int, single: bool = True, temporaries=None, packed: int = 0):
         if not address:
             raise RuntimeError(f"@{name}: the JIT has no entry point _mlir_ciface_{name}")
         self.owner = owner  # keeps the engine (and so the code) alive as long as the kernel
@@ -45,7 +51,16 @@ class Kernel:
         self.single = single and len(self.results) == 1
         self.address = address
         n = len(self.inputs) + len(self.results)
-        self._cfunc = ctypes.CFUNCTYPE(None, *([ctypes.c_void_p] * n))(address)
+        # The packed entry (one argument: a table of descriptor addresses) when the object code has
+        # one; ctypes cannot call a function of more than 1024 arguments.
+        self.packed = packed
+        if packed:
+            self._cfunc = ctypes.CFUNCTYPE(None, ctypes.c_void_p)(packed)
+        elif n > MAX_CTYPES_ARGS:
+            raise RuntimeError(f"@{name}: {n} arrays, more than the {MAX_CTYPES_ARGS} arguments ctypes can pass, "
+                               f"and the object code has no packed entry point {PACKED_PREFIX}{name}")
+        else:
+            self._cfunc = ctypes.CFUNCTYPE(None, *([ctypes.c_void_p] * n))(address)
         self._block = DescriptorBlock(self.inputs + self.results)
         self._input_specs = [(t.shape, t.np_dtype) for t in self.inputs]
         # Large results are arrays over blocks of the caching pool (no page faults on every call).
@@ -74,7 +89,10 @@ class Kernel:
             outs = outputs(self.name, self.results, out, arrays)
         if self._reserve is not None:
             self._reserve()  # MemoryError here, before native code, when the temporaries do not fit
-        self._cfunc(*self._block.pack(arrays + outs))  # GIL released here
+        if self.packed:
+            self._cfunc(self._block.pack_table(arrays + outs))  # GIL released here
+        else:
+            self._cfunc(*self._block.pack(arrays + outs))
         return outs[0] if self.single else tuple(outs)
 
     def _fast_inputs(self, args):

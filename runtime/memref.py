@@ -87,7 +87,8 @@ class DescriptorBlock:
         for t in types:
             offsets.append(len(words))
             words += [0, 0, 0, *t.shape, *contiguous_strides(t.shape)]
-        self.template = words
+        self.table = len(words)  # then one word per descriptor: its address (the packed entry's table)
+        self.template = words + [0] * len(types)
         self.offsets = offsets
         self.count = len(types)
         self._local = threading.local()
@@ -95,13 +96,24 @@ class DescriptorBlock:
     def _buffer(self):
         buf = (ctypes.c_int64 * max(len(self.template), 1))(*self.template)
         base = ctypes.addressof(buf)
-        self._local.state = state = (buf, [base + 8 * o for o in self.offsets])
+        addresses = [base + 8 * o for o in self.offsets]
+        buf[self.table:self.table + self.count] = addresses
+        self._local.state = state = (buf, addresses, base + 8 * self.table)
         return state
 
     def pack(self, arrays: Sequence[np.ndarray]) -> list[int]:
         """Writes the arrays' data pointers; returns the address of each descriptor."""
         state = getattr(self._local, "state", None)
-        buf, addresses = state if state is not None else self._buffer()
+        buf, addresses, _ = state if state is not None else self._buffer()
         for o, a in zip(self.offsets, arrays):
             buf[o] = buf[o + 1] = data_pointer(a)
         return addresses
+
+    def pack_table(self, arrays: Sequence[np.ndarray]) -> int:
+        """Writes the arrays' data pointers; returns the address of the table of descriptor addresses
+        (the one argument of a kernel's packed entry point, symgrad_packed_<name>)."""
+        state = getattr(self._local, "state", None)
+        buf, _, table = state if state is not None else self._buffer()
+        for o, a in zip(self.offsets, arrays):
+            buf[o] = buf[o + 1] = data_pointer(a)
+        return table

@@ -26,4 +26,6 @@ def test_errors_quote_the_type_text():
 
 def test_descriptors_hold_the_static_sizes_and_strides():
     block = DescriptorBlock([ArraySpec((2, 3), np.float32), ArraySpec((), np.float64)])
-    assert block.template == [0, 0, 0, 2, 3, 3, 1, 0, 0, 0] and block.offsets == [0, 7]
+    # Two descriptors, then the table of their addresses (filled per thread) for the packed entry.
+    assert block.template == [0, 0, 0, 2, 3, 3, 1, 0, 0, 0, 0, 0] and block.offsets == [0, 7]
+    assert block.table == 10
