@@ -26,6 +26,7 @@ import mlir.ir as ir
 from mlir.dialects import func
 
 from .module_pass import ModulePass, option
+from .walk import as_operation
 
 LOOPS = {"scf.for", "scf.parallel", "scf.forall", "scf.while", "affine.for", "affine.parallel"}
 #: Buffers that stay in the caller and are passed to the outlined functions.
@@ -43,38 +44,34 @@ _VIEWS = {"memref.subview", "memref.expand_shape", "memref.collapse_shape", "mem
           "memref.cast", "memref.transpose"}
 
 
-def _op(x) -> ir.Operation:
-    return x.operation if hasattr(x, "operation") else x
-
-
 class _Body:
     """The top-level ops of one function body, each nested op mapped to its top-level index."""
 
     def __init__(self, fn: ir.Operation):
         self.fn = fn
-        self.ops = [_op(o) for o in fn.regions[0].blocks[0].operations]
+        self.ops = [as_operation(o) for o in fn.regions[0].blocks[0].operations]
         self.index: dict = {}
         for i, top in enumerate(self.ops):
             top.walk(lambda op, i=i: self._record(op, i), ir.WalkOrder.PRE_ORDER)
 
     def _record(self, op, i):
-        self.index[_op(op)] = i
+        self.index[as_operation(op)] = i
         return ir.WalkResult.ADVANCE
 
     def definer(self, v: ir.Value):
         """Index of the top-level op that defines `v`, or -1 for an argument of the function."""
         owner = v.owner
         if isinstance(owner, ir.Block):
-            parent = _op(owner.owner)
+            parent = as_operation(owner.owner)
             return -1 if parent == self.fn else self.index[parent]
-        return self.index[_op(owner)]
+        return self.index[as_operation(owner)]
 
     def uses(self, i: int):
         """(nested op, operand number, value) for every operand of top-level op i and its nested ops."""
         found = []
 
         def visit(op):
-            op = _op(op)
+            op = as_operation(op)
             for k, v in enumerate(op.operands):
                 found.append((op, k, v))
             return ir.WalkResult.ADVANCE
@@ -122,13 +119,10 @@ def _runs(body: _Body, uses: list, kinds: list[str]) -> list[tuple[int, int]]:
     """Contiguous [start, end] runs of top-level ops to outline, each holding a loop."""
     n = len(body.ops)
     reach = list(range(n))  # reach[i]: the last op that uses a value member i defines
-    escapes = set()
     for j, us in enumerate(uses):
         for _, _, v in us:
             i = body.definer(v)
             if i >= 0 and i != j and kinds[i] == "member":
-                if kinds[j] == "end":
-                    escapes.add(i)
                 reach[i] = max(reach[i], j)
     runs, i = [], 0
     while i < n - 1:
@@ -141,8 +135,8 @@ def _runs(body: _Body, uses: list, kinds: list[str]) -> list[tuple[int, int]]:
             if kinds[k] == "member":
                 end = max(end, reach[k])
             k += 1
-        if end < n - 1 and not any(k in escapes for k in range(start, end + 1)) \
-                and any(body.ops[k].name in LOOPS for k in range(start, end + 1)):
+        # A run reaching the terminator has values the function returns: it stays.
+        if end < n - 1 and any(body.ops[k].name in LOOPS for k in range(start, end + 1)):
             runs.append((start, end))
         i = end + 1
     return runs
@@ -207,7 +201,7 @@ def _outline(body: _Body, uses: list, kinds: list[str], start: int, end: int, na
     mapping = {v: a for v, a in zip(captured, entry.arguments)}
     with ir.InsertionPoint(entry), loc:
         for i in cloned:
-            copy = _op(ops[i].clone())
+            copy = as_operation(ops[i].clone())
             for k, w in enumerate(copy.operands):
                 copy.operands[k] = mapping[w]
             for old, new in zip(ops[i].results, copy.results):
@@ -218,7 +212,7 @@ def _outline(body: _Body, uses: list, kinds: list[str], start: int, end: int, na
         for op, n, v in uses[k]:
             if v in mapping:
                 op.operands[n] = mapping[v]
-    return _op(fn), _op(call)
+    return as_operation(fn), as_operation(call)
 
 
 def _structure(fn: ir.Operation) -> str:
@@ -239,10 +233,10 @@ class OutlineLoopNests(ModulePass):
 
     def apply(self, module_op: ir.Operation) -> None:
         block = module_op.regions[0].blocks[0]
-        functions = [_op(o) for o in block.operations
+        functions = [as_operation(o) for o in block.operations
                      if o.operation.name == "func.func" and len(o.operation.regions[0].blocks)]
-        taken = {ir.StringAttr(_op(o).attributes["sym_name"]).value for o in block.operations
-                 if "sym_name" in _op(o).attributes}
+        taken = {ir.StringAttr(as_operation(o).attributes["sym_name"]).value for o in block.operations
+                 if "sym_name" in as_operation(o).attributes}
         outlined = []  # (function, call)
         for fn in functions:
             body = _Body(fn)

@@ -18,17 +18,13 @@ import mlir.ir as ir
 from mlir.dialects import llvm
 
 from .module_pass import ModulePass
-from .walk import ops_where
+from .walk import as_operation, ops_where
 
 _LOOPS = {"scf.for", "scf.parallel", "scf.forall", "scf.while"}
 
 
-def _op(x) -> ir.Operation:
-    return x.operation if hasattr(x, "operation") else x
-
-
 def _bracket(block: ir.Block) -> None:
-    ops = [_op(o) for o in block.operations]
+    ops = [as_operation(o) for o in block.operations]
     terminator = ops[-1]
     if any(isinstance(v.type, ir.MemRefType) for v in terminator.operands):
         return
@@ -48,6 +44,6 @@ class ScopeLoopAllocas(ModulePass):
     def apply(self, module_op: ir.Operation) -> None:
         loops = ops_where(module_op, lambda op: op.name in _LOOPS)
         blocks = [block for loop in loops for region in loop.regions for block in region.blocks
-                  if any(_op(o).name == "memref.alloca" for o in block.operations)]
+                  if any(as_operation(o).name == "memref.alloca" for o in block.operations)]
         for block in blocks:
             _bracket(block)

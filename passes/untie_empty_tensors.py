@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import mlir.ir as ir
 
 from .module_pass import ModulePass
-from .walk import ops_where
+from .walk import as_operation, ops_where
 
 
 def _in_block_of(empty: ir.Operation, user: ir.Operation) -> ir.Operation:
@@ -39,5 +39,5 @@ class UntieEmptyTensors(ModulePass):
         for empty in ops_where(module_op, lambda op: op.name == "tensor.empty"):
             uses = [(u.owner, u.operand_number) for u in empty.results[0].uses]
             for owner, n in uses[1:]:
-                owner = owner.operation if hasattr(owner, "operation") else owner
+                owner = as_operation(owner)
                 owner.operands[n] = empty.clone(ip=ir.InsertionPoint(_in_block_of(empty, owner))).results[0]

@@ -10,6 +10,11 @@ from typing import Callable
 import mlir.ir as ir
 
 
+def as_operation(x) -> ir.Operation:
+    """The ir.Operation of an op view (or of an operation: itself)."""
+    return x.operation if hasattr(x, "operation") else x
+
+
 def ops_where(root: ir.Operation, keep: Callable[[ir.Operation], bool],
               order: ir.WalkOrder = ir.WalkOrder.PRE_ORDER) -> list[ir.Operation]:
     """Every op nested in `root` (itself included) for which `keep(op)` holds, in walk `order`

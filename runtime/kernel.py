@@ -4,9 +4,9 @@ Destination-passing: the kernel's C interface is `void _mlir_ciface_<name>(MemRe
 MemRef *outputs...)`; the runtime allocates every output (numpy, or pool blocks for large ones) and
 passes it in, so a kernel never returns memory that Python must free. It calls the packed entry
 `symgrad_packed_<name>(MemRef **table)` (passes/add_packed_entry_points.py), so any number of
-arrays goes through one argument. The call goes through a ctypes CFUNCTYPE, which releases the GIL while native code runs. Before it, the kernel's heap
-temporaries are reserved in the pool (MemoryError before native code when they do not fit;
-docs/design/runtime-pool.md).
+arrays goes through one argument, through a ctypes CFUNCTYPE, which releases the GIL while native
+code runs. Before it, the kernel's heap temporaries are reserved in the pool (MemoryError before
+native code when they do not fit; docs/design/runtime-pool.md).
 """
 from __future__ import annotations
 

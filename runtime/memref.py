@@ -101,19 +101,20 @@ class DescriptorBlock:
         self._local.state = state = (buf, addresses, base + 8 * self.table)
         return state
 
-    def pack(self, arrays: Sequence[np.ndarray]) -> list[int]:
-        """Writes the arrays' data pointers; returns the address of each descriptor."""
+    def _write(self, arrays: Sequence[np.ndarray]):
+        """This thread's buffer with the arrays' data pointers written: (buf, addresses, table)."""
         state = getattr(self._local, "state", None)
-        buf, addresses, _ = state if state is not None else self._buffer()
+        state = state if state is not None else self._buffer()
+        buf = state[0]
         for o, a in zip(self.offsets, arrays):
             buf[o] = buf[o + 1] = data_pointer(a)
-        return addresses
+        return state
+
+    def pack(self, arrays: Sequence[np.ndarray]) -> list[int]:
+        """Writes the arrays' data pointers; returns the address of each descriptor."""
+        return self._write(arrays)[1]
 
     def pack_table(self, arrays: Sequence[np.ndarray]) -> int:
         """Writes the arrays' data pointers; returns the address of the table of descriptor addresses
         (the one argument of a kernel's packed entry point, symgrad_packed_<name>)."""
-        state = getattr(self._local, "state", None)
-        buf, _, table = state if state is not None else self._buffer()
-        for o, a in zip(self.offsets, arrays):
-            buf[o] = buf[o + 1] = data_pointer(a)
-        return table
+        return self._write(arrays)[2]
