@@ -10,7 +10,7 @@
 // CHECK: %[[ACOPY:.*]] = memref.alloc() : memref<2xf64>
 // CHECK: memref.copy %arg0, %[[ACOPY]]
 // CHECK: return %[[Y]], %[[COPY]], %arg0, %[[ACOPY]]
-// LLVM: llvm.func @twice(
+// LLVM: llvm.func internal @twice(
 func.func @twice(%x: tensor<2xf64>) -> (tensor<2xf64>, tensor<2xf64>, tensor<2xf64>, tensor<2xf64>) {
   %0 = "graph.add"(%x, %x) : (tensor<2xf64>, tensor<2xf64>) -> tensor<2xf64>
   return %0, %0, %x, %x : tensor<2xf64>, tensor<2xf64>, tensor<2xf64>, tensor<2xf64>

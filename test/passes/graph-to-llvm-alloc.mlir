@@ -8,7 +8,7 @@
 
 // CHECK-DAG: llvm.func @_mlir_memref_to_llvm_free(!llvm.ptr)
 // CHECK-DAG: llvm.func @_mlir_memref_to_llvm_aligned_alloc(i64, i64) -> !llvm.ptr
-// CHECK-LABEL: llvm.func @f(
+// CHECK-LABEL: llvm.func internal @f(
 // CHECK: %[[N:.*]] = llvm.mlir.constant(4096 : index) : i64
 // CHECK: %[[END:.*]] = llvm.getelementptr %{{.*}}[%[[N]]] : (!llvm.ptr, i64) -> !llvm.ptr, f32
 // CHECK: %[[SIZE:.*]] = llvm.ptrtoint %[[END]] : !llvm.ptr to i64

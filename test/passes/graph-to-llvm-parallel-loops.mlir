@@ -34,12 +34,12 @@
 // LOW: scf.parallel (%{{.*}}) = (%c0) to (%c8)
 // LOW-NEXT: scf.for %{{.*}} = %c0 to %c16
 
-// LLVM-LABEL: llvm.func @big(
+// LLVM-LABEL: llvm.func internal @big(
 // LLVM: llvm.call @mlirAsyncRuntimGetNumWorkerThreads()
 // LLVM: llvm.call @mlirAsyncRuntimeCreateGroup(
 // LLVM: llvm.call @mlirAsyncRuntimeAwaitAllInGroup(
 // LLVM: llvm.return
-// LLVM-LABEL: llvm.func @small(
+// LLVM-LABEL: llvm.func internal @small(
 // LLVM-NOT: llvm.call @mlirAsync
 // LLVM: llvm.return
 // LLVM: llvm.func @async_execute_fn({{.*}} attributes {passthrough = ["presplitcoroutine"]

@@ -1,9 +1,10 @@
 // The graph-to-llvm pipeline on a small function. Stage by stage: the elementwise chain and the
 // row sum fuse into ONE linalg.generic; then everything is LLVM dialect, results are
 // caller-allocated out-parameters (no heap allocation: the runtime allocates outputs with numpy; the f64
-// accumulator of the float32 sum is on the stack), the C interface wrapper exists, tanh and log1p
-// are arithmetic (no libm call, so the loop vectorizes), the sum adds reassociably in f64, and the
-// strided copy of the returned slice is plain loops (never MLIR's memrefCopy runtime function).
+// accumulator of the float32 sum is on the stack), the C interface wrapper calls the packed entry,
+// which calls the (always-inline) kernel, tanh and log1p are arithmetic (no libm call, so the loop
+// vectorizes), the sum adds reassociably in f64, and the strided copy of the returned slice is
+// plain loops (never MLIR's memrefCopy runtime function).
 // RUN: %symgrad-opt %s -p 'builtin.module(convert-graph-to-linalg,func.func(linalg-fuse-elementwise-ops),canonicalize,cse)' | %FileCheck %s --check-prefix=FUSED
 // RUN: %symgrad-opt %s --graph-to-llvm | %FileCheck %s --check-prefix=LLVM
 // RUN: %symgrad-opt %s --graph-to-llvm | %FileCheck %s --check-prefix=NEG
@@ -21,14 +22,17 @@
 // FUSED: tensor.extract_slice %arg0[0, 0] [2, 4] [2, 1]
 // FUSED-NOT: linalg.generic
 
-// LLVM-LABEL: llvm.func @f(
-// LLVM-SAME: attributes {llvm.emit_c_interface}
+// LLVM-LABEL: llvm.func internal @f(
+// LLVM-SAME: attributes {always_inline, llvm.emit_c_interface}
 // LLVM: llvm.alloca {{.*}} x f64
 // LLVM: llvm.fmul
 // LLVM: llvm.intr.fma
 // LLVM: llvm.fadd {{.*}} {fastmathFlags = #llvm.fastmath<reassoc>} : f64
 // LLVM: llvm.return{{$}}
 // LLVM-LABEL: llvm.func @_mlir_ciface_f(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr)
+// LLVM: llvm.call @symgrad_packed_f(
+// LLVM: llvm.return{{$}}
+// LLVM-LABEL: llvm.func @symgrad_packed_f(%{{.*}}: !llvm.ptr)
 // LLVM: llvm.call @f(
 // LLVM: llvm.return{{$}}
 

@@ -34,7 +34,7 @@
 // CHECK: memref.store %{{.*}}, %arg1
 // CHECK: return
 
-// LLVM-LABEL: llvm.func @f(
+// LLVM-LABEL: llvm.func internal @f(
 // LLVM: llvm.call @f.loops0(
 // LLVM: llvm.call @f.loops3(
 // LLVM-LABEL: llvm.func @f.loops0(

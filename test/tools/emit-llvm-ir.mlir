@@ -4,7 +4,7 @@
 // RUN: %symgrad-opt --emit=llvm-ir %s --split-input-file --verify-diagnostics | %FileCheck %s
 // RUN: %symgrad-opt --graph-to-llvm --emit llvm-ir %s --split-input-file --verify-diagnostics | %FileCheck %s
 
-// CHECK: define void @f(ptr
+// CHECK: define internal void @f(ptr
 // CHECK: fadd float
 // CHECK: define void @_mlir_ciface_f(ptr
 func.func @f(%x: tensor<4xf32>) -> tensor<4xf32> {

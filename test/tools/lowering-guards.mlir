@@ -6,8 +6,8 @@
 // RUN: %symgrad-opt %s | %FileCheck %s
 // The Gradient-contract check leaves lowered functions (llvm.func keeps graph.adjoint) alone:
 // RUN: %symgrad-opt %S/../passes/graph-differentiate.mlir --graph-differentiate --graph-to-llvm | %FileCheck %s --check-prefix=SEED
-// SEED: llvm.func @f(
-// SEED: llvm.func @f_adjoint(
+// SEED: llvm.func internal @f(
+// SEED: llvm.func internal @f_adjoint(
 // ... and bufferized ones (memrefs where the attributes speak of tensors):
 // RUN: %symgrad-opt %S/../passes/graph-differentiate.mlir -p 'builtin.module(graph-differentiate,convert-graph-to-linalg,one-shot-bufferize{bufferize-function-boundaries},buffer-results-to-out-params)' | %FileCheck %s --check-prefix=BUF
 // BUF: func.func @f(%{{.*}}: memref<3xf32{{.*}}> {graph.requires_grad}

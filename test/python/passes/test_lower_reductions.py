@@ -78,19 +78,15 @@ def test_gradient_of_a_broadcast_sums_exactly(rng):
 
 # ------------------------------------------------------------- vectorization --
 def _optimized_ir(fn, *args) -> str:
-    """fn's kernels as LLVM IR after the JIT's O3 pipeline (same tuning as symgrad.codegen)."""
+    """fn's kernels as LLVM IR after the JIT's O3 pipeline (symgrad.runtime.llvm.optimize, with the
+    tuning symgrad.codegen uses)."""
     import importlib
     J = importlib.import_module("symgrad.codegen")  # the module (sg.jit is the transform)
     llvm_ir, _ = J.lower_to_llvm_ir(sg.trace(fn, *args))
-    llvm = rt_llvm.binding()
     tm = rt_llvm.host_target_machine(J.OPT_LEVEL)
-    mod = llvm.parse_assembly(llvm_ir)
-    mod.triple, mod.data_layout = tm.triple, str(tm.target_data)
-    pto = llvm.create_pipeline_tuning_options(speed_level=J.OPT_LEVEL)
-    pto.loop_vectorization = pto.slp_vectorization = True
-    pto.loop_unrolling = J.LOOP_UNROLLING
-    pb = llvm.create_pass_builder(tm, pto)
-    pb.getModulePassManager().run(mod, pb)
+    mod = rt_llvm.parse(llvm_ir, tm)
+    rt_llvm.optimize(mod, tm, J.OPT_LEVEL, loop_vectorization=True, slp_vectorization=True,
+                     loop_unrolling=J.LOOP_UNROLLING)
     return str(mod)
 
 
@@ -103,9 +99,9 @@ def test_elementwise_and_reduction_loops_vectorize():
     assert re.search(r"<\d+ x float>", text), "the elementwise body did not vectorize"
     assert re.search(r"fadd reassoc <\d+ x double>", text), "the sum did not vectorize"
     calls = set(re.findall(r"call \S+ @([\w.]+)", text)) - {"llvm.fma.v8f32", "llvm.fma.v4f32", "llvm.fma.f32"}
-    # Calls from the kernel to its own outlined loop nests (outline-loop-nests) and from the packed
-    # entry to the C interface are not in loops.
-    assert not {c for c in calls if not c.startswith(("llvm.", "_mlir_ciface_")) and ".loops" not in c}, calls
+    # Calls from the kernel to its own outlined loop nests (outline-loop-nests) and from the C
+    # interface to the packed entry are not in loops.
+    assert not {c for c in calls if not c.startswith(("llvm.", "symgrad_packed_")) and ".loops" not in c}, calls
 
     rows = np.ones((64, 1024), np.float32)
     text = _optimized_ir(lambda v: sg.softmax(v, axis=-1), rows)
