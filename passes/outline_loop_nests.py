@@ -67,13 +67,14 @@ class _Body:
         return self.index[as_operation(owner)]
 
     def uses(self, i: int):
-        """(nested op, operand number, value) for every operand of top-level op i and its nested ops."""
+        """(nested op, operand number, value, definer of the value) for every operand of top-level
+        op i and its nested ops (the definer computed once here: each use is looked at thrice)."""
         found = []
 
         def visit(op):
             op = as_operation(op)
             for k, v in enumerate(op.operands):
-                found.append((op, k, v))
+                found.append((op, k, v, self.definer(v)))
             return ir.WalkResult.ADVANCE
 
         self.ops[i].walk(visit, ir.WalkOrder.PRE_ORDER)
@@ -86,8 +87,7 @@ def _kinds(body: _Body, uses: list, pinned: frozenset = frozenset()) -> list[str
     kinds = []
     last_user: dict[int, int] = {}
     for j, us in enumerate(uses):
-        for _, _, v in us:
-            i = body.definer(v)
+        for _, _, _, i in us:
             if i >= 0:
                 last_user[i] = max(last_user.get(i, i), j)
     loops_before = [0]  # loops_before[k]: loops among ops[:k]
@@ -120,8 +120,7 @@ def _runs(body: _Body, uses: list, kinds: list[str]) -> list[tuple[int, int]]:
     n = len(body.ops)
     reach = list(range(n))  # reach[i]: the last op that uses a value member i defines
     for j, us in enumerate(uses):
-        for _, _, v in us:
-            i = body.definer(v)
+        for _, _, _, i in us:
             if i >= 0 and i != j and kinds[i] == "member":
                 reach[i] = max(reach[i], j)
     runs, i = [], 0
@@ -165,14 +164,13 @@ def _outline(body: _Body, uses: list, kinds: list[str], start: int, end: int, na
     captured, cloned = [], []  # values passed in; top-level ops cloned in (in program order)
     seen_values, seen_clones = set(), set()
 
-    def need(v):
-        i = body.definer(v)
+    def need(v, i):
         if i in inside:
             return
         if i >= 0 and kinds[i] == "clone":
             if i not in seen_clones:
                 for w in ops[i].operands:
-                    need(w)
+                    need(w, body.definer(w))
                 seen_clones.add(i)
                 cloned.append(i)
         elif v not in seen_values:
@@ -180,8 +178,8 @@ def _outline(body: _Body, uses: list, kinds: list[str], start: int, end: int, na
             captured.append(v)
 
     for k in members:
-        for _, _, v in uses[k]:
-            need(v)
+        for _, _, v, i in uses[k]:
+            need(v, i)
     cloned.sort()
     # Buffers allocated and freed inside the run stay in the caller, before and after the call.
     first, last = ops[members[0]], ops[members[-1]]
@@ -209,7 +207,7 @@ def _outline(body: _Body, uses: list, kinds: list[str], start: int, end: int, na
         ret = func.ReturnOp([])
     for k in members:
         ops[k].move_before(ret)
-        for op, n, v in uses[k]:
+        for op, n, v, _ in uses[k]:
             if v in mapping:
                 op.operands[n] = mapping[v]
     return as_operation(fn), as_operation(call)
