@@ -17,4 +17,4 @@ def test_readme_python_blocks_run(tmp_path):
     r = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert r.returncode == 0, r.stderr[-3000:]
     assert "Gradient(f=@f, df=@f_adjoint, f_real_outputs=2, df_input_vjps=[0, 2]" in r.stdout
-    assert "define void @loss" in r.stdout
+    assert "define internal void @loss" in r.stdout and "define void @_mlir_ciface_loss" in r.stdout
