@@ -51,6 +51,8 @@ def _number(fn: str, name: str, v) -> float:
     """A front-end parameter as a float: a real number, not a tensor or a bool."""
     if isinstance(v, bool) or not isinstance(v, numbers.Real):
         raise TypeError(f"symgrad.{fn}: {name} must be a real number, got {type(v).__name__}")
+    if np.isnan(v):
+        raise ValueError(f"symgrad.{fn}: {name} must be a number, got NaN")
     return float(v)
 
 
@@ -138,8 +140,9 @@ def _elu_body(s, x, alpha):
 
 activation("elu", "x where x > 0, else alpha * (e**x - 1).",
            lambda x, alpha: np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))),
-           lambda g, y, x, alpha: (G.select(x > 0, g, g * (y + alpha)),),
-           "g where x > 0, else g * (y + alpha) (= g alpha e^x; alpha at 0, as torch and jax)", _elu_body,
+           lambda g, y, x, alpha: (G.select(x > 0, g, g * (alpha * G.exp(G.minimum(x, scalar(0.0, x))))),),
+           "g where x > 0, else g alpha e^x (alpha at 0, as torch and jax; not g (y + alpha), which "
+           "cancels for x << 0)", _elu_body,
            attrs=("alpha",), infer=_finite, api=_elu_api,
            samples=_with({"alpha": 1.0}, {"alpha": 0.5}))
 
