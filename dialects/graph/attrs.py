@@ -57,6 +57,14 @@ def _int_to_py(a):
     return int(a.value)
 
 
+def _float_to_py(a):
+    if not isinstance(a, ir.FloatAttr):
+        raise ShapeError(f"expected a float attribute such as `0.01 : f64`, got {a}")
+    if np.isnan(a.value):
+        raise ShapeError(f"expected a number, got NaN ({a})")
+    return float(a.value)
+
+
 def _bool_to_py(a):
     if not isinstance(a, ir.BoolAttr):
         raise ShapeError(f"expected `true` or `false`, got {a}")
@@ -97,6 +105,10 @@ INTS = AttrKind("i64 array", "#builtin.dense_array", _ints_to_py,
                 lambda v: ir.DenseI64ArrayAttr.get([int(x) for x in v]), "array<i64: 0, 1>")
 INT = AttrKind("i64", "#builtin.integer", _int_to_py,
                lambda v: ir.IntegerAttr.get(ir.IntegerType.get_signless(64), int(v)), "1 : i64")
+#: A scalar parameter (a slope, a bound): f64 in the IR whatever the tensors' dtype, so one value
+#: means the same in f32 and f64 graphs; it is rounded to the tensor dtype where it is used.
+FLOAT = AttrKind("f64", "#builtin.float", _float_to_py,
+                 lambda v: ir.FloatAttr.get(ir.F64Type.get(), float(v)), "0.01 : f64")
 BOOL = AttrKind("bool", "#builtin.integer", _bool_to_py, lambda v: ir.BoolAttr.get(bool(v)), "false")
 DTYPE = AttrKind("element type", "#builtin.type", _dtype_to_py,
                  lambda v: ir.TypeAttr.get(element_type(v)), "f64")

@@ -28,7 +28,8 @@ from .types import TensorType
 
 REGENERATE = "python -m symgrad.dialects.graph.docs  (or ./scripts/gen_docs.sh)"
 FAMILY_TITLES = {"elementwise": "Elementwise", "reduction": "Reductions", "matmul": "Linear algebra",
-                 "shape": "Shape and constants"}
+                 "shape": "Shape and constants", "activations": "Activations",
+                 "scan": "Scans and reversal"}
 
 # Tensor operators and methods documented with the op(s) they emit, found by tracing each.
 OPERATORS = (

@@ -275,3 +275,107 @@ func.func @select_1(%arg0: tensor<3x1xi1>, %arg1: tensor<4xf64>, %arg2: tensor<f
   %0 = "graph.select"(%arg0, %arg1, %arg2) : (tensor<3x1xi1>, tensor<4xf64>, tensor<f64>) -> tensor<3x4xf64>
   return %0 : tensor<3x4xf64>
 }
+
+// CHECK-LABEL: func.func @tan(
+// CHECK-NEXT:    %[[R:.*]] = "graph.tan"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+// CHECK-NEXT:    return %[[R]] : tensor<3x4xf32>
+func.func @tan(%arg0: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  %0 = "graph.tan"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// CHECK-LABEL: func.func @atan(
+// CHECK-NEXT:    %[[R:.*]] = "graph.atan"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+// CHECK-NEXT:    return %[[R]] : tensor<3x4xf32>
+func.func @atan(%arg0: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  %0 = "graph.atan"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// CHECK-LABEL: func.func @asin(
+// CHECK-NEXT:    %[[R:.*]] = "graph.asin"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+// CHECK-NEXT:    return %[[R]] : tensor<3x4xf32>
+func.func @asin(%arg0: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  %0 = "graph.asin"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// CHECK-LABEL: func.func @acos(
+// CHECK-NEXT:    %[[R:.*]] = "graph.acos"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+// CHECK-NEXT:    return %[[R]] : tensor<3x4xf32>
+func.func @acos(%arg0: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  %0 = "graph.acos"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// CHECK-LABEL: func.func @sinh(
+// CHECK-NEXT:    %[[R:.*]] = "graph.sinh"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+// CHECK-NEXT:    return %[[R]] : tensor<3x4xf32>
+func.func @sinh(%arg0: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  %0 = "graph.sinh"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// CHECK-LABEL: func.func @cosh(
+// CHECK-NEXT:    %[[R:.*]] = "graph.cosh"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+// CHECK-NEXT:    return %[[R]] : tensor<3x4xf32>
+func.func @cosh(%arg0: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  %0 = "graph.cosh"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// CHECK-LABEL: func.func @log2(
+// CHECK-NEXT:    %[[R:.*]] = "graph.log2"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+// CHECK-NEXT:    return %[[R]] : tensor<3x4xf32>
+func.func @log2(%arg0: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  %0 = "graph.log2"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// CHECK-LABEL: func.func @log10(
+// CHECK-NEXT:    %[[R:.*]] = "graph.log10"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+// CHECK-NEXT:    return %[[R]] : tensor<3x4xf32>
+func.func @log10(%arg0: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  %0 = "graph.log10"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// CHECK-LABEL: func.func @exp2(
+// CHECK-NEXT:    %[[R:.*]] = "graph.exp2"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+// CHECK-NEXT:    return %[[R]] : tensor<3x4xf32>
+func.func @exp2(%arg0: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  %0 = "graph.exp2"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// CHECK-LABEL: func.func @floor(
+// CHECK-NEXT:    %[[R:.*]] = "graph.floor"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+// CHECK-NEXT:    return %[[R]] : tensor<3x4xf32>
+func.func @floor(%arg0: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  %0 = "graph.floor"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// CHECK-LABEL: func.func @ceil(
+// CHECK-NEXT:    %[[R:.*]] = "graph.ceil"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+// CHECK-NEXT:    return %[[R]] : tensor<3x4xf32>
+func.func @ceil(%arg0: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  %0 = "graph.ceil"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// CHECK-LABEL: func.func @round(
+// CHECK-NEXT:    %[[R:.*]] = "graph.round"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+// CHECK-NEXT:    return %[[R]] : tensor<3x4xf32>
+func.func @round(%arg0: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  %0 = "graph.round"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// CHECK-LABEL: func.func @sign(
+// CHECK-NEXT:    %[[R:.*]] = "graph.sign"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+// CHECK-NEXT:    return %[[R]] : tensor<3x4xf32>
+func.func @sign(%arg0: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  %0 = "graph.sign"(%arg0) : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}

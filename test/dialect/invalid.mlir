@@ -548,3 +548,84 @@ func.func @several(%a: tensor<3x4xf32>, %c: i1) -> tensor<3x4xf32> {
   %3 = "graph.neg"(%1) {alpha = 1 : i64} : (tensor<3x4xf32>) -> tensor<3x4xf32>  // expected-error {{'graph.neg' op unknown attribute 'alpha' (expected none)}}
   return %3 : tensor<3x4xf32>
 }
+
+// -----
+
+// A parameter must be finite (activations._finite): an infinite leaky_relu slope.
+func.func @case_a1(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error@+1 {{'graph.leaky_relu' op attribute 'negative_slope' must be finite, got inf}}
+  %0 = "graph.leaky_relu"(%a) {negative_slope = 0x7FF0000000000000 : f64} : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// Bounds must be ordered (activations._ordered): hardtanh with min_val > max_val.
+func.func @case_a2(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error@+1 {{'graph.hardtanh' op attribute 'min_val' = 1.0 is greater than 'max_val' = -1.0}}
+  %0 = "graph.hardtanh"(%a) {min_val = 1.0 : f64, max_val = -1.0 : f64} : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// A float attribute must be a float (attrs.FLOAT): IRDL accepts any #builtin.float, the kind needs a number; NaN.
+func.func @case_a3(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error@+1 {{'graph.clip' op attribute 'min': expected a number, got NaN (0x7FF8000000000000 : f64)}}
+  %0 = "graph.clip"(%a) {min = 0x7FF8000000000000 : f64, max = 1.0 : f64} : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// ddof leaves at least one degree of freedom (reduction._infer_var).
+func.func @case_a4(%a: tensor<3x4xf32>) -> tensor<3xf32> {
+  // expected-error@+1 {{'graph.var' op ddof 4 must be less than 4, the number of elements reduced over axes (1,) of shape 3x4 (n - ddof <= 0 leaves no degrees of freedom)}}
+  %0 = "graph.var"(%a) {axes = array<i64: 1>, keepdims = false, ddof = 4 : i64} : (tensor<3x4xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+// ... and is not negative.
+func.func @case_a5(%a: tensor<3x4xf32>) -> tensor<3xf32> {
+  // expected-error@+1 {{'graph.std' op ddof -1 must be >= 0 (it is subtracted from the count of elements)}}
+  %0 = "graph.std"(%a) {axes = array<i64: 1>, keepdims = false, ddof = -1 : i64} : (tensor<3x4xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+// cumsum's axis must be in range (scan._infer_cumsum).
+func.func @case_a6(%a: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  // expected-error@+1 {{'graph.cumsum' op axis 2 out of range for operand 'input' of shape 3x4 (use 0..1)}}
+  %0 = "graph.cumsum"(%a) {axis = 2 : i64, reverse = false} : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// -----
+
+// reverse's axes are sorted and distinct (scan._infer_reverse).
+func.func @case_a7(%a: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  // expected-error@+1 {{'graph.reverse' op axes (1, 0) must be sorted, non-negative and distinct (write array<i64: 0, 1>)}}
+  %0 = "graph.reverse"(%a) {axes = array<i64: 1, 0>} : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// -----
+
+// ... and in range (shape_rules.normalize_axes).
+func.func @case_a8(%a: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  // expected-error@+1 {{'graph.reverse' op axes (2,) out of range for a rank-2 operand}}
+  %0 = "graph.reverse"(%a) {axes = array<i64: 2>} : (tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// -----
+
+// Float parameters are #builtin.float (IRDL): an integer slope is rejected while parsing.
+func.func @case_a9(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error@+1 {{expected base attribute 'builtin.float' but got 'builtin.integer'}}
+  %0 = "graph.leaky_relu"(%a) {negative_slope = 1 : i64} : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

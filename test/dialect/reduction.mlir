@@ -83,3 +83,99 @@ func.func @logsumexp_1(%arg0: tensor<2x3x4xf64>) -> tensor<1x3x1xf64> {
   %0 = "graph.logsumexp"(%arg0) {axes = array<i64: 0, 2>, keepdims = true} : (tensor<2x3x4xf64>) -> tensor<1x3x1xf64>
   return %0 : tensor<1x3x1xf64>
 }
+
+// CHECK-LABEL: func.func @var(
+// CHECK-NEXT:    %[[R:.*]] = "graph.var"(%arg0) {axes = array<i64: 1>, ddof = 0 : i64, keepdims = false} : (tensor<3x4xf32>) -> tensor<3xf32>
+// CHECK-NEXT:    return %[[R]] : tensor<3xf32>
+func.func @var(%arg0: tensor<3x4xf32>) -> tensor<3xf32> {
+  %0 = "graph.var"(%arg0) {axes = array<i64: 1>, ddof = 0 : i64, keepdims = false} : (tensor<3x4xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// CHECK-LABEL: func.func @var_1(
+// CHECK-NEXT:    %[[R:.*]] = "graph.var"(%arg0) {axes = array<i64: 0, 2>, ddof = 1 : i64, keepdims = true} : (tensor<2x3x4xf64>) -> tensor<1x3x1xf64>
+// CHECK-NEXT:    return %[[R]] : tensor<1x3x1xf64>
+func.func @var_1(%arg0: tensor<2x3x4xf64>) -> tensor<1x3x1xf64> {
+  %0 = "graph.var"(%arg0) {axes = array<i64: 0, 2>, ddof = 1 : i64, keepdims = true} : (tensor<2x3x4xf64>) -> tensor<1x3x1xf64>
+  return %0 : tensor<1x3x1xf64>
+}
+
+// CHECK-LABEL: func.func @var_2(
+// CHECK-NEXT:    %[[R:.*]] = "graph.var"(%arg0) {axes = array<i64: 0>, ddof = 1 : i64, keepdims = false} : (tensor<5xf64>) -> tensor<f64>
+// CHECK-NEXT:    return %[[R]] : tensor<f64>
+func.func @var_2(%arg0: tensor<5xf64>) -> tensor<f64> {
+  %0 = "graph.var"(%arg0) {axes = array<i64: 0>, ddof = 1 : i64, keepdims = false} : (tensor<5xf64>) -> tensor<f64>
+  return %0 : tensor<f64>
+}
+
+// CHECK-LABEL: func.func @var_3(
+// CHECK-NEXT:    %[[R:.*]] = "graph.var"(%arg0) {axes = array<i64>, ddof = 0 : i64, keepdims = false} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+// CHECK-NEXT:    return %[[R]] : tensor<2x3xf32>
+func.func @var_3(%arg0: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = "graph.var"(%arg0) {axes = array<i64>, ddof = 0 : i64, keepdims = false} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @std(
+// CHECK-NEXT:    %[[R:.*]] = "graph.std"(%arg0) {axes = array<i64: 1>, ddof = 0 : i64, keepdims = false} : (tensor<3x4xf32>) -> tensor<3xf32>
+// CHECK-NEXT:    return %[[R]] : tensor<3xf32>
+func.func @std(%arg0: tensor<3x4xf32>) -> tensor<3xf32> {
+  %0 = "graph.std"(%arg0) {axes = array<i64: 1>, ddof = 0 : i64, keepdims = false} : (tensor<3x4xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// CHECK-LABEL: func.func @std_1(
+// CHECK-NEXT:    %[[R:.*]] = "graph.std"(%arg0) {axes = array<i64: 0, 2>, ddof = 1 : i64, keepdims = true} : (tensor<2x3x4xf64>) -> tensor<1x3x1xf64>
+// CHECK-NEXT:    return %[[R]] : tensor<1x3x1xf64>
+func.func @std_1(%arg0: tensor<2x3x4xf64>) -> tensor<1x3x1xf64> {
+  %0 = "graph.std"(%arg0) {axes = array<i64: 0, 2>, ddof = 1 : i64, keepdims = true} : (tensor<2x3x4xf64>) -> tensor<1x3x1xf64>
+  return %0 : tensor<1x3x1xf64>
+}
+
+// CHECK-LABEL: func.func @std_2(
+// CHECK-NEXT:    %[[R:.*]] = "graph.std"(%arg0) {axes = array<i64: 0>, ddof = 1 : i64, keepdims = false} : (tensor<5xf64>) -> tensor<f64>
+// CHECK-NEXT:    return %[[R]] : tensor<f64>
+func.func @std_2(%arg0: tensor<5xf64>) -> tensor<f64> {
+  %0 = "graph.std"(%arg0) {axes = array<i64: 0>, ddof = 1 : i64, keepdims = false} : (tensor<5xf64>) -> tensor<f64>
+  return %0 : tensor<f64>
+}
+
+// CHECK-LABEL: func.func @std_3(
+// CHECK-NEXT:    %[[R:.*]] = "graph.std"(%arg0) {axes = array<i64>, ddof = 0 : i64, keepdims = false} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+// CHECK-NEXT:    return %[[R]] : tensor<2x3xf32>
+func.func @std_3(%arg0: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = "graph.std"(%arg0) {axes = array<i64>, ddof = 0 : i64, keepdims = false} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @norm(
+// CHECK-NEXT:    %[[R:.*]] = "graph.norm"(%arg0) {axes = array<i64: 1>, keepdims = false} : (tensor<3x4xf32>) -> tensor<3xf32>
+// CHECK-NEXT:    return %[[R]] : tensor<3xf32>
+func.func @norm(%arg0: tensor<3x4xf32>) -> tensor<3xf32> {
+  %0 = "graph.norm"(%arg0) {axes = array<i64: 1>, keepdims = false} : (tensor<3x4xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// CHECK-LABEL: func.func @norm_1(
+// CHECK-NEXT:    %[[R:.*]] = "graph.norm"(%arg0) {axes = array<i64: 0, 2>, keepdims = true} : (tensor<2x3x4xf64>) -> tensor<1x3x1xf64>
+// CHECK-NEXT:    return %[[R]] : tensor<1x3x1xf64>
+func.func @norm_1(%arg0: tensor<2x3x4xf64>) -> tensor<1x3x1xf64> {
+  %0 = "graph.norm"(%arg0) {axes = array<i64: 0, 2>, keepdims = true} : (tensor<2x3x4xf64>) -> tensor<1x3x1xf64>
+  return %0 : tensor<1x3x1xf64>
+}
+
+// CHECK-LABEL: func.func @norm_2(
+// CHECK-NEXT:    %[[R:.*]] = "graph.norm"(%arg0) {axes = array<i64: 0>, keepdims = false} : (tensor<5xf64>) -> tensor<f64>
+// CHECK-NEXT:    return %[[R]] : tensor<f64>
+func.func @norm_2(%arg0: tensor<5xf64>) -> tensor<f64> {
+  %0 = "graph.norm"(%arg0) {axes = array<i64: 0>, keepdims = false} : (tensor<5xf64>) -> tensor<f64>
+  return %0 : tensor<f64>
+}
+
+// CHECK-LABEL: func.func @norm_3(
+// CHECK-NEXT:    %[[R:.*]] = "graph.norm"(%arg0) {axes = array<i64>, keepdims = false} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+// CHECK-NEXT:    return %[[R]] : tensor<2x3xf32>
+func.func @norm_3(%arg0: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %0 = "graph.norm"(%arg0) {axes = array<i64>, keepdims = false} : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}

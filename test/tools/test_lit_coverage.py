@@ -46,6 +46,8 @@ UNREACHABLE = {
                                           "('expected base type 'builtin.tensor' but got 'builtin.unranked_tensor'')",
     "expected an element type such as": "IRDL constrains `to` to #builtin.type ('expected base attribute "
                                         "'builtin.type' but got 'builtin.string'')",
+    "expected a float attribute such as": "IRDL constrains float parameters to #builtin.float ('expected base "
+                                          "attribute 'builtin.float' but got 'builtin.integer'')",
     "unknown dtype": "raised by the Python builder (types.element_type), never for parsed IR",
 }
 

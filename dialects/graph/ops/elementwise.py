@@ -101,6 +101,54 @@ unary("expm1", "e**x - 1, accurate near 0.", np.expm1, lambda g, y, x: (g * (y +
       lower=mathfns.expm1)
 unary("reciprocal", "1 / x.", np.reciprocal, lambda g, y, x: (-g * y * y,), "-g * y^2", POSITIVE,
       lower=lambda s, x: arith.divf(s.const(1.0), x))
+# Trigonometric, hyperbolic and base-2/10 functions lower to `math` ops, i.e. LLVM intrinsics that
+# codegen turns into libm calls: correctly rounded or within an ulp (glibc), but scalar calls that
+# keep their loops from vectorizing (docs/design/dialects-elementwise.md).
+unary("tan", "Tangent.", np.tan, lambda g, y, x: (g * (1.0 + y * y),), "g * (1 + y^2)", (-1.2, 1.2),
+      lower=lambda s, x: mmath.tan(x))
+unary("atan", "Inverse tangent.", np.arctan, lambda g, y, x: (g / (1.0 + x * x),), "g / (1 + x^2)",
+      lower=lambda s, x: mmath.atan(x))
+unary("asin", "Inverse sine (NaN outside [-1, 1]).", np.arcsin,
+      lambda g, y, x: (g * G.rsqrt(1.0 - x * x),), "g / sqrt(1 - x^2)", (-0.9, 0.9),
+      lower=lambda s, x: mmath.asin(x))
+unary("acos", "Inverse cosine (NaN outside [-1, 1]).", np.arccos,
+      lambda g, y, x: (-g * G.rsqrt(1.0 - x * x),), "-g / sqrt(1 - x^2)", (-0.9, 0.9),
+      lower=lambda s, x: mmath.acos(x))
+unary("sinh", "Hyperbolic sine.", np.sinh, lambda g, y, x: (g * G.cosh(x),), "g * cosh(x)",
+      lower=lambda s, x: mmath.sinh(x))
+unary("cosh", "Hyperbolic cosine.", np.cosh, lambda g, y, x: (g * G.sinh(x),), "g * sinh(x)",
+      lower=lambda s, x: mmath.cosh(x))
+unary("log2", "Base-2 logarithm (exact at powers of two).", np.log2,
+      lambda g, y, x: (g / (x * math.log(2.0)),), "g / (x ln 2)", POSITIVE, lower=lambda s, x: mmath.log2(x))
+unary("log10", "Base-10 logarithm.", np.log10,
+      lambda g, y, x: (g / (x * math.log(10.0)),), "g / (x ln 10)", POSITIVE, lower=lambda s, x: mmath.log10(x))
+unary("exp2", "2**x (exact at integers).", np.exp2, lambda g, y, x: (g * y * math.log(2.0),), "g * y * ln 2",
+      lower=lambda s, x: mmath.exp2(x))
+
+# Rounding ops are piecewise constant: their gradient is zero almost everywhere, and as in JAX
+# they are differentiable with that zero (a symbolic zero: no adjoint code at all), so a graph
+# that rounds stays differentiable instead of failing at the op.
+_ZERO = "0 (a symbolic zero: the result is piecewise constant)"
+
+
+def _zero_vjp(g, y, x):
+    return (None,)
+
+
+def _sign_body(s, x):
+    """+-1, 0 for either zero (numpy's +0), NaN for NaN."""
+    zero = s.const(0.0)
+    y = arith.select(arith.cmpf(arith.CmpFPredicate.OEQ, x, zero), zero, x)
+    y = arith.select(arith.cmpf(arith.CmpFPredicate.OLT, x, zero), s.const(-1.0), y)
+    return arith.select(arith.cmpf(arith.CmpFPredicate.OGT, x, zero), s.const(1.0), y)
+
+
+unary("floor", "Largest integer <= x.", np.floor, _zero_vjp, _ZERO, lower=lambda s, x: mmath.floor(x))
+unary("ceil", "Smallest integer >= x.", np.ceil, _zero_vjp, _ZERO, lower=lambda s, x: mmath.ceil(x))
+unary("round", "Nearest integer, halves to even (numpy.round, jax.numpy.round).", np.round, _zero_vjp, _ZERO,
+      (-2.5, 2.5), lower=lambda s, x: mmath.roundeven(x))
+unary("sign", "-1, 0 or 1 by the sign of x (0 for -0.0 too, NaN for NaN; numpy.sign).", np.sign, _zero_vjp,
+      _ZERO, lower=_sign_body)
 register(OpDef(
     name="stop_gradient", summary="Identity whose result is a constant to differentiation "
                                   "(jax.lax.stop_gradient, torch's detach).",

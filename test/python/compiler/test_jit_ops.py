@@ -35,9 +35,10 @@ def extra_cases(dtype: str) -> list[Case]:
     for name, op in sorted(OPS.items()):
         if op.lower is None or getattr(op.lower, "scalar_body", None) is None:
             continue
+        params = dict(op.samples[0].attrs)  # the parameters of leaky_relu, clip, ...
         if op.operands == ("input",):
             for i, s in enumerate(unary_shapes):
-                cases.append(Case(f"x_{name}_u{i}_{dtype}", op, (_t(dtype, *s),)))
+                cases.append(Case(f"x_{name}_u{i}_{dtype}", op, (_t(dtype, *s),), params))
         elif len(op.operands) == 2:
             for i, (a, b) in enumerate(binary_shapes):
                 cases.append(Case(f"x_{name}_b{i}_{dtype}", op, (_t(dtype, *a), _t(dtype, *b))))
@@ -45,10 +46,11 @@ def extra_cases(dtype: str) -> list[Case]:
             for i, (c, a, b) in enumerate([((), (2, 3), (1, 3)), ((2, 1), (), ()), ((1,), (1, 1), (4, 1))]):
                 cases.append(Case(f"x_{name}_s{i}_{dtype}", op, (_t("i1", *c), _t(dtype, *a), _t(dtype, *b))))
     red = [((1, 1), (0, 1), False), ((2, 1, 3), (1,), True), ((4,), (0,), True), ((3, 1), (0,), False)]
-    for name in ("sum", "mean", "max", "min", "logsumexp"):
+    for name in ("sum", "mean", "max", "min", "logsumexp", "var", "std", "norm"):
+        ddof = {"ddof": 0} if "ddof" in OPS[name].attrs else {}
         for i, (shape, axes, keep) in enumerate(red):
             cases.append(Case(f"x_{name}_r{i}_{dtype}", OPS[name], (_t(dtype, *shape),),
-                              {"axes": axes, "keepdims": keep}))
+                              {"axes": axes, "keepdims": keep, **ddof}))
     shape_ops = [
         ("matmul", ((1, 3), (3, 1)), {}), ("matmul", ((3, 1, 2, 4), (1, 5, 4, 3)), {}),
         ("matmul", ((1, 2, 3), (3, 2)), {}), ("transpose", ((1, 3, 1),), {"perm": (2, 0, 1)}),
@@ -71,6 +73,13 @@ def extra_cases(dtype: str) -> list[Case]:
         ("matmul", ((2, 0), (0, 3)), {}), ("matmul", ((0, 2, 3), (3, 2)), {}),
         ("sum", ((0, 3),), {"axes": (0,), "keepdims": False}), ("sum_to_size", ((0, 3),), {"shape": (3,)}),
         ("broadcast_to", ((),), {"shape": (0, 2)}), ("concat", ((0, 3), (2, 3)), {"axis": 0}),
+        # scans: size-1 and empty axes, a long axis, an axis between others
+        ("cumsum", ((1, 7),), {"axis": 0, "reverse": False}), ("cumsum", ((4, 1),), {"axis": 0, "reverse": True}),
+        ("cumsum", ((0, 3),), {"axis": 1, "reverse": False}), ("cumsum", ((3, 0),), {"axis": 1, "reverse": True}),
+        ("cumsum", ((2, 300),), {"axis": 1, "reverse": True}), ("cumsum", ((3, 4, 5),), {"axis": 1, "reverse": False}),
+        ("reverse", ((1, 3, 1),), {"axes": (0, 1, 2)}), ("reverse", ((0, 3),), {"axes": (1,)}),
+        ("reverse", ((),), {"axes": ()}), ("reverse", ((4, 5),), {"axes": (0, 1)}),
+        ("norm", ((0, 3),), {"axes": (0,), "keepdims": False}),
     ]
     for i, (name, shapes, attrs) in enumerate(shape_ops):
         cases.append(Case(f"x_{name}_{i}_{dtype}", OPS[name], tuple(_t(dtype, *s) for s in shapes), attrs))
@@ -83,7 +92,8 @@ def extra_cases(dtype: str) -> list[Case]:
                                                ("reshape", ((2, 3),), {"shape": (6,)}),
                                                ("broadcast_to", ((3,),), {"shape": (2, 3)}),
                                                ("slice", ((5,),), {"start": (1,), "stop": (5,), "step": (2,)}),
-                                               ("pad", ((2,),), {"shape": (5,), "start": (1,), "step": (2,)})]):
+                                               ("pad", ((2,),), {"shape": (5,), "start": (1,), "step": (2,)}),
+                                               ("reverse", ((2, 3),), {"axes": (1,)})]):
         if OPS[name].samples:
             cases.append(Case(f"x_bool_{name}_{i}_{dtype}", OPS[name], tuple(_t("i1", *s) for s in shapes), attrs))
     return [c for c in cases if _valid(c)]

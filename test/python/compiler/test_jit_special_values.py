@@ -25,14 +25,20 @@ def _cases(dtype):
         if getattr(op.lower, "scalar_body", None) is None:
             continue
         if op.operands == ("input",):
-            cases.append(Case(f"{name}_{dtype}", op, (TensorType((n,), dtype),)))
+            for i, sample in enumerate(op.samples if op.attrs else op.samples[:1]):  # each parameter set
+                cases.append(Case(f"{name}_{i}_{dtype}", op, (TensorType((n,), dtype),), dict(sample.attrs)))
         elif len(op.operands) == 2:  # every pair of special values, by broadcasting
             cases.append(Case(f"{name}_{dtype}", op, (TensorType((n, 1), dtype), TensorType((n,), dtype))))
-    for name in ("sum", "mean", "max", "min", "logsumexp"):
+    for name in ("sum", "mean", "max", "min", "logsumexp", "var", "std", "norm"):
+        ddof = {"ddof": 0} if "ddof" in OPS[name].attrs else {}
         cases.append(Case(f"{name}_rows_{dtype}", OPS[name], (TensorType((n, n), dtype),),
-                          {"axes": (1,), "keepdims": False}))
+                          {"axes": (1,), "keepdims": False, **ddof}))
         cases.append(Case(f"{name}_all_{dtype}", OPS[name], (TensorType((n,), dtype),),
-                          {"axes": (0,), "keepdims": False}))
+                          {"axes": (0,), "keepdims": False, **ddof}))
+    for reverse in (False, True):  # running sums through inf and NaN, from either end
+        cases.append(Case(f"cumsum_{reverse}_{dtype}", OPS["cumsum"], (TensorType((n, n), dtype),),
+                          {"axis": 1, "reverse": reverse}))
+    cases.append(Case(f"reverse_{dtype}", OPS["reverse"], (TensorType((n, n), dtype),), {"axes": (0, 1)}))
     return cases
 
 

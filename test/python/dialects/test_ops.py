@@ -44,6 +44,15 @@ FRONTEND = {
     "pad": lambda api, xs, a: api(xs[0], a["shape"], a["start"], a["step"]),
     "constant": lambda api, xs, a: api(a["value"]),
     "cast": lambda api, xs, a: api(xs[0], {"f32": np.float32, "f64": np.float64}[a["to"]]),
+    "norm": _reduction,
+    "var": lambda api, xs, a: api(xs[0], axis=a["axes"], ddof=a["ddof"], keepdims=a["keepdims"]),
+    "std": lambda api, xs, a: api(xs[0], axis=a["axes"], ddof=a["ddof"], keepdims=a["keepdims"]),
+    "leaky_relu": lambda api, xs, a: api(xs[0], negative_slope=a["negative_slope"]),
+    "elu": lambda api, xs, a: api(xs[0], alpha=a["alpha"]),
+    "hardtanh": lambda api, xs, a: api(xs[0], min_val=a["min_val"], max_val=a["max_val"]),
+    "clip": lambda api, xs, a: api(xs[0], None if a["min"] == -np.inf else a["min"], a["max"]),
+    "cumsum": lambda api, xs, a: api(xs[0], axis=a["axis"], reverse=a["reverse"]),
+    "reverse": lambda api, xs, a: api(xs[0], a["axes"]),
 }
 
 
@@ -56,6 +65,25 @@ def _erf_series(x):
         term = term * (-x * x) / n
         total = total + term / (2 * n + 1)
     return 2.0 / math.sqrt(math.pi) * total
+
+
+def _prefix_sums(x, axis, reverse):
+    """Cumulative sums by summing each prefix (or suffix) outright."""
+    x = np.moveaxis(x, axis, 0)
+    n = x.shape[0]
+    out = np.stack([x[i:].sum(axis=0) if reverse else x[:i + 1].sum(axis=0) for i in range(n)])
+    return np.moveaxis(out, 0, axis)
+
+
+def _deviations(x, a):
+    """sum((x - mean)^2) / (n - ddof) from the definition."""
+    n = math.prod(x.shape[i] for i in a["axes"])
+    mean = np.sum(x, axis=a["axes"], keepdims=True) / n
+    return np.sum((x - mean) ** 2, axis=a["axes"], keepdims=a["keepdims"]) / (n - a["ddof"])
+
+
+def _flip(x, axes):
+    return x[tuple(slice(None, None, -1) if d in axes else slice(None) for d in range(x.ndim))]
 
 
 def _sum_to_size(x, shape):
@@ -136,11 +164,37 @@ NUMPY = {
     "pad": lambda xs, a: _pad(xs[0], a["shape"], a["start"], a["step"]),
     "constant": lambda xs, a: a["value"],
     "cast": lambda xs, a: xs[0],
+    "tan": lambda xs, a: np.sin(xs[0]) / np.cos(xs[0]),
+    "atan": lambda xs, a: np.arcsin(xs[0] / np.sqrt(1 + xs[0] ** 2)),
+    "asin": lambda xs, a: np.arctan(xs[0] / np.sqrt(1 - xs[0] ** 2)),
+    "acos": lambda xs, a: np.pi / 2 - np.arctan(xs[0] / np.sqrt(1 - xs[0] ** 2)),
+    "sinh": lambda xs, a: (np.exp(xs[0]) - np.exp(-xs[0])) / 2,
+    "cosh": lambda xs, a: (np.exp(xs[0]) + np.exp(-xs[0])) / 2,
+    "log2": lambda xs, a: np.log(xs[0]) / np.log(2),
+    "log10": lambda xs, a: np.log(xs[0]) / np.log(10),
+    "exp2": lambda xs, a: np.exp(xs[0] * np.log(2)),
+    "floor": lambda xs, a: xs[0] - np.mod(xs[0], 1.0),
+    "ceil": lambda xs, a: -(-xs[0] - np.mod(-xs[0], 1.0)),
+    "round": lambda xs, a: np.rint(xs[0]),
+    "sign": lambda xs, a: (xs[0] > 0) * 1.0 - (xs[0] < 0) * 1.0,
+    "softplus": lambda xs, a: np.log(1 + np.exp(xs[0])),
+    "log_sigmoid": lambda xs, a: -np.log(1 + np.exp(-xs[0])),
+    "silu": lambda xs, a: xs[0] / (1 + np.exp(-xs[0])),
+    "leaky_relu": lambda xs, a: np.maximum(xs[0], 0) + a["negative_slope"] * np.minimum(xs[0], 0),
+    "elu": lambda xs, a: np.maximum(xs[0], 0) + a["alpha"] * (np.exp(np.minimum(xs[0], 0)) - 1),
+    "hardtanh": lambda xs, a: np.minimum(np.maximum(xs[0], a["min_val"]), a["max_val"]),
+    "clip": lambda xs, a: np.minimum(np.maximum(xs[0], a["min"]), a["max"]),
+    "cumsum": lambda xs, a: _prefix_sums(xs[0], a["axis"], a["reverse"]),
+    "reverse": lambda xs, a: _flip(xs[0], a["axes"]),
+    "var": lambda xs, a: _deviations(xs[0], a),
+    "std": lambda xs, a: np.sqrt(_deviations(xs[0], a)),
+    "norm": lambda xs, a: np.sum(np.abs(xs[0]) ** 2, axis=a["axes"], keepdims=a["keepdims"]) ** 0.5,
 }
 
 # Ops whose tests draw inputs on a coarse grid, so that ties (a == b) occur and the
 # comparisons, maximum and minimum are checked on them too.
-TIES = {"gt", "ge", "lt", "le", "eq", "ne", "maximum", "minimum", "max", "min"}
+TIES = {"gt", "ge", "lt", "le", "eq", "ne", "maximum", "minimum", "max", "min", "clip", "hardtanh", "round",
+        "sign"}
 
 
 # --------------------------------------------------------------------------- cases

@@ -8,7 +8,7 @@ from typing import Callable
 import numpy as np
 from hypothesis import strategies as st
 
-from symgrad.dialects.graph.attrs import BOOL, DTYPE, INT, INTS, TENSOR
+from symgrad.dialects.graph.attrs import BOOL, DTYPE, FLOAT, INT, INTS, TENSOR
 
 MAX_RANK = 3
 MAX_DIM = 4
@@ -60,6 +60,19 @@ def _axes_keepdims(draw, x, base):
     rank = x.rank if x else 0
     axes = sorted(draw(st.lists(st.integers(0, max(rank - 1, 0)), unique=True, max_size=rank)))
     return [{"axes": tuple(axes), "keepdims": draw(st.booleans())}]
+
+
+def _axes_keepdims_ddof(draw, x, base):
+    return [{**a, "ddof": draw(st.sampled_from((0, 0, 1)))} for a in _axes_keepdims(draw, x, base)]
+
+
+def _axes(draw, x, base):
+    rank = x.rank if x else 0
+    return [{"axes": tuple(sorted(draw(st.lists(st.integers(0, max(rank - 1, 0)), unique=True, max_size=rank))))}]
+
+
+def _axis_reverse(draw, x, base):
+    return [{**a, "reverse": draw(st.booleans())} for a in _axis(draw, x, base)]
 
 
 def _perm(draw, x, base):
@@ -136,6 +149,9 @@ def _value(draw, x, base):
 
 JOINT: dict = {
     frozenset({"axes", "keepdims"}): _axes_keepdims,
+    frozenset({"axes", "keepdims", "ddof"}): _axes_keepdims_ddof,
+    frozenset({"axes"}): _axes,
+    frozenset({"axis", "reverse"}): _axis_reverse,
     frozenset({"perm"}): _perm,
     frozenset({"shape"}): _shape,
     frozenset({"start", "stop", "step"}): _slice,
@@ -157,6 +173,8 @@ def _by_kind(draw, kind, x, base):
         return draw(st.booleans())
     if kind is DTYPE:
         return "f64"
+    if kind is FLOAT:  # slopes and bounds; the op's infer drops unordered bounds
+        return draw(st.sampled_from((-1.0, -0.5, 0.0, 0.01, 0.5, 1.0, 2.0)))
     if kind is TENSOR:
         return _array(draw, base)
     raise NotImplementedError(f"graphgen has no drawer for attribute kind {kind.name}")

@@ -12,7 +12,7 @@ import numpy as np
 
 import symgrad as sg
 from symgrad.dialects.graph import OPS, emit
-from symgrad.dialects.graph.attrs import BOOL, DTYPE, INT, INTS, TENSOR
+from symgrad.dialects.graph.attrs import BOOL, DTYPE, FLOAT, INT, INTS, TENSOR
 from symgrad.dialects.graph.registry import lookup
 from symgrad.dialects.graph.types import TensorType
 from symgrad.dialects.graph.verifier import op_attributes
@@ -151,6 +151,9 @@ def attr_text(kind, value) -> str:
         return f"{int(value)} : i64"
     if kind is BOOL:
         return "true" if value else "false"
+    if kind is FLOAT:  # infinities in MLIR's hexadecimal form
+        return f"{'0x7FF0000000000000' if value > 0 else '0xFFF0000000000000'} : f64" if np.isinf(value) \
+            else f"{float(value):.17e} : f64"
     if kind is DTYPE:
         return value
     if kind is TENSOR:
