@@ -18,6 +18,7 @@ import numpy as np
 import mlir.ir as ir
 
 from .registry import OPS, OpDef
+from .shape_rules import normalize_axes
 from .types import DTypeError, ShapeError, TensorType, dtype_from_numpy, numpy_dtype
 
 _local = threading.local()
@@ -274,3 +275,13 @@ def unbroadcast(ct: Tensor, shape) -> Tensor:
     """Sums a cotangent back to the shape of an operand that was broadcast (numpy rules)."""
     shape = tuple(shape)
     return ct if ct.shape == shape else emit("sum_to_size", ct, shape=shape)
+
+
+def numpy_axes(fname: str, x, axes, what: str = "axis") -> tuple[int, ...]:
+    """numpy's `axis=` argument of symbolic tensor `x` as sorted non-negative axes: None is every
+    axis, an int one, a tuple several (negative ones too). Raises TypeError for a non-tensor `x`."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"symgrad.{fname}: expected a symbolic tensor, got {type(x).__name__}")
+    if axes is None:
+        return tuple(range(x.ndim))
+    return normalize_axes((axes,) if isinstance(axes, (int, np.integer)) else tuple(axes), x.ndim, what)

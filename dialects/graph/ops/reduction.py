@@ -6,7 +6,7 @@ from mlir.dialects import arith, math as mmath
 
 from .. import mathfns
 from ..attrs import BOOL, INT, INTS
-from ..emit import G, Tensor, emit, scalar
+from ..emit import G, Tensor, emit, numpy_axes, scalar
 from ..lowering import ADD, MAX, MIN
 from ..registry import OpDef, Sample, register
 from ..shape_rules import normalize_axes, reduced_shape, require_float
@@ -29,12 +29,7 @@ def _infer(nonempty: bool):
 
 def _reduce_call(name, x, axis, keepdims, **attrs):
     """Emits graph.<name> over numpy's `axis` (None: every axis; an int; a tuple)."""
-    if not isinstance(x, Tensor):
-        raise TypeError(f"symgrad.{name}: expected a symbolic tensor, got {type(x).__name__}")
-    if axis is None:
-        axes = tuple(range(x.ndim))
-    else:
-        axes = normalize_axes((axis,) if isinstance(axis, (int, np.integer)) else tuple(axis), x.ndim, "axis")
+    axes = numpy_axes(name, x, axis)
     return emit(name, x, axes=axes, keepdims=bool(keepdims), **attrs)
 
 

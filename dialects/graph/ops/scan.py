@@ -9,7 +9,7 @@ import mlir.ir as ir
 from mlir.dialects import arith, scf, tensor
 
 from ..attrs import BOOL, INT, INTS
-from ..emit import G, Tensor, emit
+from ..emit import G, Tensor, emit, numpy_axes
 from ..registry import OpDef, Sample, register
 from ..shape_rules import normalize_axes, require_float
 from ..types import ShapeError, TensorType, shape_str
@@ -115,12 +115,7 @@ def _infer_reverse(x, axes):
 
 def _reverse_api(x, axes=None):
     """numpy.flip: `axes` None reverses every axis; an int or a tuple of ints, negative ones too."""
-    if not isinstance(x, Tensor):
-        raise TypeError(f"symgrad.reverse: expected a symbolic tensor, got {type(x).__name__}")
-    if axes is None:
-        axes = tuple(range(x.ndim))
-    else:
-        axes = normalize_axes((axes,) if isinstance(axes, (int, np.integer)) else tuple(axes), x.ndim, "axes")
+    axes = numpy_axes("reverse", x, axes, "axes")
     return emit("reverse", x, axes=axes)
 
 
