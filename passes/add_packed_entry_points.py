@@ -31,7 +31,6 @@ CIFACE = "_mlir_ciface_"
 def _entry_text(name: str, n: int) -> str:
     """The packed entry's head (the table loads, to be followed by the C interface's body) and the
     new C interface body (a table on the stack, one call), as two functions of one snippet."""
-    ptrs = ", ".join(["!llvm.ptr"] * n)
     head = [f"llvm.func @{PACKED_PREFIX}{name}(%table: !llvm.ptr) {{"]
     for i in range(n):
         head.append(f"  %a{i} = llvm.getelementptr inbounds %table[{i}] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr")
@@ -45,7 +44,7 @@ def _entry_text(name: str, n: int) -> str:
         body.append(f"  %s{i} = llvm.getelementptr inbounds %t[{i}] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr")
         body.append(f"  llvm.store %x{i}, %s{i} {{alignment = 8 : i64}} : !llvm.ptr, !llvm.ptr")
     body += [f"  llvm.call @{PACKED_PREFIX}{name}(%t) : (!llvm.ptr) -> ()", "  llvm.return", "}"]
-    return "\n".join(head + body) + f"\nllvm.func @{name}({ptrs})"
+    return "\n".join(head + body)
 
 
 def _move_body(src: ir.Block, dst: ir.Block, args) -> None:
