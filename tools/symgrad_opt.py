@@ -28,7 +28,7 @@ PROG = "symgrad-opt"
 SPLIT_MARKER = "// -----"
 _SPLIT_LINE = re.compile(r"^\s*// -----")
 
-DESCRIPTION = f"""\
+DESCRIPTION = """\
 An mlir-opt-style driver for symgrad: parses MLIR text with `graph` ops (and any
 upstream dialect), verifies it (MLIR's verifier + the graph shape/dtype rules),
 runs a pass pipeline mixing symgrad's Python passes with any upstream MLIR pass,

@@ -23,7 +23,7 @@ MiB = 1 << 20
 # 16 MiB temporaries besides its two 16 MiB gradients; with room for the gradients only, the kernel
 # used to get NULL from the pool and write through it (exit 139). (The mean over rows keeps tile-rows
 # from running the kernel block by block, which would need only small temporaries.)
-RLIMIT_SCRIPT = textwrap.dedent("""
+RLIMIT_SCRIPT = textwrap.dedent(r"""
     import re, resource, sys
     import numpy as np, symgrad as sg
     from symgrad.runtime import pool

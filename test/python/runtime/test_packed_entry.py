@@ -60,10 +60,12 @@ def test_long_straight_line_functions_are_compiled_as_at_O0():
     tm.emit_object(mod)  # optnone (with noinline) is valid for the code generator
 
 
-def test_a_deep_kernel_is_one_straight_line_entry_and_computes_the_same(monkeypatch):
+def test_a_deep_kernel_is_one_straight_line_entry_and_computes_the_same(monkeypatch, tmp_path):
     """A 32-layer MLP gradient: its loop nests are outlined, so the packed entry is one block of
-    calls, compiled as at O0; the value and gradients equal numpy's (float64)."""
+    calls, compiled as at O0; the value and gradients equal numpy's (float64). An empty disk
+    cache makes sure LLVM really runs (a cached object would skip the code generator)."""
     from symgrad.runtime import llvm as rt_llvm
+    monkeypatch.setenv("SYMGRAD_CACHE_DIR", str(tmp_path))
     marked = []
     mark = rt_llvm.mark_straight_line
     monkeypatch.setattr(rt_llvm, "mark_straight_line", lambda mod: marked.extend(mark(mod)) or marked)
