@@ -10,12 +10,21 @@ by the value it returns. It also prepares functions for native code:
     entry point the runtime calls;
   * i1 tensors become i8 tensors (0/1 bytes), in signatures too: MLIR cannot
     store sub-byte memref elements, and a numpy bool is one byte.
+
+A model repeats itself, so each distinct op (name, attributes, operand and result
+types, which operands are the same value) is verified and lowered once; its other
+instances get a clone of that lowering with their own operands (`_Replay`).
+Building IR op by op through the Python bindings is what this pass spends its
+time on, and a clone is one call.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typing import Optional
+
 import mlir.ir as ir
+from mlir.dialects import func
 
 from symgrad.dialects.graph.lowering import Lowering, storage_type
 from symgrad.dialects.graph.registry import lookup
@@ -78,25 +87,219 @@ def _no_lowering(op) -> tuple:
     return (op.location, f"'{op.name}' has no lowering to linalg (OpDef.lower is not set in its registry entry)")
 
 
-def _prepare_op(op: ir.Operation):
-    """Verifies one graph op and records what its lowering needs, before anything is rewritten."""
+def _freeze(value):
+    """A hashable form of an attribute value (TypeError for one that has none, e.g. an array)."""
+    if isinstance(value, (list, tuple)):
+        return tuple(_freeze(v) for v in value)
+    hash(value)
+    return value
+
+
+def _key(op: ir.Operation, opdef, attrs, types, result_type):
+    """What an op's lowering depends on but its operands (see `_inputs`), or None when an
+    attribute is not hashable (an array): ops with equal keys and inputs lower to the same IR."""
+    try:
+        frozen = tuple((k, _freeze(v)) for k, v in sorted(attrs.items()))
+    except TypeError:
+        return None
+    return op.name, frozen, tuple(types), result_type
+
+
+def _inputs(op: ir.Operation, opdef) -> tuple[list, tuple]:
+    """The values the lowering of `op` may read, and what else its IR depends on: which of them
+    are the same value (x * x is not x * y), and, for a lowering that reads its operands'
+    producers, the name and attributes of each producer (whose operands are inputs too)."""
+    values = list(op.operands)
+    shape = []
+    if opdef.lowering_reads_producers:
+        for v in op.operands:
+            owner = v.owner
+            if isinstance(owner, ir.Block):
+                shape.append(None)
+                continue
+            owner = getattr(owner, "operation", owner)
+            values.extend(owner.operands)
+            shape.append((owner.name, len(owner.operands),
+                          tuple((n, owner.attributes[n]) for n in owner.attributes)))
+    return values, (tuple(values.index(v) for v in values), tuple(shape))
+
+
+def _prepare_op(op: ir.Operation, verified: set):
+    """Verifies one graph op (once per key) and records what its lowering needs, before
+    anything is rewritten."""
     opdef = lookup(op.name)
     if opdef is None or opdef.lower is None:
         raise PassError([_no_lowering(op)])
-    problem = verify_op(op)
-    if problem:
-        raise PassError([(op.location, problem)])
-    return opdef, op_attributes(op, opdef), operand_types(op, opdef), TensorType.from_mlir(op.results[0].type)
+    attrs = op_attributes(op, opdef)
+    types = operand_types(op, opdef)
+    result_type = TensorType.from_mlir(op.results[0].type) if len(op.results) == 1 else None
+    key = _key(op, opdef, attrs, types, result_type) if result_type is not None else None
+    if key is None or key not in verified:
+        problem = verify_op(op)
+        if problem:
+            raise PassError([(op.location, problem)])
+        if key is not None:
+            verified.add(key)
+    return key, opdef, attrs, types, result_type
 
 
-def _lower_op(op: ir.Operation, opdef, attrs, types, result_type) -> None:
-    with ir.InsertionPoint(op), op.location:
-        value = opdef.lower(Lowering(op, types, result_type), *op.operands, **attrs)
+class _Replay:
+    """The lowering of one op, kept to be cloned for the other ops with its key.
+
+    `ops` are the top-level ops the lowering built (in order), `operands` the values they read
+    from outside, `result` where the lowered value comes from: ("op", i, r) for result r of
+    ops[i], ("operand", i) for operand i. `nested` is set when ops inside their regions read an
+    operand or one of `ops`' results, which a clone must then remap too."""
+
+    def __init__(self, ops, operands, result, nested):
+        self.ops, self.operands, self.result, self.nested = ops, operands, result, nested
+
+    @staticmethod
+    def of(ops: list, operands: list, value: ir.Value) -> Optional["_Replay"]:
+        """The replay of a lowering, or None when its IR reads values from elsewhere."""
+        outside = set(operands)
+        made = {}
+        for i, top in enumerate(ops):
+            for r, v in enumerate(top.results):
+                made[v] = ("op", i, r)
+        nested = False
+        for i, top in enumerate(ops):
+            if any(v not in outside and v not in made for v in top.operands):
+                return None
+            inner = _defined_inside(top)
+            for user, _, v in _nested_uses(top):
+                if v in outside or v in made:
+                    nested = True
+                elif v not in inner:
+                    return None
+        if value in made:
+            result = made[value]
+        elif value in outside:
+            result = ("operand", operands.index(value))  # the input it is
+        else:
+            return None
+        return _Replay(ops, operands, result, nested)
+
+    def apply(self, op: ir.Operation, inputs: list) -> ir.Value:
+        """Clones the lowering before `op`, reading `inputs` (see `_inputs`); returns the lowered value."""
+        mapping = dict(zip(self.operands, inputs))
+        clones = []
+        ip = ir.InsertionPoint(op)
+        loc = op.location
+        for top in self.ops:
+            copy = top.clone(ip)
+            copy = getattr(copy, "operation", copy)
+            copy.location = loc
+            for k, w in enumerate(copy.operands):
+                if w in mapping:
+                    copy.operands[k] = mapping[w]
+            for old, new in zip(top.results, copy.results):
+                mapping[old] = new
+            clones.append(copy)
+        for copy in clones:
+            if len(copy.regions):
+                _relocate_nested(copy, loc, mapping if self.nested else None)
+        if self.result[0] == "operand":
+            return inputs[self.result[1]]
+        _, i, r = self.result
+        return clones[i].results[r]
+
+
+def _nested_uses(top: ir.Operation) -> list:
+    """(op, operand number, value) for the operands of the ops nested in `top`'s regions."""
+    found = []
+
+    def visit(o):
+        o = getattr(o, "operation", o)
+        for k, v in enumerate(o.operands):
+            found.append((o, k, v))
+        return ir.WalkResult.ADVANCE
+
+    for region in top.regions:
+        for block in region.blocks:
+            for inner in block.operations:
+                inner.operation.walk(visit, ir.WalkOrder.PRE_ORDER)
+    return found
+
+
+def _relocate_nested(top: ir.Operation, loc: ir.Location, mapping) -> None:
+    """Gives the ops nested in a clone the clone's location (diagnostics and printed IR point at
+    each op's own line) and, when `mapping` is given, remaps their operands through it. (`top`
+    itself is visited first and left alone: its operands are remapped already.)"""
+    first = [True]
+
+    def visit(o):
+        if first[0]:
+            first[0] = False
+            return ir.WalkResult.ADVANCE
+        o = o.operation
+        o.location = loc
+        if mapping is not None:
+            for k, v in enumerate(o.operands):
+                if v in mapping:
+                    o.operands[k] = mapping[v]
+        return ir.WalkResult.ADVANCE
+
+    top.walk(visit, ir.WalkOrder.PRE_ORDER)
+
+
+def _defined_inside(top: ir.Operation) -> set:
+    """The values defined in `top`'s regions: block arguments and results of nested ops."""
+    values = set()
+
+    def visit(o):
+        o = getattr(o, "operation", o)
+        values.update(o.results)
+        for region in o.regions:
+            for block in region.blocks:
+                values.update(block.arguments)
+        return ir.WalkResult.ADVANCE
+
+    top.walk(visit, ir.WalkOrder.PRE_ORDER)
+    return values
+
+
+class _Scratch:
+    """A block outside every function where a lowering is built first, so that the ops it made
+    are known (and moved before the op they replace) without scanning the function's body."""
+
+    def __init__(self, module_op: ir.Operation):
+        with ir.InsertionPoint(module_op.regions[0].blocks[0]), ir.Location.unknown(module_op.context):
+            self.fn = func.FuncOp("__symgrad_lowering_scratch", ([], []), visibility="private").operation
+        self.block = self.fn.regions[0].blocks.append()
+
+    def erase(self):
+        self.fn.erase()
+
+
+#: replays[key] for a key whose lowering reads values from elsewhere: lowered in place, each time.
+_IN_PLACE = object()
+
+
+def _lower_op(op: ir.Operation, key, opdef, attrs, types, result_type, replays: dict, scratch) -> None:
+    inputs = None
+    if key is not None:
+        inputs, shape = _inputs(op, opdef)
+        key = key + shape
+    replay = replays.get(key) if key is not None else _IN_PLACE
+    if replay is not None and replay is not _IN_PLACE:
+        value = replay.apply(op, inputs)
+    else:
+        memo = replay is None  # the first op with this key
+        ip = ir.InsertionPoint(scratch.block) if memo else ir.InsertionPoint(op)
+        with ip, op.location:
+            value = opdef.lower(Lowering(op, types, result_type), *op.operands, **attrs)
+        if isinstance(value, (ir.OpView, ir.Operation)):
+            value = value.operation.results
+        if isinstance(value, (ir.OpResultList, list, tuple)) and len(value) == 1:
+            value = value[0]
+        if memo:
+            made = [o.operation for o in scratch.block.operations]
+            for o in made:
+                o.move_before(op)
+            replays[key] = _Replay.of(made, inputs, value) or _IN_PLACE
+    with op.location:
         expected = storage_type(result_type)
-    if isinstance(value, (ir.OpView, ir.Operation)):
-        value = value.operation.results
-    if isinstance(value, (ir.OpResultList, list, tuple)) and len(value) == 1:
-        value = value[0]
     if value.type != expected:
         raise PassError([(op.location, f"the lowering of '{op.name}' produced {value.type}, expected "
                                        f"{expected} (a bug in its registry entry)")])
@@ -115,16 +318,21 @@ class ConvertGraphToLinalg(ModulePass):
         missing = [_no_lowering(op) for op in ops if lookup(op.name) is None or lookup(op.name).lower is None]
         if missing:
             raise PassError(missing)
-        prepared = []
+        prepared, verified = [], set()
         for op in ops:
             try:
-                prepared.append(_prepare_op(op))
+                prepared.append(_prepare_op(op, verified))
             except ShapeError as e:
                 raise PassError([(op.location, f"'{op.name}' op {e}")]) from None
         with ir.Location.unknown(module_op.context):
             _convert_signatures(module_op)
-        for op, info in zip(ops, prepared):
-            _lower_op(op, *info)
+        scratch = _Scratch(module_op)
+        replays: dict = {}
+        try:
+            for op, info in zip(ops, prepared):
+                _lower_op(op, *info, replays, scratch)
+        finally:
+            scratch.erase()
         for op in module_op.regions[0].blocks[0].operations:
             if op.operation.name == "func.func":
                 _prepare_function(op.opview if hasattr(op, "opview") else op)

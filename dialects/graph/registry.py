@@ -46,6 +46,10 @@ class OpDef:
     rematerializable: bool = False
     # Lowering to linalg/tensor/arith/math on tensors, filled by the native-code work.
     lower: Optional[Callable[..., Any]] = None
+    # The lowering looks at how its operands were produced (matmul reads a transpose as a BLAS
+    # flag), so convert-graph-to-linalg lowers every instance itself instead of cloning the
+    # lowering of an op with the same types and attributes.
+    lowering_reads_producers: bool = False
     # Front-end: the function `symgrad.<api_name>`. `api` takes numpy-style arguments
     # and emits the op (see emit.py); without it the op is called with its operands.
     api_name: Optional[str] = None
