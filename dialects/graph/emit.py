@@ -182,8 +182,8 @@ def _api_call(name: str, *args, **kwargs):
     tensors = [a for a in args if isinstance(a, Tensor)]
     # Scalars take the dtype of a float operand, else of an integer one (not of where's i1
     # condition), else of the first tensor.
-    like = next((t for t in tensors if t.type.is_float), None) or \
-        next((t for t in tensors if t.type.is_int), tensors[0] if tensors else None)
+    like = next((t for t in tensors if t.type.is_float),
+                next((t for t in tensors if t.type.is_int), tensors[0] if tensors else None))
     if like is None:
         raise TypeError(f"symgrad.{opdef.api_name or name}: expected at least one symbolic tensor argument, "
                         f"got {', '.join(type(a).__name__ for a in args) or 'none'}")

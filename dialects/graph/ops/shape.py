@@ -319,9 +319,11 @@ register(OpDef(
     attrs={"value": TENSOR}, infer=_infer_constant, ref=lambda value: value.copy(),
     shape_rule="the type of `value`", vjp=lambda g, y: (), vjp_doc="no operands, nothing to propagate",
     rematerializable=True, api_name="constant", api=lambda value, dtype=None: constant(
-        value, None if dtype is None else dtype_from_numpy(dtype)),
+        value, None if dtype is None else parse_dtype(dtype)),
     samples=(Sample((), {"value": np.arange(6, dtype=np.float32).reshape(2, 3)}),
-             Sample((), {"value": np.full((3,), 2.5)})), lower=_lower_constant))
+             Sample((), {"value": np.full((3,), 2.5)}),
+             Sample((), {"value": np.array([[-3, 0, 7]], dtype=np.int32)}),
+             Sample((), {"value": np.full((2,), -2 ** 40, dtype=np.int64)})), lower=_lower_constant))
 
 
 # ---------------------------------------------------------------- cast -------
