@@ -6,8 +6,9 @@ and attaches the op's location.
 """
 from __future__ import annotations
 
-from .types import DTYPES, NUMERIC_DTYPES, DTypeError, ShapeError, TensorType, shape_str
+from .types import DTYPES, INT_DTYPES, NUMERIC_DTYPES, DTypeError, ShapeError, TensorType, shape_str
 
+_KINDS = {NUMERIC_DTYPES: "a numeric", INT_DTYPES: "an integer", ("i1",): "a boolean"}
 _CAST_HINT = "convert it explicitly with symgrad.cast(x, dtype) or x.astype(dtype) (graph.cast in IR)"
 
 
@@ -17,12 +18,16 @@ def require_float(name: str, t: TensorType) -> None:
                          f"{_CAST_HINT}")
 
 
+def _one_of(names) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
 def require_dtype(name: str, t: TensorType, allowed=NUMERIC_DTYPES) -> None:
     """`t`'s element type is one of `allowed` (by default the numeric ones: floats and integers)."""
     if t.dtype not in allowed:
-        what = "a numeric" if tuple(allowed) == NUMERIC_DTYPES else "an"
-        raise DTypeError(f"operand '{name}' must have {what} element type ({', '.join(allowed)}), got {t}; "
-                         f"{_CAST_HINT}")
+        raise DTypeError(f"operand '{name}' must have {_KINDS.get(tuple(allowed), 'an')} element type "
+                         f"({_one_of(allowed)}), got {t}; {_CAST_HINT}")
 
 
 def same_dtype(names, types, allowed=DTYPES) -> str:
