@@ -133,7 +133,7 @@ def test_an_integer_argument_never_requires_grad():
     with pytest.raises(sg.IRError, match=r"argument #1 of type tensor<3xi32> is marked \{graph.requires_grad\}, "
                                          r"but it is an integer tensor"):
         sg.trace(f, x, k, requires_grad=[1])
-    with pytest.raises(sg.IRError, match=r"cannot differentiate @f.*argument #1 of type tensor<3xi32>"):
+    with pytest.raises(sg.IRError, match=r"@f: argument #1 of type tensor<3xi32> is marked"):
         sg.differentiate(sg.trace(f, x, k, name="f"), requires_grad=True)
 
 
