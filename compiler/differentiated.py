@@ -70,7 +70,10 @@ class GradEntry:
         return np.zeros(t.shape, t.np_dtype)
 
     def gradients(self, grads: tuple) -> list:
-        return [grads[self.grad_slot[a]] if a in self.grad_slot else self.zeros(a) for a in self.wrt]
+        """One gradient per `wrt` argument: zeros where no path reaches it, None for an integer or
+        boolean argument (sg.vjp's; they carry no gradient)."""
+        return [grads[self.grad_slot[a]] if a in self.grad_slot else
+                self.zeros(a) if self.arg_types[a].is_float else None for a in self.wrt]
 
 
 def _differentiate(traced, wrt, recompute: str, fused: bool):
@@ -112,12 +115,19 @@ def differentiated(transform: Transform, signature, wrt, recompute: str, fused: 
     traced = transform._trace(signature)
     before = {"trace": time.perf_counter() - t0}
     what = transform.describe(signature)
+    if transform.kind == "vjp":  # every argument: its integer and boolean ones get None
+        floats = tuple(i for i in wrt if np.dtype(signature[i][1]).kind == "f")
+        if not floats:
+            raise TypeError(f"sg.vjp({transform.__name__}): no argument is a float array, so there is nothing to "
+                            f"differentiate (integer and boolean arguments never require grad)")
     for i in wrt:
-        if np.dtype(signature[i][1]).kind != "f":
+        if np.dtype(signature[i][1]).kind != "f" and transform.kind != "vjp":
             raise TypeError(f"sg.{transform.kind}({transform.__name__}): argument {i} has dtype "
-                            f"{np.dtype(signature[i][1])}; only float arguments can be differentiated")
+                            f"{np.dtype(signature[i][1])}, and integer and boolean arguments never require grad "
+                            f"(only float arguments can be differentiated); remove {i} from argnums")
     if not fused:
-        cg = _compile_gradient(traced, wrt, recompute, fused=False)
+        cg = _compile_gradient(traced, tuple(i for i in wrt if np.dtype(signature[i][1]).kind == "f"), recompute,
+                               fused=False)
         return GradEntry.of(traced, cg.gradient, wrt, cg)
     # Chosen once (it depends on the thread count, which another thread may change): the record's
     # key and the kernels it points at must come from the same pipeline.

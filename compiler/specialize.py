@@ -53,7 +53,7 @@ def signature_of(name: str, args) -> tuple:
                                 f"be ignored); pass a.filled(value) or a.data")
             a = np.asarray(a)
         if a.dtype not in NUMPY_DTYPES:
-            raise TypeError(f"{name}: argument {i} has dtype {a.dtype}; supported: float32, float64 and bool "
+            raise TypeError(f"{name}: argument {i} has dtype {a.dtype}; supported: float32, float64, int32, int64 and bool "
                             f"(native byte order); convert with .astype(...)")
         key.append((a.shape, a.dtype))
     return tuple(key)

@@ -34,7 +34,7 @@ from symgrad.dialects.graph.attrs import ADJOINT, RECOMPUTE, RECOMPUTE_POLICIES,
 from symgrad.dialects.graph.emit import Tensor, emit
 from symgrad.dialects.graph.registry import lookup
 from symgrad.dialects.graph.types import TensorType
-from symgrad.dialects.graph.verifier import op_attributes
+from symgrad.dialects.graph.verifier import int_requires_grad, op_attributes
 
 from .module_pass import ModulePass, PassError, option
 
@@ -84,11 +84,21 @@ def non_differentiable_reason(op: ir.Operation) -> Optional[str]:
     return None
 
 
+def _not_differentiable_argument(i: int, a: ir.Value) -> str:
+    try:
+        return int_requires_grad(i, TensorType.from_mlir(a.type))
+    except ValueError:
+        return f"argument #{i} of type {a.type} requires grad, but it is not a float tensor"
+
+
 def propagate_requires_grad(fop, mask: Sequence[bool]) -> set:
     """The values that require grad; raises PassError at any non-differentiable op on the way."""
     args = list(fop.entry_block.arguments)
-    required = {a for a, m in zip(args, mask) if m and _is_float_tensor(a)}
-    problems = []
+    problems = [(fop.location, f"@{fop.sym_name.value}: {_not_differentiable_argument(i, a)}")
+                for i, (a, m) in enumerate(zip(args, mask)) if m and not _is_float_tensor(a)]
+    if problems:  # integer and boolean values are not differentiable: never silently a zero gradient
+        raise PassError(problems)
+    required = {a for a, m in zip(args, mask) if m}
     for op in _ops(fop):
         if op.name == "func.return":
             continue

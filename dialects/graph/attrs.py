@@ -95,6 +95,8 @@ def _tensor_to_mlir(value):
         scalar = value.flat[0]
         if t.dtype == "i1":
             return ir.DenseElementsAttr.get_splat(mt, ir.BoolAttr.get(bool(scalar)))
+        if t.is_int:
+            return ir.DenseElementsAttr.get_splat(mt, ir.IntegerAttr.get(element_type(t.dtype), int(scalar)))
         return ir.DenseElementsAttr.get_splat(mt, ir.FloatAttr.get(element_type(t.dtype), float(scalar)))
     if t.dtype == "i1":  # MLIR stores i1 elements as packed bits
         return ir.DenseElementsAttr.get(np.packbits(value.ravel(), bitorder="little"), type=mt)

@@ -29,7 +29,7 @@ from .types import TensorType
 REGENERATE = "python -m symgrad.dialects.graph.docs  (or ./scripts/gen_docs.sh)"
 FAMILY_TITLES = {"elementwise": "Elementwise", "reduction": "Reductions", "matmul": "Linear algebra",
                  "shape": "Shape and constants", "activations": "Activations",
-                 "scan": "Scans and reversal"}
+                 "scan": "Scans and reversal", "integer": "Integer results and labels"}
 
 # Tensor operators and methods documented with the op(s) they emit, found by tracing each.
 OPERATORS = (
@@ -44,6 +44,12 @@ OPERATORS = (
     ("x.reshape(shape)", lambda x, y: x.reshape(-1)), ("x.astype(dtype)", lambda x, y: x.astype(np.float64)),
     ("x[0:1, ::2]", lambda x, y: x[0:1, ::2]), ("x[0]", lambda x, y: x[0]),
     ("x + 2.0, 2.0 * x, np_array - x", lambda x, y: 2.0 * x),
+    ("x.argmax(axis), x.argmin(axis)", lambda x, y: x.argmax(1)),
+)
+# ... and those of boolean (i1) tensors, traced on i1 operands.
+BOOL_OPERATORS = (
+    ("m & n", lambda m, n: m & n), ("m | n", lambda m, n: m | n), ("m ^ n", lambda m, n: m ^ n),
+    ("~m", lambda m, n: ~m),
 )
 
 
@@ -131,10 +137,43 @@ def _operators_section() -> list[str]:
              "the left of an operator work too. Each form emits:", "",
              "| expression | emits |", "|---|---|"]
     t = TensorType((2, 2), "f32")
-    for text, fn in OPERATORS:
-        _, names = _trace_ops(fn, [t, t])
+    b = TensorType((2, 2), "i1")
+    for (text, fn), types in [(o, [t, t]) for o in OPERATORS] + [(o, [b, b]) for o in BOOL_OPERATORS]:
+        _, names = _trace_ops(fn, types)
         lines.append(f"| `{text}` | {', '.join(f'`{n}`' for n in names)} |")
     return lines + [""]
+
+
+def _dtypes_section() -> list[str]:
+    return [
+        "## Element types", "",
+        "| element type | numpy dtype | what takes it |", "|---|---|---|",
+        "| `f32`, `f64` | float32, float64 | every op; the only differentiable values |",
+        "| `i32`, `i64` | int32, int64 | arithmetic (`add`, `sub`, `mul`, `neg`, `abs`, `maximum`, `minimum`), "
+        "comparisons, `select` branches, `sum`/`max`/`min`, the shape ops, `cast`; `argmax`/`argmin` results "
+        "(i64) and `one_hot` labels |",
+        "| `i1` | bool (one byte once lowered) | comparison results, `select` conditions and branches, the "
+        "logical ops, the shape ops, `cast` |", "",
+        "Each op's result-type rule above says which it takes; any other is a located `DTypeError`. "
+        "Integer arithmetic wraps on overflow (two's complement), as numpy's does.",
+        "",
+        "**Promotion: none (strict, as JAX's `jax_numpy_dtype_promotion='strict'`).** The operands of an "
+        "op share one element type: `i32 + f32`, `i32 + i64` and `f32 + f64` are errors that ask for an "
+        "explicit `sg.cast(x, dtype)` / `x.astype(dtype)` (`graph.cast`), so a graph never changes "
+        "precision or kind behind the user's back. Python scalars are weak: an `int` joins an integer or "
+        "float tensor in its dtype (`k + 1` stays `i32`), a `float` joins only float tensors (`k + 0.5` on "
+        "an integer tensor is an error), a `bool` only `i1` tensors. numpy arrays keep their dtype "
+        "(integer arrays still join float tensors as floats).", "",
+        "**Casts** follow numpy's `astype`: float to integer truncates toward zero; to `i1` is `x != 0` "
+        "(NaN is true); `i1` to a number is 0 or 1; integers wrap when narrowed; floats round to nearest. "
+        "A float with no integer of the target type (NaN, +-inf, out of range) becomes the smallest "
+        "integer of the type: numpy calls this undefined (it is what numpy gives on x86); symgrad defines "
+        "it so that compiled code and the interpreter agree everywhere.", "",
+        "**Gradients:** integer and boolean values never require grad. Marking an integer argument "
+        "(`sg.grad(f, argnums=k)` on an int array, or `{graph.requires_grad}` in IR) is an error naming "
+        "the argument; `sg.vjp` returns `None` for such arguments. `graph-differentiate` only propagates "
+        "requires-grad through float results, so ops with integer results (casts to integers, argmax, "
+        "comparisons) stop gradients and integer values get no cotangents.", ""]
 
 
 def generate() -> str:
@@ -151,8 +190,8 @@ def _generate() -> str:
              "# The `graph` dialect: op reference", "",
              "Every op is one registry entry (`OpDef`) in `dialects/graph/ops/`; the IRDL definition, the "
              "verifier, the reference interpreter, the front-end functions, the tests and this page are all "
-             "derived from it. Types are statically shaped `tensor<...xf32>` / `tensor<...xf64>` (and "
-             "`i1` tensors for comparison results); ops print in MLIR's generic form. In gradient rules, "
+             "derived from it. Types are statically shaped tensors of `f32`, `f64`, `i32`, `i64` or `i1` "
+             "(see [Element types](#element-types) for which ops take which, and the promotion rules); ops print in MLIR's generic form. In gradient rules, "
              "`g` is the result's cotangent and `y` the op's result.", "",
              f"{len(ops)} ops:", "",
              "| op | front-end | summary | differentiable |", "|---|---|---|---|"]
@@ -168,6 +207,7 @@ def _generate() -> str:
         lines += [f"## {FAMILY_TITLES.get(fam, fam)} (`dialects/graph/ops/{fam}.py`)", ""]
         for op in members:
             lines += _op_section(op)
+    lines += _dtypes_section()
     lines += _composites_section()
     lines += _operators_section()
     return "\n".join(lines).rstrip("\n") + "\n"

@@ -79,35 +79,63 @@ def emit(name: str, *operands, **attrs) -> "Tensor":
 
 
 def constant(value, dtype: Optional[str] = None) -> "Tensor":
+    """A constant tensor. numpy int32/int64/bool arrays keep their dtype; Python ints (and lists
+    of them) take the default float type, f32, unless `dtype` says otherwise."""
+    typed = isinstance(value, (np.ndarray, np.generic))
     arr = np.asarray(value)
     if dtype is not None:
+        if TensorType((), dtype).is_int:
+            _check_int_range(arr, dtype)
         arr = arr.astype(numpy_dtype(dtype))
-    elif arr.dtype.kind in "iu":  # integer literals take the default float type
-        arr = arr.astype(np.float32)
+    elif arr.dtype.kind in "iu" and not (typed and arr.dtype in (np.int32, np.int64)):
+        arr = arr.astype(np.float32)  # integer literals take the default float type
     dtype_from_numpy(arr.dtype)  # rejects unsupported dtypes with a TypeError
     return emit("constant", value=arr)
+
+
+def _check_int_range(arr: np.ndarray, dtype: str) -> None:
+    if arr.dtype.kind in "iu" and arr.size:
+        info = np.iinfo(numpy_dtype(dtype))
+        if arr.min() < info.min or arr.max() > info.max:
+            raise OverflowError(f"the integer {arr.max() if arr.max() > info.max else arr.min()} does not fit "
+                                f"{dtype} ({info.min} .. {info.max})")
 
 
 def coerce(x, like: "Tensor") -> "Tensor":
     """Turns a Python scalar or numpy array met in an expression into a tensor.
 
-    Python scalars are weakly typed (they take the tensor's dtype, as in JAX);
-    numpy arrays keep their dtype, so mixing float64 data into a float32 graph
-    is an error instead of a silent cast.
+    Python scalars are weakly typed (they take the tensor's dtype, as in JAX):
+    an int joins a float or integer tensor, a float only a float tensor (a float
+    literal with an integer tensor is an error asking for a cast: no implicit
+    promotion), a bool only a boolean (i1) tensor. numpy arrays keep their
+    dtype, so mixing float64 data into a float32 graph, or int64 into int32, is
+    an error instead of a silent cast (integer arrays still join float tensors).
     """
     if isinstance(x, Tensor):
         return x
-    if isinstance(x, bool):
-        raise TypeError("Python bools cannot be used as tensor operands; use a comparison or a float")
-    if isinstance(x, (int, float)):
-        return constant(x, like.type.dtype)
+    t = like.type
+    if isinstance(x, (bool, np.bool_)):
+        if t.dtype == "i1":
+            return constant(bool(x), "i1")
+        raise TypeError(f"Python bools cannot be used as operands with a {t} tensor; use a comparison, a number "
+                        f"or a boolean tensor")
+    if isinstance(x, int):
+        if t.dtype == "i1":
+            raise TypeError(f"the integer {x} cannot be used with a boolean tensor ({t}); use True or False")
+        return constant(x, t.dtype)
+    if isinstance(x, float):
+        if not t.is_float:
+            raise DTypeError(f"the float {x!r} cannot be used with the {t.dtype} tensor {t}: symgrad does not "
+                             f"promote integers to floats implicitly; cast the tensor first (x.astype(np.float32) "
+                             f"or symgrad.cast(x, np.float32))")
+        return constant(x, t.dtype)
     if isinstance(x, (np.ndarray, np.generic)):
         arr = np.asarray(x)
-        if arr.dtype.kind in "iu":
-            arr = arr.astype(like.type.np_dtype)
-        if arr.dtype != like.type.np_dtype and arr.dtype.kind == "f":
-            raise DTypeError(f"cannot mix a numpy {arr.dtype} constant with a {like.type.np_dtype} tensor "
-                             f"(no implicit casts); convert it with .astype(np.{like.type.np_dtype})")
+        if arr.dtype.kind in "iu" and t.is_float:
+            arr = arr.astype(t.np_dtype)
+        if arr.dtype != t.np_dtype and (arr.dtype.kind == "f" or t.is_int or t.dtype == "i1"):
+            raise DTypeError(f"cannot mix a numpy {arr.dtype} constant with a {t.np_dtype} tensor "
+                             f"(no implicit casts); convert it with .astype(np.{t.np_dtype})")
         return constant(arr)
     raise TypeError(f"unsupported operand type {type(x).__name__}; expected a tensor, a number or a numpy array")
 
@@ -152,8 +180,10 @@ def _api_call(name: str, *args, **kwargs):
     if opdef.api is not None:
         return opdef.api(*args, **kwargs)
     tensors = [a for a in args if isinstance(a, Tensor)]
-    # Scalars take the dtype of a float operand (not of where's i1 condition).
-    like = next((t for t in tensors if t.type.is_float), tensors[0] if tensors else None)
+    # Scalars take the dtype of a float operand, else of an integer one (not of where's i1
+    # condition), else of the first tensor.
+    like = next((t for t in tensors if t.type.is_float),
+                next((t for t in tensors if t.type.is_int), tensors[0] if tensors else None))
     if like is None:
         raise TypeError(f"symgrad.{opdef.api_name or name}: expected at least one symbolic tensor argument, "
                         f"got {', '.join(type(a).__name__ for a in args) or 'none'}")
@@ -215,6 +245,13 @@ class Tensor:
     __gt__, __ge__ = _binary("gt"), _binary("ge")
     __lt__, __le__ = _binary("lt"), _binary("le")
     __eq__, __ne__ = _binary("eq"), _binary("ne")
+    # On boolean (i1) tensors, numpy's logical operators.
+    __and__, __rand__ = _binary("logical_and"), _binary("logical_and", True)
+    __or__, __ror__ = _binary("logical_or"), _binary("logical_or", True)
+    __xor__, __rxor__ = _binary("logical_xor"), _binary("logical_xor", True)
+
+    def __invert__(self):
+        return api_call("logical_not", self)
 
     def __neg__(self):
         return emit("neg", self)
@@ -248,7 +285,14 @@ class Tensor:
         return api_call("transpose", self, (axes[0] if len(axes) == 1 else axes) or None)
 
     def astype(self, dtype):
+        """numpy's astype: a cast to f32, f64, i32, i64 or bool (see graph.cast)."""
         return api_call("cast", self, dtype)
+
+    def argmax(self, axis=None, keepdims=False):
+        return api_call("argmax", self, axis, keepdims)
+
+    def argmin(self, axis=None, keepdims=False):
+        return api_call("argmin", self, axis, keepdims)
 
     def __getitem__(self, index):
         return api_call("slice", self, index)

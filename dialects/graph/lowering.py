@@ -35,18 +35,40 @@ def tensor_type(v: ir.Value) -> TensorType:
     return TensorType.from_mlir(t)
 
 
+def int_value(value: float, width: int) -> int:
+    """`value` as a `width`-bit signed integer; +-inf stand for the largest and smallest (the
+    identities of max and min), booleans (width 1) are 0 or 1."""
+    if width == 1:
+        return int(bool(value))
+    lo, hi = -2 ** (width - 1), 2 ** (width - 1) - 1
+    if value == _math.inf:
+        return hi
+    if value == -_math.inf:
+        return lo
+    return int(value)
+
+
 def _i64_array(groups: Sequence[Sequence[int]]) -> ir.ArrayAttr:
     i64 = ir.IntegerType.get_signless(64)
     return ir.ArrayAttr.get([ir.ArrayAttr.get([ir.IntegerAttr.get(i64, d) for d in g]) for g in groups])
 
 
 class Scalar:
-    """What an elementwise body gets besides its scalars: the float type and constants."""
+    """What an elementwise body gets besides its scalars: the operands' element type (`ftype`, a
+    float type for float ops, i32/i64 for integer ones, i1 for logical ones) and constants of it."""
 
     def __init__(self, ftype: ir.Type):
         self.ftype = ftype
 
+    @property
+    def is_float(self) -> bool:
+        """Whether the body computes on floats (else on integers or booleans): bodies of ops that
+        take both pick arith's f- or i-form by it (addf or addi)."""
+        return not isinstance(self.ftype, ir.IntegerType)
+
     def const(self, value: float) -> ir.Value:
+        if not self.is_float:
+            return arith.constant(self.ftype, int_value(value, self.ftype.width))
         return arith.constant(self.ftype, float(value))
 
     def is_finite(self, x: ir.Value) -> ir.Value:
@@ -73,7 +95,7 @@ class Lowering:
     def full(self, t: TensorType, value: float) -> ir.Value:
         """A tensor of type `t` filled with `value` (linalg.fill)."""
         et = storage_element_type(t.dtype)
-        cst = arith.constant(et, float(value) if t.is_float else int(bool(value)))
+        cst = arith.constant(et, float(value) if t.is_float else int_value(value, 1 if t.dtype == "i1" else et.width))
         return linalg.fill(cst, outs=[self.empty(t)])
 
     def reshape(self, x: ir.Value, shape: Sequence[int]) -> ir.Value:
@@ -180,7 +202,10 @@ class Lowering:
         shape = tuple(shape)
         floats = [t for t in types if t.is_float]
         dtype = dtype or (floats[0].dtype if floats else types[0].dtype)
-        s = Scalar(element_type(floats[0].dtype if floats else dtype))
+        # The body's type: the first float operand's, else the first integer's (where's condition
+        # is i1 whatever its branches), else the first operand's (logical ops), else the result's.
+        compute = floats or [t for t in types if t.is_int] or types
+        s = Scalar(element_type(compute[0].dtype if compute else dtype))
         ins, maps = [], []
         for v in operands:
             v2, m = self.broadcast_operand(v, shape)
@@ -235,9 +260,11 @@ def elementwise_lowering(body: ScalarBody):
     return lower
 
 
-# Combiners for `Lowering.reduce`: combine(s, value, accumulator).
+# Combiners for `Lowering.reduce`: combine(s, value, accumulator). Integer sums wrap, as numpy's.
 def ADD(s, v, acc):
     """acc + v, with v widened to the accumulator's type; reassociable (see `Lowering.reduce`)."""
+    if not s.is_float:
+        return arith.addi(acc, v)
     if v.type != acc.type:
         v = arith.extf(acc.type, v)
     return arith.addf(acc, v, fastmath=ir.Attribute.parse("#arith.fastmath<reassoc>"))
@@ -247,8 +274,8 @@ ADD.accumulates_in_f64 = True
 
 
 def MAX(s, v, acc):
-    return arith.maximumf(v, acc)  # NaN-propagating, as numpy.max
+    return arith.maximumf(v, acc) if s.is_float else arith.maxsi(v, acc)  # NaN-propagating, as numpy.max
 
 
 def MIN(s, v, acc):
-    return arith.minimumf(v, acc)
+    return arith.minimumf(v, acc) if s.is_float else arith.minsi(v, acc)

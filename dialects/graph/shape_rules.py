@@ -6,23 +6,49 @@ and attaches the op's location.
 """
 from __future__ import annotations
 
-from .types import DTypeError, ShapeError, TensorType, shape_str
+from .types import DTYPES, INT_DTYPES, NUMERIC_DTYPES, DTypeError, ShapeError, TensorType, shape_str
+
+_KINDS = {NUMERIC_DTYPES: "a numeric", INT_DTYPES: "an integer", ("i1",): "a boolean"}
+_CAST_HINT = "convert it explicitly with symgrad.cast(x, dtype) or x.astype(dtype) (graph.cast in IR)"
 
 
 def require_float(name: str, t: TensorType) -> None:
     if not t.is_float:
-        raise DTypeError(f"operand '{name}' must have a float element type (f32 or f64), got {t}")
+        raise DTypeError(f"operand '{name}' must have a float element type (f32 or f64), got {t}; "
+                         f"{_CAST_HINT}")
+
+
+def _one_of(names) -> str:
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def require_dtype(name: str, t: TensorType, allowed=NUMERIC_DTYPES) -> None:
+    """`t`'s element type is one of `allowed` (by default the numeric ones: floats and integers)."""
+    if t.dtype not in allowed:
+        raise DTypeError(f"operand '{name}' must have {_KINDS.get(tuple(allowed), 'an')} element type "
+                         f"({_one_of(allowed)}), got {t}; {_CAST_HINT}")
+
+
+def same_dtype(names, types, allowed=DTYPES) -> str:
+    """All operands have one element type, from `allowed`. No implicit promotion: mixing
+    integers and floats, or two precisions, is an error asking for an explicit cast (as JAX's
+    strict promotion mode; docs/ops.md)."""
+    for n, t in zip(names, types):
+        require_dtype(n, t, allowed)
+    first = types[0]
+    for n, t in zip(names[1:], types[1:]):
+        if t.dtype != first.dtype:
+            raise DTypeError(f"operand '{n}' has element type {t.dtype} but operand '{names[0]}' has "
+                             f"{first.dtype} ({t} vs {first}); symgrad does not promote types implicitly: "
+                             f"insert graph.cast (symgrad.cast(x, dtype) or x.astype(dtype)) to mix them")
+    return first.dtype
 
 
 def same_float_dtype(names, types) -> str:
     for n, t in zip(names, types):
         require_float(n, t)
-    first = types[0]
-    for n, t in zip(names[1:], types[1:]):
-        if t.dtype != first.dtype:
-            raise DTypeError(f"operand '{n}' has element type {t.dtype} but operand '{names[0]}' has "
-                             f"{first.dtype} ({t} vs {first}); insert graph.cast to mix precisions")
-    return first.dtype
+    return same_dtype(names, types)
 
 
 def broadcast_shapes(names, types) -> tuple[int, ...]:

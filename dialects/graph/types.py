@@ -12,10 +12,17 @@ import numpy as np
 import mlir.ir as ir
 
 FLOAT_DTYPES = ("f32", "f64")
-DTYPES = FLOAT_DTYPES + ("i1",)
+#: Signed integers (two's complement, wrapping arithmetic as numpy's), signless in MLIR.
+INT_DTYPES = ("i32", "i64")
+#: Everything that has arithmetic: what reductions, add, maximum, comparisons ... accept.
+NUMERIC_DTYPES = FLOAT_DTYPES + INT_DTYPES
+DTYPES = FLOAT_DTYPES + ("i1",) + INT_DTYPES
 
-_NUMPY = {"f32": np.dtype(np.float32), "f64": np.dtype(np.float64), "i1": np.dtype(np.bool_)}
+_NUMPY = {"f32": np.dtype(np.float32), "f64": np.dtype(np.float64), "i1": np.dtype(np.bool_),
+          "i32": np.dtype(np.int32), "i64": np.dtype(np.int64)}
 _FROM_NUMPY = {v: k for k, v in _NUMPY.items()}
+_NAMES = "f32, f64, i1, i32 or i64"
+_NUMPY_NAMES = "float32, float64, bool, int32 or int64"
 #: The numpy dtypes of DTYPES, in the same order: what arrays passed to compiled code may have.
 NUMPY_DTYPES = tuple(_NUMPY[d] for d in DTYPES)
 
@@ -44,6 +51,15 @@ class TensorType:
     @property
     def is_float(self) -> bool:
         return self.dtype in FLOAT_DTYPES
+
+    @property
+    def is_int(self) -> bool:
+        """A signed integer (i32, i64); i1 is a boolean, not an integer, here."""
+        return self.dtype in INT_DTYPES
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.dtype in NUMERIC_DTYPES
 
     @property
     def np_dtype(self) -> np.dtype:
@@ -86,6 +102,8 @@ def element_type(dtype: str) -> ir.Type:
         return ir.F64Type.get()
     if dtype == "i1":
         return ir.IntegerType.get_signless(1)
+    if dtype in INT_DTYPES:
+        return ir.IntegerType.get_signless(int(dtype[1:]))
     raise ShapeError(f"unknown dtype {dtype!r}; expected one of {', '.join(DTYPES)}")
 
 
@@ -94,15 +112,15 @@ def dtype_of(t: ir.Type) -> str:
         return "f32"
     if isinstance(t, ir.F64Type):
         return "f64"
-    if isinstance(t, ir.IntegerType) and t.width == 1 and t.is_signless:
-        return "i1"
-    raise ShapeError(f"element type {t} is not supported (expected f32, f64 or i1)")
+    if isinstance(t, ir.IntegerType) and t.is_signless and t.width in (1, 32, 64):
+        return f"i{t.width}"
+    raise ShapeError(f"element type {t} is not supported (expected {_NAMES})")
 
 
 def dtype_from_numpy(dt) -> str:
     dt = np.dtype(dt)
     if dt not in _FROM_NUMPY:
-        raise TypeError(f"numpy dtype {dt} is not supported (expected float32, float64 or bool)")
+        raise TypeError(f"numpy dtype {dt} is not supported (expected {_NUMPY_NAMES})")
     return _FROM_NUMPY[dt]
 
 
@@ -112,3 +130,15 @@ def numpy_dtype(dtype: str) -> np.dtype:
 
 def shape_str(shape) -> str:
     return "x".join(str(d) for d in shape) if shape else "scalar"
+
+
+def parse_dtype(dtype) -> str:
+    """A dtype as users spell it (np.int32, "int32", "i32", bool, float, a numpy dtype) as a DTYPES
+    name; TypeError for anything else. Python's int and float are numpy's: int64 and float64."""
+    if isinstance(dtype, str) and dtype in DTYPES:
+        return dtype
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{dtype!r} is not a dtype (expected one of {_NUMPY_NAMES}, or {_NAMES})") from None
+    return dtype_from_numpy(dt)

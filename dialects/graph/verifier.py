@@ -150,8 +150,8 @@ def verify_sizes(op: ir.Operation) -> str | None:
 
 
 def verify_requires_grad(op: ir.Operation) -> str | None:
-    """An argument marked {graph.requires_grad} must have a graph tensor type (the gradient pass
-    builds its zero gradient and its adjoint's signature from it)."""
+    """An argument marked {graph.requires_grad} must have a float graph tensor type (the gradient
+    pass builds its zero gradient and its adjoint's signature from it; integers carry no gradient)."""
     ft = _graph_function_type(op)
     if ft is None or "arg_attrs" not in op.attributes:
         return None
@@ -166,11 +166,21 @@ def verify_requires_grad(op: ir.Operation) -> str | None:
             continue
         if marked:
             try:
-                TensorType.from_mlir(t)
+                tt = TensorType.from_mlir(t)
             except ShapeError as e:
                 return f"'{op.name}' op argument #{i} is marked {{{REQUIRES_GRAD}}} but its type is not a graph " \
                        f"tensor: {e}"
+            if not tt.is_float:
+                return f"'{op.name}' op {int_requires_grad(i, tt)}"
     return None
+
+
+def int_requires_grad(i: int, t: TensorType) -> str:
+    """The one message for an integer or boolean argument marked as requiring grad."""
+    kind = "a boolean" if t.dtype == "i1" else "an integer"
+    return (f"argument #{i} of type {t} is marked {{{REQUIRES_GRAD}}}, but it is {kind} tensor: integer and "
+            f"boolean values never require grad (only f32 and f64 arguments can be differentiated); unmark it, "
+            f"or cast a float argument to an integer inside the function")
 
 
 GRADIENT_FIELDS = ("df_input_vjps", "df_input_captured_inputs", "df_input_captured_outputs", "df_output_vjps")

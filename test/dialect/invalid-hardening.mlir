@@ -12,9 +12,28 @@ func.func @huge(%x: tensor<4611686018427387904x2xf32>) -> tensor<461168601842738
 // -----
 
 // The gradient pass built a zero gradient of this type and failed with an internal ShapeError.
-// expected-error@+1 {{'func.func' op argument #0 is marked {graph.requires_grad} but its type is not a graph tensor: element type ui1 is not supported (expected f32, f64 or i1)}}
+// expected-error@+1 {{'func.func' op argument #0 is marked {graph.requires_grad} but its type is not a graph tensor: element type ui1 is not supported (expected f32, f64, i1, i32 or i64)}}
 func.func @f(%x: tensor<2xui1> {graph.requires_grad}) -> tensor<2xui1> {
   return %x : tensor<2xui1>
+}
+
+// -----
+
+// Integers never require grad: marking one is an error naming the argument (not a silent zero gradient).
+// expected-error@+1 {{'func.func' op argument #1 of type tensor<4xi64> is marked {graph.requires_grad}, but it is an integer tensor: integer and boolean values never require grad (only f32 and f64 arguments can be differentiated); unmark it, or cast a float argument to an integer inside the function}}
+func.func @int_grad(%x: tensor<4xf32> {graph.requires_grad}, %k: tensor<4xi64> {graph.requires_grad}) -> tensor<4xf32> {
+  %0 = "graph.cast"(%k) {to = f32} : (tensor<4xi64>) -> tensor<4xf32>
+  %1 = "graph.mul"(%x, %0) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %1 : tensor<4xf32>
+}
+
+// -----
+
+// ... nor do booleans.
+// expected-error@+1 {{'func.func' op argument #0 of type tensor<4xi1> is marked {graph.requires_grad}, but it is a boolean tensor: integer and boolean values never require grad (only f32 and f64 arguments can be differentiated); unmark it, or cast a float argument to an integer inside the function}}
+func.func @bool_grad(%m: tensor<4xi1> {graph.requires_grad}, %x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = "graph.select"(%m, %x, %x) : (tensor<4xi1>, tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
 }
 
 // -----

@@ -3,36 +3,72 @@
 // test/tools/test_lit_coverage.py checks that every `raise ShapeError/DTypeError` has a case here.
 // RUN: %symgrad-opt %s --split-input-file --verify-diagnostics
 
-// Elementwise operands must be float: i1 into a unary op (rules.require_float).
-func.func @case0(%a: tensor<4xi1>) -> tensor<4xi1> {
-  // expected-error@+1 {{'graph.neg' op operand 'input' must have a float element type (f32 or f64), got tensor<4xi1>}}
+// Float-only ops take no integers: i64 into exp (rules.require_float).
+func.func @case0(%a: tensor<4xi64>) -> tensor<4xi64> {
+  // expected-error@+1 {{'graph.exp' op operand 'input' must have a float element type (f32 or f64), got tensor<4xi64>; convert it explicitly with symgrad.cast(x, dtype) or x.astype(dtype) (graph.cast in IR)}}
+  %0 = "graph.exp"(%a) : (tensor<4xi64>) -> tensor<4xi64>
+  return %0 : tensor<4xi64>
+}
+
+// -----
+
+// Arithmetic takes numbers, not booleans: i1 into neg (rules.require_dtype).
+func.func @neg_of_i1(%a: tensor<4xi1>) -> tensor<4xi1> {
+  // expected-error@+1 {{'graph.neg' op operand 'input' must have a numeric element type (f32, f64, i32 or i64), got tensor<4xi1>; convert it explicitly with symgrad.cast(x, dtype) or x.astype(dtype) (graph.cast in IR)}}
   %0 = "graph.neg"(%a) : (tensor<4xi1>) -> tensor<4xi1>
   return %0 : tensor<4xi1>
 }
 
 // -----
 
-// Binary operands share one float element type (rules.same_float_dtype).
+// No implicit promotion: an integer and a float operand (rules.same_dtype).
+func.func @add_int_float(%a: tensor<4xi32>, %b: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error@+1 {{'graph.add' op operand 'rhs' has element type f32 but operand 'lhs' has i32 (tensor<4xf32> vs tensor<4xi32>); symgrad does not promote types implicitly: insert graph.cast (symgrad.cast(x, dtype) or x.astype(dtype)) to mix them}}
+  %0 = "graph.add"(%a, %b) : (tensor<4xi32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+// ... nor between integer widths.
+func.func @max_i32_i64(%a: tensor<4xi32>, %b: tensor<4xi64>) -> tensor<4xi64> {
+  // expected-error@+1 {{'graph.maximum' op operand 'rhs' has element type i64 but operand 'lhs' has i32 (tensor<4xi64> vs tensor<4xi32>); symgrad does not promote types implicitly: insert graph.cast (symgrad.cast(x, dtype) or x.astype(dtype)) to mix them}}
+  %0 = "graph.maximum"(%a, %b) : (tensor<4xi32>, tensor<4xi64>) -> tensor<4xi64>
+  return %0 : tensor<4xi64>
+}
+
+// -----
+
+// Logical ops take booleans only (rules.require_dtype with i1).
+func.func @and_of_ints(%a: tensor<4xi32>, %b: tensor<4xi32>) -> tensor<4xi1> {
+  // expected-error@+1 {{'graph.logical_and' op operand 'lhs' must have a boolean element type (i1), got tensor<4xi32>; convert it explicitly with symgrad.cast(x, dtype) or x.astype(dtype) (graph.cast in IR)}}
+  %0 = "graph.logical_and"(%a, %b) : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi1>
+  return %0 : tensor<4xi1>
+}
+
+// -----
+
+// Binary operands share one element type (rules.same_dtype).
 func.func @case1(%a: tensor<4xf32>, %b: tensor<4xf64>) -> tensor<4xf32> {
-  // expected-error@+1 {{'graph.add' op operand 'rhs' has element type f64 but operand 'lhs' has f32 (tensor<4xf64> vs tensor<4xf32>); insert graph.cast to mix precisions}}
+  // expected-error@+1 {{'graph.add' op operand 'rhs' has element type f64 but operand 'lhs' has f32 (tensor<4xf64> vs tensor<4xf32>); symgrad does not promote types implicitly: insert graph.cast (symgrad.cast(x, dtype) or x.astype(dtype)) to mix them}}
   %0 = "graph.add"(%a, %b) : (tensor<4xf32>, tensor<4xf64>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
 
 // -----
 
-// Element types other than f32, f64, i1 are rejected (types.dtype_of): i32.
-func.func @case2(%a: tensor<4xi32>, %b: tensor<4xi32>) -> tensor<4xi32> {
-  // expected-error@+1 {{'graph.add' op operand #0 ('lhs'): element type i32 is not supported (expected f32, f64 or i1)}}
-  %0 = "graph.add"(%a, %b) : (tensor<4xi32>, tensor<4xi32>) -> tensor<4xi32>
-  return %0 : tensor<4xi32>
+// Element types other than f32, f64, i1, i32, i64 are rejected (types.dtype_of): i16.
+func.func @case2(%a: tensor<4xi16>, %b: tensor<4xi16>) -> tensor<4xi16> {
+  // expected-error@+1 {{'graph.add' op operand #0 ('lhs'): element type i16 is not supported (expected f32, f64, i1, i32 or i64)}}
+  %0 = "graph.add"(%a, %b) : (tensor<4xi16>, tensor<4xi16>) -> tensor<4xi16>
+  return %0 : tensor<4xi16>
 }
 
 // -----
 
 // ... and f16.
 func.func @case3(%a: tensor<4xf16>) -> tensor<4xf16> {
-  // expected-error@+1 {{'graph.exp' op operand #0 ('input'): element type f16 is not supported (expected f32, f64 or i1)}}
+  // expected-error@+1 {{'graph.exp' op operand #0 ('input'): element type f16 is not supported (expected f32, f64, i1, i32 or i64)}}
   %0 = "graph.exp"(%a) : (tensor<4xf16>) -> tensor<4xf16>
   return %0 : tensor<4xf16>
 }
@@ -113,7 +149,7 @@ func.func @case11(%c: tensor<4xf32>, %a: tensor<4xf32>, %b: tensor<4xf32>) -> te
 
 // select: both branches share one float type.
 func.func @case12(%c: tensor<4xi1>, %a: tensor<4xf32>, %b: tensor<4xf64>) -> tensor<4xf32> {
-  // expected-error@+1 {{'graph.select' op operand 'on_false' has element type f64 but operand 'on_true' has f32 (tensor<4xf64> vs tensor<4xf32>); insert graph.cast to mix precisions}}
+  // expected-error@+1 {{'graph.select' op operand 'on_false' has element type f64 but operand 'on_true' has f32 (tensor<4xf64> vs tensor<4xf32>); symgrad does not promote types implicitly: insert graph.cast (symgrad.cast(x, dtype) or x.astype(dtype)) to mix them}}
   %0 = "graph.select"(%c, %a, %b) : (tensor<4xi1>, tensor<4xf32>, tensor<4xf64>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
@@ -237,9 +273,9 @@ func.func @case25(%a: tensor<3x4xf32>) -> tensor<3xf32> {
 
 // -----
 
-// Reductions: the input must be float.
+// Reductions: the input must be a number (sum, max, min) or a float (mean, ...).
 func.func @case26(%a: tensor<3x4xi1>) -> tensor<3xi1> {
-  // expected-error@+1 {{'graph.sum' op operand 'input' must have a float element type (f32 or f64), got tensor<3x4xi1>}}
+  // expected-error@+1 {{'graph.sum' op operand 'input' must have a numeric element type (f32, f64, i32 or i64), got tensor<3x4xi1>; convert it explicitly with symgrad.cast(x, dtype) or x.astype(dtype) (graph.cast in IR)}}
   %0 = "graph.sum"(%a) {axes = array<i64: 1>, keepdims = false} : (tensor<3x4xi1>) -> tensor<3xi1>
   return %0 : tensor<3xi1>
 }
@@ -275,7 +311,7 @@ func.func @case29(%a: tensor<2x3x4xf32>, %b: tensor<3x4x5xf32>) -> tensor<2x3x5x
 
 // matmul: one element type.
 func.func @case30(%a: tensor<3x4xf64>, %b: tensor<4x5xf32>) -> tensor<3x5xf64> {
-  // expected-error@+1 {{'graph.matmul' op operand 'rhs' has element type f32 but operand 'lhs' has f64 (tensor<4x5xf32> vs tensor<3x4xf64>); insert graph.cast to mix precisions}}
+  // expected-error@+1 {{'graph.matmul' op operand 'rhs' has element type f32 but operand 'lhs' has f64 (tensor<4x5xf32> vs tensor<3x4xf64>); symgrad does not promote types implicitly: insert graph.cast (symgrad.cast(x, dtype) or x.astype(dtype)) to mix them}}
   %0 = "graph.matmul"(%a, %b) : (tensor<3x4xf64>, tensor<4x5xf32>) -> tensor<3x5xf64>
   return %0 : tensor<3x5xf64>
 }
@@ -329,7 +365,7 @@ func.func @case35(%a: tensor<3xf32>) -> tensor<2x4xf32> {
 
 // sum_to_size: a boolean tensor has no sum (found by the random-graph fuzzer).
 func.func @sum_to_size_of_i1(%a: tensor<2xi1>) -> tensor<1xi1> {
-  // expected-error@+1 {{'graph.sum_to_size' op operand 'input' must have a float element type (f32 or f64), got tensor<2xi1>}}
+  // expected-error@+1 {{'graph.sum_to_size' op operand 'input' must have a float element type (f32 or f64), got tensor<2xi1>; convert it explicitly with symgrad.cast(x, dtype) or x.astype(dtype) (graph.cast in IR)}}
   %0 = "graph.sum_to_size"(%a) {shape = array<i64: 1>} : (tensor<2xi1>) -> tensor<1xi1>
   return %0 : tensor<1xi1>
 }
@@ -374,7 +410,7 @@ func.func @case39(%a: tensor<2x3xf32>, %b: tensor<3xf32>) -> tensor<3x3xf32> {
 
 // concat: one element type.
 func.func @case40(%a: tensor<2x3xf32>, %b: tensor<2x3xf64>) -> tensor<4x3xf32> {
-  // expected-error@+1 {{'graph.concat' op operand 'rhs' has element type f64 but operand 'lhs' has f32 (tensor<2x3xf64> vs tensor<2x3xf32>); insert graph.cast to mix precisions}}
+  // expected-error@+1 {{'graph.concat' op operand 'rhs' has element type f64 but operand 'lhs' has f32 (tensor<2x3xf64> vs tensor<2x3xf32>); symgrad does not promote types implicitly: insert graph.cast (symgrad.cast(x, dtype) or x.astype(dtype)) to mix them}}
   %0 = "graph.concat"(%a, %b) {axis = 0 : i64} : (tensor<2x3xf32>, tensor<2x3xf64>) -> tensor<4x3xf32>
   return %0 : tensor<4x3xf32>
 }
@@ -445,10 +481,10 @@ func.func @case47() -> tensor<f32> {
 // -----
 
 // constant: ... of a supported element type.
-func.func @case48() -> tensor<2xi32> {
-  // expected-error@+1 {{'graph.constant' op attribute 'value': element type i32 is not supported (expected f32, f64 or i1)}}
-  %0 = "graph.constant"() {value = dense<1> : tensor<2xi32>} : () -> tensor<2xi32>
-  return %0 : tensor<2xi32>
+func.func @case48() -> tensor<2xi8> {
+  // expected-error@+1 {{'graph.constant' op attribute 'value': element type i8 is not supported (expected f32, f64, i1, i32 or i64)}}
+  %0 = "graph.constant"() {value = dense<1> : tensor<2xi8>} : () -> tensor<2xi8>
+  return %0 : tensor<2xi8>
 }
 
 // -----
@@ -462,20 +498,20 @@ func.func @case49() -> tensor<3xf32> {
 
 // -----
 
-// cast: only to f32 or f64.
+// cast: the result has the operand's shape and element type `to`.
 func.func @case50(%a: tensor<4xf32>) -> tensor<4xi1> {
-  // expected-error@+1 {{'graph.cast' op can only cast to f32 or f64, not i1}}
-  %0 = "graph.cast"(%a) {to = i1} : (tensor<4xf32>) -> tensor<4xi1>
+  // expected-error@+1 {{'graph.cast' op result type tensor<4xi1> does not match the type tensor<4xi32> inferred from tensor<4xf32>}}
+  %0 = "graph.cast"(%a) {to = i32} : (tensor<4xf32>) -> tensor<4xi1>
   return %0 : tensor<4xi1>
 }
 
 // -----
 
 // cast: the target must be a supported element type.
-func.func @case51(%a: tensor<4xf32>) -> tensor<4xi32> {
-  // expected-error@+1 {{'graph.cast' op attribute 'to': element type i32 is not supported (expected f32, f64 or i1)}}
-  %0 = "graph.cast"(%a) {to = i32} : (tensor<4xf32>) -> tensor<4xi32>
-  return %0 : tensor<4xi32>
+func.func @case51(%a: tensor<4xf32>) -> tensor<4xi16> {
+  // expected-error@+1 {{'graph.cast' op attribute 'to': element type i16 is not supported (expected f32, f64, i1, i32 or i64)}}
+  %0 = "graph.cast"(%a) {to = i16} : (tensor<4xf32>) -> tensor<4xi16>
+  return %0 : tensor<4xi16>
 }
 
 // -----
@@ -489,10 +525,10 @@ func.func @case52(%a: tensor<4xf32>) -> tensor<4xf64> {
 
 // -----
 
-// cast: from float only.
-func.func @case53(%a: tensor<4xi1>) -> tensor<4xf32> {
-  // expected-error@+1 {{'graph.cast' op operand 'input' must have a float element type (f32 or f64), got tensor<4xi1>}}
-  %0 = "graph.cast"(%a) {to = f32} : (tensor<4xi1>) -> tensor<4xf32>
+// cast: from a supported element type only.
+func.func @case53(%a: tensor<4xui8>) -> tensor<4xf32> {
+  // expected-error@+1 {{'graph.cast' op operand #0 ('input'): element type ui8 is not supported (expected f32, f64, i1, i32 or i64)}}
+  %0 = "graph.cast"(%a) {to = f32} : (tensor<4xui8>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
 
@@ -628,4 +664,55 @@ func.func @case_a9(%a: tensor<4xf32>) -> tensor<4xf32> {
   // expected-error@+1 {{expected base attribute 'builtin.float' but got 'builtin.integer'}}
   %0 = "graph.leaky_relu"(%a) {negative_slope = 1 : i64} : (tensor<4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
+}
+
+// -----
+
+// argmax: an axis to search, in range and not empty.
+func.func @argmax_rank0(%a: tensor<f32>) -> tensor<i64> {
+  // expected-error@+1 {{'graph.argmax' op a rank-0 operand has no axis to search (the front-end flattens for axis=None)}}
+  %0 = "graph.argmax"(%a) {axis = 0 : i64, keepdims = false} : (tensor<f32>) -> tensor<i64>
+  return %0 : tensor<i64>
+}
+
+// -----
+
+func.func @argmin_axis(%a: tensor<3x4xi32>) -> tensor<3xi64> {
+  // expected-error@+1 {{'graph.argmin' op axis 2 out of range for operand 'input' of shape 3x4 (use 0..1)}}
+  %0 = "graph.argmin"(%a) {axis = 2 : i64, keepdims = false} : (tensor<3x4xi32>) -> tensor<3xi64>
+  return %0 : tensor<3xi64>
+}
+
+// -----
+
+func.func @argmax_empty(%a: tensor<3x0xf64>) -> tensor<3xi64> {
+  // expected-error@+1 {{'graph.argmax' op cannot search the empty axis 1 of shape 3x0: there is no index to return}}
+  %0 = "graph.argmax"(%a) {axis = 1 : i64, keepdims = false} : (tensor<3x0xf64>) -> tensor<3xi64>
+  return %0 : tensor<3xi64>
+}
+
+// -----
+
+// argmax: the result is i64 indices.
+func.func @argmax_result(%a: tensor<3x4xf32>) -> tensor<3xf32> {
+  // expected-error@+1 {{'graph.argmax' op result type tensor<3xf32> does not match the type tensor<3xi64> inferred from tensor<3x4xf32>}}
+  %0 = "graph.argmax"(%a) {axis = 1 : i64, keepdims = false} : (tensor<3x4xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+// one_hot: integer labels, a depth >= 0.
+func.func @one_hot_float_labels(%a: tensor<3xf32>) -> tensor<3x4xf32> {
+  // expected-error@+1 {{'graph.one_hot' op operand 'labels' must have an integer element type (i32 or i64), got tensor<3xf32>; convert it explicitly with symgrad.cast(x, dtype) or x.astype(dtype) (graph.cast in IR)}}
+  %0 = "graph.one_hot"(%a) {depth = 4 : i64, dtype = f32} : (tensor<3xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// -----
+
+func.func @one_hot_depth(%a: tensor<3xi32>) -> tensor<3x0xf32> {
+  // expected-error@+1 {{'graph.one_hot' op depth -1 must be >= 0}}
+  %0 = "graph.one_hot"(%a) {depth = -1 : i64, dtype = f32} : (tensor<3xi32>) -> tensor<3x0xf32>
+  return %0 : tensor<3x0xf32>
 }

@@ -80,6 +80,8 @@ def random_inputs(case: Case, rng: np.random.Generator) -> list[np.ndarray]:
     for t in case.types:
         if t.dtype == "i1":
             out.append(rng.random(t.shape) < 0.5)
+        elif t.is_int:  # small integers over the op's domain (one_hot's reaches outside its depth)
+            out.append(rng.integers(int(np.floor(lo)), int(np.ceil(hi)) + 1, t.shape).astype(t.np_dtype))
         else:
             out.append(rng.uniform(lo, hi, t.shape).astype(t.np_dtype))
     return out

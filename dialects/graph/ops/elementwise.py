@@ -16,8 +16,8 @@ from .. import mathfns
 from ..emit import G, scalar, unbroadcast
 from ..lowering import elementwise_lowering
 from ..registry import OpDef, Sample, register
-from ..shape_rules import broadcast_shapes, require_float, same_float_dtype
-from ..types import DTypeError, TensorType
+from ..shape_rules import broadcast_shapes, require_dtype, require_float, same_dtype, same_float_dtype
+from ..types import DTYPES, NUMERIC_DTYPES, DTypeError, TensorType
 
 _erf = np.vectorize(math.erf, otypes=[np.float64])
 
@@ -37,32 +37,47 @@ NUMPY_NAMES = {"neg": "negative", "sub": "subtract", "mul": "multiply", "div": "
                "ne": "not_equal"}
 
 
+def by_type(float_body, int_body):
+    """The scalar body of an op that takes floats and integers: arith's f-form or its i-form."""
+    return lambda s, *xs: (float_body if s.is_float else int_body)(s, *xs)
+
+
 # ---------------------------------------------------------------- unary ------
 def _infer_unary(x):
     require_float("input", x)
     return x
 
 
+def _infer_unary_numeric(x):
+    require_dtype("input", x)
+    return x
+
+
 UNARY_SAMPLES = (Sample((TensorType((3, 4), "f32"),)), Sample((TensorType((), "f64"),)),
                  Sample((TensorType((1, 5), "f64"),)))
+#: Samples of ops that take integers too (the tests keep integer operands as they are).
+INT_UNARY_SAMPLES = (Sample((TensorType((3, 4), "i32"),)), Sample((TensorType((5,), "i64"),)))
 POSITIVE = (0.2, 3.0)
 
 
-def unary(name, summary, ref, vjp, vjp_doc, domain=(-2.0, 2.0), lower=None):
-    """`lower(s, x)` builds the scalar body of the op's linalg.generic (arith/math on scalars)."""
+def unary(name, summary, ref, vjp, vjp_doc, domain=(-2.0, 2.0), lower=None, ints=False):
+    """`lower(s, x)` builds the scalar body of the op's linalg.generic (arith/math on scalars).
+    With `ints`, the op takes i32/i64 too (its body picks by `s.is_float`)."""
     register(OpDef(
-        name=name, summary=summary, operands=("input",), infer=_infer_unary, ref=_same(ref),
-        shape_rule="result type = operand type (f32 or f64)", vjp=vjp, vjp_doc=vjp_doc,
-        api_name=NUMPY_NAMES.get(name, name), samples=UNARY_SAMPLES, domain=domain, rematerializable=True,
-        lower=elementwise_lowering(lower) if lower else None))
+        name=name, summary=summary, operands=("input",), infer=_infer_unary_numeric if ints else _infer_unary,
+        ref=_same(ref),
+        shape_rule=f"result type = operand type ({'f32, f64, i32 or i64' if ints else 'f32 or f64'})",
+        vjp=vjp, vjp_doc=vjp_doc,
+        api_name=NUMPY_NAMES.get(name, name), samples=UNARY_SAMPLES + (INT_UNARY_SAMPLES if ints else ()),
+        domain=domain, rematerializable=True, lower=elementwise_lowering(lower) if lower else None))
 
 
 def _sign_mask(x, g):
     return G.select(x > 0, g, G.select(x < 0, -g, scalar(0.0, g)))
 
 
-unary("neg", "Negation, -x.", np.negative, lambda g, y, x: (-g,), "-g",
-      lower=lambda s, x: arith.negf(x))
+unary("neg", "Negation, -x (integers wrap, as numpy's).", np.negative, lambda g, y, x: (-g,), "-g",
+      lower=by_type(lambda s, x: arith.negf(x), lambda s, x: arith.subi(s.const(0), x)), ints=True)
 unary("exp", "Exponential, e**x.", np.exp, lambda g, y, x: (g * y,), "g * y",
       lower=mathfns.exp)
 unary("log", "Natural logarithm.", np.log, lambda g, y, x: (g / x,), "g / x", POSITIVE,
@@ -86,8 +101,9 @@ unary("sqrt", "Square root.", np.sqrt, lambda g, y, x: (g * 0.5 / y,), "g / (2 y
 unary("rsqrt", "Reciprocal square root, 1 / sqrt(x).", lambda x: 1 / np.sqrt(x),
       lambda g, y, x: (g * -0.5 * y * y * y,), "-g y^3 / 2", POSITIVE,
       lower=lambda s, x: mmath.rsqrt(x))
-unary("abs", "Absolute value.", np.abs, lambda g, y, x: (_sign_mask(x, g),), "g * sign(x) (0 at x = 0)",
-      lower=lambda s, x: mmath.absf(x))
+unary("abs", "Absolute value (abs of the smallest integer wraps to itself, as numpy's).", np.abs,
+      lambda g, y, x: (_sign_mask(x, g),), "g * sign(x) (0 at x = 0)",
+      lower=by_type(lambda s, x: mmath.absf(x), lambda s, x: mmath.absi(x)), ints=True)
 unary("sin", "Sine.", np.sin, lambda g, y, x: (g * G.cos(x),), "g * cos(x)",
       lower=lambda s, x: mmath.sin(x))
 unary("cos", "Cosine.", np.cos, lambda g, y, x: (-g * G.sin(x),), "-g * sin(x)",
@@ -168,6 +184,10 @@ BINARY_SAMPLES = (
     Sample((TensorType((2, 1, 3), "f64"), TensorType((4, 1), "f64"))),
     Sample((TensorType((), "f32"), TensorType((2, 3), "f32"))),
 )
+INT_BINARY_SAMPLES = (
+    Sample((TensorType((3, 4), "i32"), TensorType((4,), "i32"))),
+    Sample((TensorType((2, 1, 3), "i64"), TensorType((4, 1), "i64"))),
+)
 
 
 def _infer_binary(a, b):
@@ -175,22 +195,29 @@ def _infer_binary(a, b):
     return TensorType(broadcast_shapes(BINARY_NAMES, (a, b)), dtype)
 
 
+def _infer_binary_numeric(a, b):
+    dtype = same_dtype(BINARY_NAMES, (a, b), NUMERIC_DTYPES)
+    return TensorType(broadcast_shapes(BINARY_NAMES, (a, b)), dtype)
+
+
 def _infer_compare(a, b):
-    return _infer_binary(a, b).with_dtype("i1")
+    return _infer_binary_numeric(a, b).with_dtype("i1")
 
 
-def binary(name, summary, ref, vjp, vjp_doc, domain=(-2.0, 2.0), lower=None):
-    """`lower(s, a, b)` builds the scalar body; broadcasting is done by the indexing maps."""
+def binary(name, summary, ref, vjp, vjp_doc, domain=(-2.0, 2.0), lower=None, ints=False):
+    """`lower(s, a, b)` builds the scalar body; broadcasting is done by the indexing maps.
+    With `ints`, the op takes i32/i64 operands too (of one type: no promotion)."""
     def reduced_vjp(g, y, a, b):
         da, db = vjp(g, y, a, b)
         return (unbroadcast(da, a.shape) if da is not None else None,
                 unbroadcast(db, b.shape) if db is not None else None)
+    kinds = "one numeric element type (f32, f64, i32 or i64)" if ints else "one float element type"
     register(OpDef(
-        name=name, summary=summary, operands=BINARY_NAMES, infer=_infer_binary, ref=_same(ref),
-        shape_rule="numpy broadcast of both shapes; both operands share one float element type",
+        name=name, summary=summary, operands=BINARY_NAMES, infer=_infer_binary_numeric if ints else _infer_binary,
+        ref=_same(ref), shape_rule=f"numpy broadcast of both shapes; both operands share {kinds}",
         vjp=reduced_vjp, vjp_doc=vjp_doc + "; each summed back to its operand's shape (graph.sum_to_size)",
-        api_name=NUMPY_NAMES.get(name, name), samples=BINARY_SAMPLES, domain=domain, rematerializable=True,
-        lower=elementwise_lowering(lower) if lower else None))
+        api_name=NUMPY_NAMES.get(name, name), samples=BINARY_SAMPLES + (INT_BINARY_SAMPLES if ints else ()),
+        domain=domain, rematerializable=True, lower=elementwise_lowering(lower) if lower else None))
 
 
 def _pow_vjp(g, y, a, b):
@@ -205,12 +232,12 @@ def _tie_weight(a, b, strict):
     return G.select(strict, one, G.select(a == b, half, zero))
 
 
-binary("add", "Sum, numpy broadcasting.", np.add, lambda g, y, a, b: (g, g), "(g, g)",
-       lower=lambda s, a, b: arith.addf(a, b))
-binary("sub", "Difference, numpy broadcasting.", np.subtract, lambda g, y, a, b: (g, -g), "(g, -g)",
-       lower=lambda s, a, b: arith.subf(a, b))
-binary("mul", "Product, numpy broadcasting.", np.multiply, lambda g, y, a, b: (g * b, g * a), "(g b, g a)",
-       lower=lambda s, a, b: arith.mulf(a, b))
+binary("add", "Sum, numpy broadcasting (integers wrap).", np.add, lambda g, y, a, b: (g, g), "(g, g)",
+       lower=by_type(lambda s, a, b: arith.addf(a, b), lambda s, a, b: arith.addi(a, b)), ints=True)
+binary("sub", "Difference, numpy broadcasting (integers wrap).", np.subtract, lambda g, y, a, b: (g, -g),
+       "(g, -g)", lower=by_type(lambda s, a, b: arith.subf(a, b), lambda s, a, b: arith.subi(a, b)), ints=True)
+binary("mul", "Product, numpy broadcasting (integers wrap).", np.multiply, lambda g, y, a, b: (g * b, g * a),
+       "(g b, g a)", lower=by_type(lambda s, a, b: arith.mulf(a, b), lambda s, a, b: arith.muli(a, b)), ints=True)
 # Plain `arith.divf`: exact IEEE quotients, numpy's bit for bit (the faster forms that were measured
 # and rejected: docs/design/dialects-elementwise.md).
 binary("div", "Quotient, numpy broadcasting; compiled quotients are exact IEEE (bit-identical to numpy's).",
@@ -222,29 +249,32 @@ binary("pow", "a ** b, numpy broadcasting.", np.power, _pow_vjp,
 binary("maximum", "Elementwise maximum.", np.maximum,
        lambda g, y, a, b: (lambda w: (g * w, g * (1.0 - w)))(_tie_weight(a, b, a > b)),
        "g to the larger operand, split in halves on ties",
-       lower=lambda s, a, b: arith.maximumf(a, b))
+       lower=by_type(lambda s, a, b: arith.maximumf(a, b), lambda s, a, b: arith.maxsi(a, b)), ints=True)
 binary("minimum", "Elementwise minimum.", np.minimum,
        lambda g, y, a, b: (lambda w: (g * w, g * (1.0 - w)))(_tie_weight(a, b, a < b)),
        "g to the smaller operand, split in halves on ties",
-       lower=lambda s, a, b: arith.minimumf(a, b))
+       lower=by_type(lambda s, a, b: arith.minimumf(a, b), lambda s, a, b: arith.minsi(a, b)), ints=True)
 
 
-def compare(name, summary, ref, predicate):
-    """`predicate`: the arith.cmpf predicate of the scalar body (ordered, except `ne`, as numpy)."""
+def compare(name, summary, ref, predicate, int_predicate):
+    """`predicate`: the arith.cmpf predicate of the scalar body (ordered, except `ne`, as numpy);
+    `int_predicate`: the (signed) arith.cmpi one for integer operands."""
     register(OpDef(
         name=name, summary=summary, operands=BINARY_NAMES, infer=_infer_compare, ref=ref,
-        shape_rule="numpy broadcast of both shapes; float operands of one type; i1 result",
+        shape_rule="numpy broadcast of both shapes; numeric operands of one type (f32, f64, i32 or i64); i1 result",
         nondiff="a comparison has a boolean (i1) result, which carries no gradient",
-        api_name=NUMPY_NAMES.get(name, name), samples=BINARY_SAMPLES, rematerializable=True,
-        lower=elementwise_lowering(lambda s, a, b: arith.cmpf(predicate, a, b))))
+        api_name=NUMPY_NAMES.get(name, name), samples=BINARY_SAMPLES + INT_BINARY_SAMPLES, rematerializable=True,
+        lower=elementwise_lowering(by_type(lambda s, a, b: arith.cmpf(predicate, a, b),
+                                           lambda s, a, b: arith.cmpi(int_predicate, a, b)))))
 
 
-compare("gt", "a > b (i1 result).", np.greater, arith.CmpFPredicate.OGT)
-compare("ge", "a >= b (i1 result).", np.greater_equal, arith.CmpFPredicate.OGE)
-compare("lt", "a < b (i1 result).", np.less, arith.CmpFPredicate.OLT)
-compare("le", "a <= b (i1 result).", np.less_equal, arith.CmpFPredicate.OLE)
-compare("eq", "a == b (i1 result).", np.equal, arith.CmpFPredicate.OEQ)
-compare("ne", "a != b (i1 result).", np.not_equal, arith.CmpFPredicate.UNE)
+_P, _I = arith.CmpFPredicate, arith.CmpIPredicate
+compare("gt", "a > b (i1 result).", np.greater, _P.OGT, _I.sgt)
+compare("ge", "a >= b (i1 result).", np.greater_equal, _P.OGE, _I.sge)
+compare("lt", "a < b (i1 result).", np.less, _P.OLT, _I.slt)
+compare("le", "a <= b (i1 result).", np.less_equal, _P.OLE, _I.sle)
+compare("eq", "a == b (i1 result).", np.equal, _P.OEQ, _I.eq)
+compare("ne", "a != b (i1 result).", np.not_equal, _P.UNE, _I.ne)
 
 
 # ---------------------------------------------------------------- select -----
@@ -254,7 +284,7 @@ SELECT_NAMES = ("condition", "on_true", "on_false")
 def _infer_select(c, a, b):
     if c.dtype != "i1":
         raise DTypeError(f"operand 'condition' must have element type i1, got {c}")
-    dtype = same_float_dtype(SELECT_NAMES[1:], (a, b))
+    dtype = same_dtype(SELECT_NAMES[1:], (a, b))
     return TensorType(broadcast_shapes(SELECT_NAMES, (c, a, b)), dtype)
 
 
@@ -266,9 +296,42 @@ def _select_vjp(g, y, c, a, b):
 register(OpDef(
     name="select", summary="numpy.where(condition, on_true, on_false).", operands=SELECT_NAMES,
     infer=_infer_select, ref=lambda c, a, b: np.where(c, a, b),
-    shape_rule="numpy broadcast of the three shapes; i1 condition; float branches of one type",
+    shape_rule="numpy broadcast of the three shapes; i1 condition; branches of one element type (any)",
     vjp=_select_vjp, vjp_doc="(none, g where condition, g where not condition), summed to operand shapes",
     api_name="where", rematerializable=True,
     lower=elementwise_lowering(lambda s, c, a, b: arith.select(c, a, b)),
     samples=(Sample((TensorType((3, 4), "i1"), TensorType((3, 4), "f32"), TensorType((3, 4), "f32"))),
-             Sample((TensorType((3, 1), "i1"), TensorType((4,), "f64"), TensorType((), "f64"))))))
+             Sample((TensorType((3, 1), "i1"), TensorType((4,), "f64"), TensorType((), "f64"))),
+             Sample((TensorType((3, 4), "i1"), TensorType((4,), "i64"), TensorType((3, 1), "i64"))),
+             Sample((TensorType((2, 3), "i1"), TensorType((2, 3), "i1"), TensorType((), "i1"))))))
+
+
+# ---------------------------------------------------------------- logical ----
+def _infer_logical(*xs):
+    names = BINARY_NAMES if len(xs) == 2 else ("input",)
+    same_dtype(names, xs, ("i1",))
+    return TensorType(broadcast_shapes(names, xs), "i1")
+
+
+_LOGICAL_NONDIFF = "a logical op has boolean (i1) operands and result, which carry no gradient"
+_BOOL = TensorType((3, 4), "i1")
+
+
+def logical(name, summary, ref, body, operands=BINARY_NAMES):
+    register(OpDef(
+        name=name, summary=summary, operands=operands, infer=_infer_logical, ref=ref,
+        shape_rule="i1 operands; " + ("numpy broadcast of both shapes" if len(operands) == 2 else
+                                      "result type = operand type"),
+        nondiff=_LOGICAL_NONDIFF, api_name=name, rematerializable=True, lower=elementwise_lowering(body),
+        samples=(Sample((_BOOL,) * len(operands)),) + ((Sample((TensorType((2, 1), "i1"), TensorType((3,), "i1"))),)
+                                                       if len(operands) == 2 else ())))
+
+
+logical("logical_and", "a and b, elementwise (numpy.logical_and; `a & b` on i1 tensors).", np.logical_and,
+        lambda s, a, b: arith.andi(a, b))
+logical("logical_or", "a or b, elementwise (numpy.logical_or; `a | b` on i1 tensors).", np.logical_or,
+        lambda s, a, b: arith.ori(a, b))
+logical("logical_xor", "a xor b, elementwise (numpy.logical_xor; `a ^ b` on i1 tensors).", np.logical_xor,
+        lambda s, a, b: arith.xori(a, b))
+logical("logical_not", "not x, elementwise (numpy.logical_not; `~x` on i1 tensors).", np.logical_not,
+        lambda s, x: arith.xori(x, s.const(1)), operands=("input",))

@@ -9,13 +9,16 @@ from ..attrs import BOOL, INT, INTS
 from ..emit import G, Tensor, emit, numpy_axes, scalar
 from ..lowering import ADD, MAX, MIN
 from ..registry import OpDef, Sample, register
-from ..shape_rules import normalize_axes, reduced_shape, require_float
+from ..shape_rules import normalize_axes, reduced_shape, require_dtype, require_float
 from ..types import ShapeError, TensorType, shape_str
 
 
-def _infer(nonempty: bool):
+def _infer(nonempty: bool, ints: bool = False):
     def infer(x, axes, keepdims):
-        require_float("input", x)
+        if ints:
+            require_dtype("input", x)
+        else:
+            require_float("input", x)
         ax = normalize_axes(axes, x.rank)
         if ax != tuple(axes):
             raise ShapeError(f"axes {tuple(axes)} must be sorted, non-negative and distinct "
@@ -71,6 +74,10 @@ SAMPLES = (
     Sample((TensorType((5,), "f64"),), {"axes": (0,), "keepdims": False}),
     Sample((TensorType((2, 3), "f32"),), {"axes": (), "keepdims": False}),
 )
+INT_SAMPLES = (
+    Sample((TensorType((3, 4), "i32"),), {"axes": (1,), "keepdims": False}),
+    Sample((TensorType((2, 3, 4), "i64"),), {"axes": (0, 2), "keepdims": True}),
+)
 
 
 def _logsumexp_lower(lw, x, axes, keepdims):
@@ -89,28 +96,32 @@ def _mean_lower(lw, x, axes, keepdims):
     return lw.elementwise(lambda s, v: arith.divf(v, s.const(n)), [total])
 
 
-def reduction(name, summary, ref, vjp, vjp_doc, nonempty=False, lower=None, api=None):
-    """`lower(lw, x, axes, keepdims)` builds the linalg IR (see dialects/graph/lowering.py)."""
+def reduction(name, summary, ref, vjp, vjp_doc, nonempty=False, lower=None, api=None, ints=False):
+    """`lower(lw, x, axes, keepdims)` builds the linalg IR (see dialects/graph/lowering.py). With
+    `ints`, i32/i64 operands reduce in their own type (sums wrap, as numpy's with dtype=x.dtype)."""
     register(OpDef(
         name=name, summary=summary, operands=("input",), attrs={"axes": INTS, "keepdims": BOOL},
-        infer=_infer(nonempty), ref=lambda x, axes, keepdims: np.asarray(ref(x, axes, keepdims)).astype(x.dtype),
-        shape_rule="operand shape with `axes` (sorted, distinct) removed, or kept as 1 when `keepdims`",
-        vjp=vjp, vjp_doc=vjp_doc, api_name=name, api=api or _front(name), samples=SAMPLES, lower=lower))
+        infer=_infer(nonempty, ints),
+        ref=lambda x, axes, keepdims: np.asarray(ref(x, axes, keepdims)).astype(x.dtype),
+        shape_rule="operand shape with `axes` (sorted, distinct) removed, or kept as 1 when `keepdims`" +
+                   ("; f32, f64, i32 or i64, result of the operand's type" if ints else ""),
+        vjp=vjp, vjp_doc=vjp_doc, api_name=name, api=api or _front(name),
+        samples=SAMPLES + (INT_SAMPLES if ints else ()), lower=lower))
 
 
 reduction("sum", "Sum over axes.", lambda x, a, k: np.sum(x, axis=a, keepdims=k),
           lambda g, y, x, axes, keepdims: (expand(g, x, axes, keepdims),), "g broadcast back over the axes",
-          lower=lambda lw, x, axes, keepdims: lw.reduce(x, axes, ADD, 0.0, keepdims))
+          lower=lambda lw, x, axes, keepdims: lw.reduce(x, axes, ADD, 0.0, keepdims), ints=True)
 reduction("mean", "Arithmetic mean over axes.", lambda x, a, k: np.mean(x, axis=a, keepdims=k),
           lambda g, y, x, axes, keepdims: (expand(g, x, axes, keepdims) * (1.0 / _count(x, axes)),),
           "g broadcast back over the axes, divided by the number of reduced elements", nonempty=True,
           lower=_mean_lower)
 reduction("max", "Maximum over axes.", lambda x, a, k: np.max(x, axis=a, keepdims=k), _extremum_vjp,
           "g split evenly among the elements equal to the maximum", nonempty=True,
-          lower=lambda lw, x, axes, keepdims: lw.reduce(x, axes, MAX, -np.inf, keepdims))
+          lower=lambda lw, x, axes, keepdims: lw.reduce(x, axes, MAX, -np.inf, keepdims), ints=True)
 reduction("min", "Minimum over axes.", lambda x, a, k: np.min(x, axis=a, keepdims=k), _extremum_vjp,
           "g split evenly among the elements equal to the minimum", nonempty=True,
-          lower=lambda lw, x, axes, keepdims: lw.reduce(x, axes, MIN, np.inf, keepdims))
+          lower=lambda lw, x, axes, keepdims: lw.reduce(x, axes, MIN, np.inf, keepdims), ints=True)
 reduction("logsumexp", "log(sum(exp(x))) over axes, computed stably.", _logsumexp_ref,
           lambda g, y, x, axes, keepdims: (expand(g, x, axes, keepdims) * G.exp(x - expand(y, x, axes, keepdims)),),
           "g * exp(x - y), i.e. g times the softmax of x over the axes", nonempty=True,

@@ -10,8 +10,9 @@ from ..attrs import DTYPE, INT, INTS, TENSOR
 from ..emit import G, Tensor, constant, emit
 from ..lowering import ADD
 from ..registry import OpDef, Sample, register
-from ..shape_rules import can_broadcast, check_shape_attr, normalize_axes, require_float, same_float_dtype
-from ..types import DTypeError, ShapeError, TensorType, dtype_from_numpy, element_type, shape_str
+from ..shape_rules import can_broadcast, check_shape_attr, normalize_axes, require_float, same_dtype
+from ..types import (DTYPES, ShapeError, TensorType, dtype_from_numpy, element_type, numpy_dtype, parse_dtype,
+                     shape_str)
 
 
 def _t(*shape, dtype="f32"):
@@ -138,7 +139,7 @@ register(OpDef(
 
 # ---------------------------------------------------------------- concat -----
 def _infer_concat(lhs, rhs, axis):
-    dtype = same_float_dtype(("lhs", "rhs"), (lhs, rhs))
+    dtype = same_dtype(("lhs", "rhs"), (lhs, rhs))
     if not 0 <= axis < lhs.rank:
         raise ShapeError(f"axis {axis} out of range for rank-{lhs.rank} operands (use 0..{lhs.rank - 1})")
     if rhs.rank != lhs.rank or any(a != b for d, (a, b) in enumerate(zip(rhs.shape, lhs.shape)) if d != axis):
@@ -180,11 +181,12 @@ register(OpDef(
     name="concat", summary="Joins two tensors along `axis` (numpy.concatenate; the front-end chains more).",
     operands=("lhs", "rhs"), attrs={"axis": INT}, infer=_infer_concat,
     ref=lambda a, b, axis: np.concatenate((a, b), axis),
-    shape_rule="operands agree outside `axis`; result dim `axis` is the sum of theirs",
+    shape_rule="operands of one element type (any) agree outside `axis`; result dim `axis` is the sum of theirs",
     vjp=_concat_vjp, vjp_doc="the slice of g that each operand occupies", api_name="concatenate",
     api=_concat_api,
     samples=(Sample((_t(2, 3), _t(4, 3)), {"axis": 0}),
-             Sample((_t(2, 3, dtype="f64"), _t(2, 1, dtype="f64")), {"axis": 1})), lower=_lower_concat))
+             Sample((_t(2, 3, dtype="f64"), _t(2, 1, dtype="f64")), {"axis": 1}),
+             Sample((_t(2, 3, dtype="i64"), _t(2, 2, dtype="i64")), {"axis": 1})), lower=_lower_concat))
 
 
 # ---------------------------------------------------------------- slice / pad -
@@ -317,30 +319,87 @@ register(OpDef(
     attrs={"value": TENSOR}, infer=_infer_constant, ref=lambda value: value.copy(),
     shape_rule="the type of `value`", vjp=lambda g, y: (), vjp_doc="no operands, nothing to propagate",
     rematerializable=True, api_name="constant", api=lambda value, dtype=None: constant(
-        value, None if dtype is None else dtype_from_numpy(dtype)),
+        value, None if dtype is None else parse_dtype(dtype)),
     samples=(Sample((), {"value": np.arange(6, dtype=np.float32).reshape(2, 3)}),
-             Sample((), {"value": np.full((3,), 2.5)})), lower=_lower_constant))
+             Sample((), {"value": np.full((3,), 2.5)}),
+             Sample((), {"value": np.array([[-3, 0, 7]], dtype=np.int32)}),
+             Sample((), {"value": np.full((2,), -2 ** 40, dtype=np.int64)})), lower=_lower_constant))
 
 
 # ---------------------------------------------------------------- cast -------
+# Between every pair of f32, f64, i32, i64 and i1, with numpy's astype semantics: float -> integer
+# truncates toward zero; -> i1 is x != 0 (NaN is true); i1 -> a number is 0 or 1; integers wrap
+# when narrowed. A float that has no integer of the target type (NaN, +-inf, out of range) gives the
+# smallest integer: what numpy gives on x86, where numpy calls it undefined; here it is defined
+# so that compiled code (no LLVM poison) and the interpreter agree on every machine.
 def _infer_cast(x, to):
-    require_float("input", x)
-    if to not in ("f32", "f64"):
-        raise DTypeError(f"can only cast to f32 or f64, not {to}")
     return x.with_dtype(to)
 
 
+def _int_bounds(to: str) -> tuple[float, float]:
+    """[lo, hi): the floats that truncate to an integer of type `to` (both exact in f32 and f64)."""
+    bits = int(to[1:])
+    return -2.0 ** (bits - 1), 2.0 ** (bits - 1)
+
+
+def _cast_ref(x, to):
+    dt = numpy_dtype(to)
+    if x.dtype.kind == "f" and dt.kind == "i":
+        lo, hi = _int_bounds(to)
+        with np.errstate(invalid="ignore"):
+            fits = (x >= lo) & (x < hi)
+            return np.where(fits, np.where(fits, x, 0).astype(dt), np.iinfo(dt).min).astype(dt)
+    return x.astype(dt)
+
+
+def _cast_body(src: str, to: str):
+    """The scalar body converting a `src` scalar (i1 as i1) to a `to` one."""
+    target = element_type(to)
+    src_t, to_t = TensorType((), src), TensorType((), to)
+    if src_t.is_float and to_t.is_float:
+        convert = arith.extf if to == "f64" else arith.truncf
+        return lambda s, v: convert(target, v)
+    if to == "i1":
+        if src_t.is_float:
+            return lambda s, v: arith.cmpf(arith.CmpFPredicate.UNE, v, s.const(0.0))
+        return lambda s, v: arith.cmpi(arith.CmpIPredicate.ne, v, s.const(0))
+    if src == "i1":
+        return lambda s, v: (arith.uitofp if to_t.is_float else arith.extui)(target, v)
+    if to_t.is_float:
+        return lambda s, v: arith.sitofp(target, v)
+    if src_t.is_int:
+        return lambda s, v: (arith.extsi if int(to[1:]) > int(src[1:]) else arith.trunci)(target, v)
+
+    def float_to_int(s, v):  # in range: fptosi (never on NaN or out of range: that is poison)
+        lo, hi = _int_bounds(to)
+        fits = arith.andi(arith.cmpf(arith.CmpFPredicate.OGE, v, s.const(lo)),
+                          arith.cmpf(arith.CmpFPredicate.OLT, v, s.const(hi)))
+        r = arith.fptosi(target, arith.select(fits, v, s.const(0.0)))
+        return arith.select(fits, r, arith.constant(target, -2 ** (int(to[1:]) - 1)))
+    return float_to_int
+
+
 def _lower_cast(lw, x, to):
-    if lw.operand_types[0].dtype == to:
+    src = lw.operand_types[0].dtype
+    if src == to:
         return x
-    convert = arith.extf if to == "f64" else arith.truncf
-    return lw.elementwise(lambda s, v: convert(element_type(to), v), [x], dtype=to)
+    return lw.elementwise(_cast_body(src, to), [x], dtype=to)
 
 
+def _cast_vjp(g, y, x, to):
+    return (G.cast(g, to=x.type.dtype) if x.type.is_float else None,)
+
+
+_CASTS = [("f32", "f64"), ("f64", "f32"), ("f32", "i32"), ("f64", "i64"), ("i32", "f32"), ("i64", "f64"),
+          ("i32", "i64"), ("i64", "i32"), ("f32", "i1"), ("i1", "f64"), ("i1", "i32"), ("i64", "i1")]
 register(OpDef(
-    name="cast", summary="Converts between f32 and f64 (round to nearest).", operands=("input",),
-    attrs={"to": DTYPE}, infer=_infer_cast, ref=lambda x, to: x.astype(TensorType((), to).np_dtype),
-    shape_rule="operand shape, element type `to`",
-    vjp=lambda g, y, x, to: (G.cast(g, to=x.type.dtype),), vjp_doc="g cast back to the operand's type",
-    rematerializable=True, api_name="cast", api=lambda x, dtype: emit("cast", x, to=dtype_from_numpy(dtype)),
-    samples=(Sample((_t(3, 4),), {"to": "f64"}), Sample((_t(2, dtype="f64"),), {"to": "f32"})), lower=_lower_cast))
+    name="cast", summary="Converts between f32, f64, i32, i64 and i1 as numpy's astype: float to integer "
+                         "truncates toward zero (NaN, inf and out-of-range give the smallest integer), to i1 is "
+                         "x != 0, i1 to a number is 0 or 1, floats round to nearest, integers wrap.",
+    operands=("input",), attrs={"to": DTYPE}, infer=_infer_cast, ref=_cast_ref,
+    shape_rule="operand shape, element type `to` (any of f32, f64, i32, i64, i1, from any)",
+    vjp=_cast_vjp, vjp_doc="g cast back to the operand's type between floats; none from or to integers and "
+                           "i1 (their values carry no gradient)",
+    rematerializable=True, api_name="cast", api=lambda x, dtype: emit("cast", x, to=parse_dtype(dtype)),
+    domain=(-3.0, 3.0),
+    samples=tuple(Sample((_t(3, 4, dtype=a),), {"to": b}) for a, b in _CASTS), lower=_lower_cast))

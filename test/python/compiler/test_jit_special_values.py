@@ -15,11 +15,34 @@ from jit_cases import Case, build_module
 
 VALUES = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 1e30, -1e30, 1e-30, 3.0, -3.0, 0.5, -0.5, 88.0, -88.0,
                    710.0, -710.0])
-RTOL = {"f32": 1e-5, "f64": 1e-12}
+RTOL = {"f32": 1e-5, "f64": 1e-12, "i32": 0, "i64": 0}
+
+
+def _int_values(dtype):
+    """The integers at and next to the edges of the type (where + - * abs wrap) and a few small ones."""
+    info = np.iinfo(TensorType((), dtype).np_dtype)
+    return np.array([info.min, info.min + 1, info.max, info.max - 1, -1, 0, 1, 7, -7, 2 ** 16, -(2 ** 16)],
+                    dtype=TensorType((), dtype).np_dtype)
+
+
+def _values(dtype):
+    return _int_values(dtype) if dtype in ("i32", "i64") else VALUES.astype(TensorType((), dtype).np_dtype)
+
+
+def _valid(case):
+    try:
+        case.op.infer(*case.types, **case.attrs)
+        return True
+    except ValueError:  # e.g. a float-only op on integers, or a logical op on numbers
+        return False
 
 
 def _cases(dtype):
-    n = len(VALUES)
+    return [c for c in _all_cases(dtype) if _valid(c)]
+
+
+def _all_cases(dtype):
+    n = len(_values(dtype))
     cases = []
     for name, op in sorted(OPS.items()):
         if getattr(op.lower, "scalar_body", None) is None:
@@ -35,6 +58,9 @@ def _cases(dtype):
                           {"axes": (1,), "keepdims": False, **ddof}))
         cases.append(Case(f"{name}_all_{dtype}", OPS[name], (TensorType((n,), dtype),),
                           {"axes": (0,), "keepdims": False, **ddof}))
+    for name in ("argmax", "argmin"):  # NaN is the extremum (its first index), ties take the first
+        cases.append(Case(f"{name}_rows_{dtype}", OPS[name], (TensorType((n, n), dtype),), {"axis": 1, "keepdims": False}))
+        cases.append(Case(f"{name}_all_{dtype}", OPS[name], (TensorType((n,), dtype),), {"axis": 0, "keepdims": False}))
     for reverse in (False, True):  # running sums through inf and NaN, from either end
         cases.append(Case(f"cumsum_{reverse}_{dtype}", OPS["cumsum"], (TensorType((n, n), dtype),),
                           {"axis": 1, "reverse": reverse}))
@@ -42,13 +68,14 @@ def _cases(dtype):
     return cases
 
 
-@pytest.mark.parametrize("dtype", ["f32", "f64"])
+@pytest.mark.parametrize("dtype", ["f32", "f64", "i32", "i64"])
 def test_special_values_match_the_interpreter(dtype):
-    npdt = np.float32 if dtype == "f32" else np.float64
+    npdt = TensorType((), dtype).np_dtype
     cases = _cases(dtype)
+    assert len(cases) >= 10, [c.name for c in cases]
     module = build_module(cases)
     cm = sg.compile(module)
-    v = VALUES.astype(npdt)
+    v = _values(dtype)
     failures = []
     for c in cases:
         if len(c.types) == 2:
@@ -61,7 +88,7 @@ def test_special_values_match_the_interpreter(dtype):
             inputs = [v]
         (want,) = sg.interpret(module, c.name, *inputs)
         got = cm[c.name](*inputs)
-        if want.dtype == np.bool_:
+        if want.dtype.kind != "f":
             bad = got != want
         else:
             bad = ~np.isclose(got, want, rtol=RTOL[dtype], atol=0, equal_nan=True)

@@ -43,7 +43,12 @@ FRONTEND = {
     "slice": lambda api, xs, a: api(xs[0], tuple(slice(*t) for t in zip(a["start"], a["stop"], a["step"]))),
     "pad": lambda api, xs, a: api(xs[0], a["shape"], a["start"], a["step"]),
     "constant": lambda api, xs, a: api(a["value"]),
-    "cast": lambda api, xs, a: api(xs[0], {"f32": np.float32, "f64": np.float64}[a["to"]]),
+    # every spelling of a dtype that numpy's astype takes: a numpy type, a name, a Python type
+    "cast": lambda api, xs, a: api(xs[0], {"f32": np.float32, "f64": "float64", "i32": "int32", "i64": np.int64,
+                                           "i1": bool}[a["to"]]),
+    "argmax": lambda api, xs, a: api(xs[0], axis=a["axis"], keepdims=a["keepdims"]),
+    "argmin": lambda api, xs, a: api(xs[0], axis=a["axis"], keepdims=a["keepdims"]),
+    "one_hot": lambda api, xs, a: api(xs[0], a["depth"], dtype=TensorType((), a["dtype"]).np_dtype),
     "norm": _reduction,
     "var": lambda api, xs, a: api(xs[0], axis=a["axes"], ddof=a["ddof"], keepdims=a["keepdims"]),
     "std": lambda api, xs, a: api(xs[0], axis=a["axes"], ddof=a["ddof"], keepdims=a["keepdims"]),
@@ -116,7 +121,33 @@ def _where(c, a, b):
     return out
 
 
-# op name -> fn(inputs as float64 (bool for i1), attrs) -> expected value, in plain numpy.
+def _first_extremum(x, axis, keepdims, larger):
+    """The first index along `axis` where x is at its extremum (NaN counting as it), by a loop."""
+    x = np.moveaxis(x, axis, -1)
+    out = np.zeros(x.shape[:-1], np.int64)
+    for idx in np.ndindex(*x.shape[:-1]):
+        row, best = x[idx], 0
+        for k in range(1, row.shape[0]):
+            if np.isnan(row[best]):
+                break
+            if np.isnan(row[k]) or (row[k] > row[best] if larger else row[k] < row[best]):
+                best = k
+        out[idx] = best
+    return np.expand_dims(out, axis) if keepdims else out
+
+
+def _one_hot(labels, depth):
+    inside = (labels >= 0) & (labels < depth)
+    return np.where(inside[..., None], np.eye(depth)[np.clip(labels, 0, max(depth - 1, 0))], 0.0)
+
+
+def _cast(x, to):
+    if to == "i1":
+        return x != 0
+    return np.trunc(x) if TensorType((), to).is_int and x.dtype.kind == "f" else x * 1
+
+
+# op name -> fn(inputs as float64 (int64 for integers, bool for i1), attrs) -> expected value, in plain numpy.
 NUMPY = {
     "neg": lambda xs, a: 0.0 - xs[0],
     "exp": lambda xs, a: np.e ** xs[0],
@@ -163,7 +194,14 @@ NUMPY = {
     "slice": lambda xs, a: xs[0][tuple(slice(*t) for t in zip(a["start"], a["stop"], a["step"]))],
     "pad": lambda xs, a: _pad(xs[0], a["shape"], a["start"], a["step"]),
     "constant": lambda xs, a: a["value"],
-    "cast": lambda xs, a: xs[0],
+    "cast": lambda xs, a: _cast(xs[0], a["to"]),
+    "argmax": lambda xs, a: _first_extremum(xs[0], a["axis"], a["keepdims"], True),
+    "argmin": lambda xs, a: _first_extremum(xs[0], a["axis"], a["keepdims"], False),
+    "one_hot": lambda xs, a: _one_hot(xs[0], a["depth"]),
+    "logical_and": lambda xs, a: np.minimum(xs[0] * 1, xs[1] * 1) == 1,
+    "logical_or": lambda xs, a: xs[0] * 1 + xs[1] * 1 > 0,
+    "logical_xor": lambda xs, a: xs[0] * 1 + xs[1] * 1 == 1,
+    "logical_not": lambda xs, a: 1 - xs[0] * 1 == 1,
     "tan": lambda xs, a: np.sin(xs[0]) / np.cos(xs[0]),
     "atan": lambda xs, a: np.arcsin(xs[0] / np.sqrt(1 + xs[0] ** 2)),
     "asin": lambda xs, a: np.arctan(xs[0] / np.sqrt(1 - xs[0] ** 2)),
@@ -194,18 +232,18 @@ NUMPY = {
 # Ops whose tests draw inputs on a coarse grid, so that ties (a == b) occur and the
 # comparisons, maximum and minimum are checked on them too.
 TIES = {"gt", "ge", "lt", "le", "eq", "ne", "maximum", "minimum", "max", "min", "clip", "hardtanh", "round",
-        "sign"}
+        "sign", "argmax", "argmin"}
 
 
 # --------------------------------------------------------------------------- cases
 def _in_dtype(t: TensorType, dtype: str) -> TensorType:
-    return t if t.dtype == "i1" else t.with_dtype(dtype)
+    return t.with_dtype(dtype) if t.is_float else t  # integer and boolean operands stay as they are
 
 
 def _retype(sample: Sample, dtype: str) -> Sample:
     """The sample with its float operands (and a constant's value) in `dtype`."""
     attrs = dict(sample.attrs)
-    if isinstance(attrs.get("value"), np.ndarray):
+    if isinstance(attrs.get("value"), np.ndarray) and attrs["value"].dtype.kind == "f":
         attrs["value"] = attrs["value"].astype(TensorType((), dtype).np_dtype)
     return Sample(tuple(_in_dtype(t, dtype) for t in sample.operands), attrs)
 
@@ -226,6 +264,8 @@ def _inputs(op: OpDef, sample: Sample, rng) -> list[np.ndarray]:
     for t in sample.operands:
         if t.dtype == "i1":
             out.append(rng.random(t.shape) < 0.5)
+        elif t.is_int:  # small integers over the op's domain: many ties, no overflow
+            out.append(rng.integers(math.floor(lo), math.ceil(hi) + 1, t.shape))
         elif op.name in TIES:
             out.append(rng.integers(0, 5, t.shape).astype(t.np_dtype) * ((hi - lo) / 4) + lo)
         else:
@@ -301,15 +341,18 @@ def test_op(name, index, dtype, rng):
     # ... and an independent plain-numpy expectation, computed in float64.
     if name not in NUMPY:
         pytest.fail(f"graph.{name}: add its plain-numpy expectation to NUMPY in {__file__}")
-    wide = [x if x.dtype == np.bool_ else x.astype(np.float64) for x in inputs]
+    wide = [x.astype(np.float64) if x.dtype.kind == "f" else x.astype(np.int64) if x.dtype.kind == "i" else x
+            for x in inputs]
     attrs = dict(sample.attrs)
-    if isinstance(attrs.get("value"), np.ndarray):
+    if isinstance(attrs.get("value"), np.ndarray) and attrs["value"].dtype.kind == "f":
         attrs["value"] = attrs["value"].astype(np.float64)
     expected = np.asarray(NUMPY[name](wide, attrs))
     assert expected.shape == inferred.shape
     if inferred.dtype == "i1":
         assert expected.dtype == np.bool_
         np.testing.assert_array_equal(got, expected)
+    elif inferred.is_int:  # exact
+        np.testing.assert_array_equal(got, expected.astype(inferred.np_dtype))
     else:
         np.testing.assert_allclose(got, expected.astype(inferred.np_dtype), **TOL[inferred.np_dtype])
 

@@ -7,12 +7,15 @@ import symgrad as sg
 
 
 def random_inputs(types, domain, rng):
-    """One array per TensorType: floats from `domain`, random booleans for i1."""
+    """One array per TensorType: floats from `domain`, random booleans for i1, integers over the
+    domain for i32/i64 (never differentiated: finite differences perturb only float arguments)."""
     lo, hi = domain
     out = []
     for t in types:
         if t.dtype == "i1":
             out.append(rng.random(t.shape) < 0.5)
+        elif t.is_int:
+            out.append(rng.integers(int(np.floor(lo)), int(np.ceil(hi)) + 1, t.shape).astype(t.np_dtype))
         else:
             out.append(rng.uniform(lo, hi, size=t.shape).astype(t.np_dtype))
     return out
