@@ -35,9 +35,11 @@ MAX_ARGS = 3
 MAX_MAGNITUDE = 1e6
 
 # Float arguments are float64 (the precision of the numerical checks) but for one graph in
-# five, float32; after the first, one argument in six is a boolean mask instead.
+# five, float32; after the first, one argument in seven is a boolean mask and one an int64
+# tensor (small values, some out of one_hot's or an index's range) instead.
 FLOAT_DTYPES = ("f64",) * 4 + ("f32",)
-ARG_KINDS = (True,) * 5 + (False,)  # True: a float argument
+ARG_KINDS = ("float",) * 5 + ("i1", "i64")
+INT_RANGE = (-1, 5)  # int64 arguments are drawn from [-1, 5)
 # Ops in registry order; hypothesis shrinks a drawn op towards the first ones.
 OP_NAMES = tuple(OPS)
 # Where argument values are drawn: every op's test domain, the default one first.
@@ -166,18 +168,21 @@ class _Builder:
 @st.composite
 def random_graphs(draw, max_ops: int = MAX_OPS, op_names=OP_NAMES, hvp_every: int = 3, runner: str = "interpret"):
     """A `RandomGraph`: 1-3 arguments (float64, or float32 for the whole graph now and then;
-    after the first, now and then a boolean mask, which never requires grad), up to
+    after the first, now and then a boolean mask or an int64 tensor, which never require grad), up to
     `max_ops` ops from `op_names`, 1-2 outputs."""
     base = draw(shapes())
     dtype = draw(st.sampled_from(FLOAT_DTYPES))
-    arg_types = [TensorType(draw(related_shape(base)), dtype if k == 0 or draw(st.sampled_from(ARG_KINDS)) else "i1")
-                 for k in range(draw(st.integers(1, MAX_ARGS)))]
+    kinds = ["float"] + [draw(st.sampled_from(ARG_KINDS)) for _ in range(draw(st.integers(1, MAX_ARGS)) - 1)]
+    arg_types = [TensorType(draw(related_shape(base)), dtype if kind == "float" else kind) for kind in kinds]
     seed = draw(st.integers(0, 2**31 - 1))
     rng = np.random.default_rng(seed)
     inputs = []
     for t in arg_types:
         if t.dtype == "i1":
             inputs.append(rng.random(t.shape) < 0.5)
+            continue
+        if t.dtype == "i64":
+            inputs.append(rng.integers(*INT_RANGE, t.shape).astype(np.int64))
             continue
         lo, hi = draw(st.sampled_from(DOMAINS))
         inputs.append(rng.uniform(lo, hi, t.shape).astype(t.np_dtype))

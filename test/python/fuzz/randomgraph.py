@@ -27,7 +27,7 @@ class Step:
 
 @dataclass
 class RandomGraph:
-    arg_types: list  # TensorType per argument (f64 or f32, or i1 for a mask)
+    arg_types: list  # TensorType per argument (f64 or f32, i1 for a mask, or i64)
     inputs: list  # one numpy array per argument
     steps: list  # Step per op, in order; value k >= len(args) is the result of steps[k - len(args)]
     outputs: list  # value indices returned by the function
@@ -139,7 +139,9 @@ class RandomGraph:
 def _elements_text(a: np.ndarray) -> str:
     if a.ndim == 0:
         v = a.item()
-        return ("true" if v else "false") if a.dtype == np.bool_ else f"{float(v):.17e}"
+        if a.dtype == np.bool_:
+            return "true" if v else "false"
+        return str(int(v)) if a.dtype.kind in "iu" else f"{float(v):.17e}"
     return "[" + ", ".join(_elements_text(x) for x in a) + "]"
 
 
