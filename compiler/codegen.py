@@ -38,7 +38,7 @@ import mlir.ir as ir
 from symgrad.dialects.graph.compilable import check as check_compilable
 from symgrad.dialects.graph.types import ShapeError, TensorType
 from symgrad.passes.graph_to_llvm import GRAPH_TO_LINALG, GRAPH_TO_LLVM, graph_to_llvm, linalg_to_llvm
-from symgrad.passes.pipeline_text import run_pipeline
+from symgrad.passes.pipeline_text import run_pipeline, split_entries, strip_anchor
 from symgrad.passes.record_temporaries import PREFIX as TEMPORARIES_PREFIX
 from symgrad.passes.translate import LoweringError, translate
 from symgrad.runtime.abi import PACKED_PREFIX
@@ -233,6 +233,12 @@ def compilable_diagnostics(module: Module) -> list:
     return diags
 
 
+def _ends_checked(pipeline: str) -> bool:
+    """The pipeline's last step is check-lowered-to-llvm (graph-to-llvm's guard)."""
+    entries = split_entries(strip_anchor(pipeline))
+    return bool(entries) and entries[-1].strip() == "check-lowered-to-llvm"
+
+
 def lower_to_llvm_ir(module: Module, key: str = "adhoc", pipeline: Optional[str] = None) -> tuple[str, dict]:
     """Runs the graph-to-llvm pipeline on a private copy of `module` and translates it.
     Returns (LLVM IR text, stage timings); raises CompileError."""
@@ -249,7 +255,9 @@ def lower_to_llvm_ir(module: Module, key: str = "adhoc", pipeline: Optional[str]
     copy = reparse(text)  # a private copy in a context of its own: the pipeline edits it
     with copy.context:
         try:
-            run_pipeline(copy.mlir.operation, pipeline)
+            # Verified after each symgrad pass (and so at the end: check-lowered-to-llvm is last),
+            # not after each upstream one (pipeline_text.VERIFY_MODES).
+            run_pipeline(copy.mlir.operation, pipeline, verify="symgrad")
         except ir.MLIRError as e:
             path, cmd = _reproduce("lower", key, text, pipeline)
             raise CompileError("lower", "the graph-to-llvm pipeline failed", _mlir_diagnostics(e), path, cmd) \
@@ -261,7 +269,7 @@ def lower_to_llvm_ir(module: Module, key: str = "adhoc", pipeline: Optional[str]
                 from e
         t1 = time.perf_counter()
         try:
-            llvm_ir = translate(copy.mlir.operation)
+            llvm_ir = translate(copy.mlir.operation, checked=_ends_checked(pipeline))
         except LoweringError as e:
             path, cmd = _reproduce("translate", key, text, pipeline)
             raise CompileError("translate", "the module did not lower completely to the LLVM dialect",

@@ -148,8 +148,11 @@ class NamedPipeline(ModulePass):
         return self.pipeline
 
 
-def as_mlir_pass(pass_: ModulePass):
-    """A callable for `PassManager.add`: diagnostics become MLIR errors at their locations."""
+def as_mlir_pass(pass_: ModulePass, verify: bool = False):
+    """A callable for `PassManager.add`: diagnostics become MLIR errors at their locations.
+    With `verify` (for a pass manager that does not verify after each pass), the module is
+    verified after the pass: IR that one of ours got wrong is an error naming the pass, never
+    the input of the next pass (which may assert on it)."""
     def run(op, mlir_pass):
         try:
             pass_.apply(op)
@@ -157,5 +160,17 @@ def as_mlir_pass(pass_: ModulePass):
             for loc, msg in e.diagnostics:
                 loc.emit_error(msg)
             mlir_pass.signal_pass_failure()
+            return
+        if verify:
+            try:
+                op.verify()
+            except ir.MLIRError as e:
+                for d in e.error_diagnostics or ():
+                    d.location.emit_error(f"symgrad pass '{pass_.name}' produced invalid IR (a bug in the "
+                                          f"pass): {d.message}")
+                if not e.error_diagnostics:
+                    op.location.emit_error(f"symgrad pass '{pass_.name}' produced invalid IR (a bug in the "
+                                           f"pass): {e}")
+                mlir_pass.signal_pass_failure()
     run.__name__ = pass_.name.replace("-", "_")
     return run

@@ -254,8 +254,9 @@ def flag_to_entry(name: str, value: Optional[str] = None) -> str:
     return f"{name}{{{value}}}"
 
 
-def add_pipeline(pm, pipeline: Union[str, Iterable[Step]]) -> None:
+def add_pipeline(pm, pipeline: Union[str, Iterable[Step]], *, verify_symgrad: bool = False) -> None:
     """Appends a pipeline (a string or `parse_pipeline` steps) to an existing module PassManager.
+    `verify_symgrad`: each symgrad pass verifies the module after it runs (see `run_pipeline`).
 
     Raises PipelineError (a ValueError); on error `pm` may hold a prefix of the steps.
     """
@@ -271,7 +272,7 @@ def add_pipeline(pm, pipeline: Union[str, Iterable[Step]]) -> None:
         else:
             pass_: ModulePass = step[1]
             # Never op_name= (cookbook, section 2): the pass runs on the module it is given.
-            pm.add(as_mlir_pass(pass_), name=pass_.name, argument=pass_.name, description=pass_.summary)
+            pm.add(as_mlir_pass(pass_, verify_symgrad), name=pass_.name, argument=pass_.name, description=pass_.summary)
 
 
 def _mlir_reason(msg: str) -> str:
@@ -291,25 +292,34 @@ def _mlir_reason(msg: str) -> str:
     return head
 
 
-def build_pass_manager(pipeline: Union[str, Iterable[Step]] = "", context=None, *, verify_each: bool = True):
-    """One `builtin.module` PassManager running `pipeline` (MLIR syntax, symgrad passes spliced in).
+#: What a pass manager verifies: the module after every pass (MLIR's default, mlir-opt's and
+#: symgrad-opt's), only after symgrad's own passes (the compile path: upstream passes keep valid IR
+#: valid, and verifying a big module ~50 times cost more than any one pass), or nothing.
+VERIFY_MODES = ("each", "symgrad", "none")
+
+
+def build_pass_manager(pipeline: Union[str, Iterable[Step]] = "", context=None, *, verify: str = "each"):
+    """One `builtin.module` PassManager running `pipeline` (MLIR syntax, symgrad passes spliced in),
+    verifying as `verify` (one of VERIFY_MODES) says.
 
     `context` defaults to the current `mlir.ir.Context`. Raises ValueError with a
     readable message for any malformed pipeline; never aborts.
     """
+    if verify not in VERIFY_MODES:
+        raise ValueError(f"verify must be one of {', '.join(VERIFY_MODES)}, got {verify!r}")
     if isinstance(pipeline, str):
         parse_pipeline(pipeline)  # text errors before touching MLIR
     ctx = context or ir.Context.current
     pm = PassManager("builtin.module", context=ctx)
-    pm.enable_verifier(verify_each)
-    add_pipeline(pm, pipeline)
+    pm.enable_verifier(verify == "each")
+    add_pipeline(pm, pipeline, verify_symgrad=verify == "symgrad")
     return pm
 
 
 def run_pipeline(module_op: ir.Operation, pipeline: str, *, print_ir_after_all: bool = False,
-                 verify_each: bool = True) -> None:
+                 verify: str = "each") -> None:
     """Runs a pipeline string (symgrad passes spliced in) on a module op; raises ir.MLIRError."""
-    pm = build_pass_manager(pipeline, module_op.context, verify_each=verify_each)
+    pm = build_pass_manager(pipeline, module_op.context, verify=verify)
     if print_ir_after_all:
         pm.enable_ir_printing()
     pm.run(module_op)
