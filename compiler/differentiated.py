@@ -115,19 +115,19 @@ def differentiated(transform: Transform, signature, wrt, recompute: str, fused: 
     traced = transform._trace(signature)
     before = {"trace": time.perf_counter() - t0}
     what = transform.describe(signature)
+    floats = tuple(i for i in wrt if np.dtype(signature[i][1]).kind == "f")
     if transform.kind == "vjp":  # every argument: its integer and boolean ones get None
-        floats = tuple(i for i in wrt if np.dtype(signature[i][1]).kind == "f")
         if not floats:
             raise TypeError(f"sg.vjp({transform.__name__}): no argument is a float array, so there is nothing to "
                             f"differentiate (integer and boolean arguments never require grad)")
-    for i in wrt:
-        if np.dtype(signature[i][1]).kind != "f" and transform.kind != "vjp":
-            raise TypeError(f"sg.{transform.kind}({transform.__name__}): argument {i} has dtype "
-                            f"{np.dtype(signature[i][1])}, and integer and boolean arguments never require grad "
-                            f"(only float arguments can be differentiated); remove {i} from argnums")
+    else:
+        for i in wrt:
+            if i not in floats:
+                raise TypeError(f"sg.{transform.kind}({transform.__name__}): argument {i} has dtype "
+                                f"{np.dtype(signature[i][1])}, and integer and boolean arguments never require "
+                                f"grad (only float arguments can be differentiated); remove {i} from argnums")
     if not fused:
-        cg = _compile_gradient(traced, tuple(i for i in wrt if np.dtype(signature[i][1]).kind == "f"), recompute,
-                               fused=False)
+        cg = _compile_gradient(traced, floats, recompute, fused=False)
         return GradEntry.of(traced, cg.gradient, wrt, cg)
     # Chosen once (it depends on the thread count, which another thread may change): the record's
     # key and the kernels it points at must come from the same pipeline.

@@ -16,7 +16,7 @@ from typing import Callable, Optional, Sequence, Union
 
 import numpy as np
 
-from symgrad.dialects.graph.types import NUMPY_DTYPES, dtype_from_numpy
+from symgrad.dialects.graph.types import NUMPY_DTYPE_NAMES, NUMPY_DTYPES, dtype_from_numpy
 from symgrad.runtime import forksafe as _forksafe
 from symgrad.runtime.abi import reserved_symbol
 
@@ -53,7 +53,7 @@ def signature_of(name: str, args) -> tuple:
                                 f"be ignored); pass a.filled(value) or a.data")
             a = np.asarray(a)
         if a.dtype not in NUMPY_DTYPES:
-            raise TypeError(f"{name}: argument {i} has dtype {a.dtype}; supported: float32, float64, int32, int64 and bool "
+            raise TypeError(f"{name}: argument {i} has dtype {a.dtype}; supported: {NUMPY_DTYPE_NAMES} "
                             f"(native byte order); convert with .astype(...)")
         key.append((a.shape, a.dtype))
     return tuple(key)

@@ -12,7 +12,8 @@ by the value it returns. It also prepares functions for native code:
     store sub-byte memref elements, and a numpy bool is one byte.
 
 A model repeats itself, so each distinct op (name, attributes, operand and result
-types, which operands are the same value) is verified and lowered once; its other
+types, which operands are the same value; for matmul, its operands' producers) is
+verified and lowered once; its other
 instances get a clone of that lowering with their own operands (`_Replay`).
 Building IR op by op through the Python bindings is what this pass spends its
 time on, and a clone is one call.
@@ -20,7 +21,6 @@ time on, and a clone is one call.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from typing import Optional
 
 import mlir.ir as ir
@@ -163,14 +163,16 @@ class _Replay:
             for r, v in enumerate(top.results):
                 made[v] = ("op", i, r)
         nested = False
-        for i, top in enumerate(ops):
+        for top in ops:
             if any(v not in outside and v not in made for v in top.operands):
                 return None
-            inner = _defined_inside(top)
-            for user, _, v in _nested_uses(top):
+            inside = _nested_ops(top)
+            defined = {v for o in [top] + inside for r in o.regions for b in r.blocks for v in b.arguments}
+            defined.update(v for o in inside for v in o.results)
+            for v in (v for o in inside for v in o.operands):
                 if v in outside or v in made:
                     nested = True
-                elif v not in inner:
+                elif v not in defined:
                     return None
         if value in made:
             result = made[value]
@@ -205,58 +207,23 @@ class _Replay:
         return clones[i].results[r]
 
 
-def _nested_uses(top: ir.Operation) -> list:
-    """(op, operand number, value) for the operands of the ops nested in `top`'s regions."""
+def _nested_ops(top: ir.Operation) -> list[ir.Operation]:
+    """The ops nested in `top`'s regions, in pre-order (`top` itself left out)."""
     found = []
-
-    def visit(o):
-        o = getattr(o, "operation", o)
-        for k, v in enumerate(o.operands):
-            found.append((o, k, v))
-        return ir.WalkResult.ADVANCE
-
-    for region in top.regions:
-        for block in region.blocks:
-            for inner in block.operations:
-                inner.operation.walk(visit, ir.WalkOrder.PRE_ORDER)
-    return found
+    top.walk(lambda o: found.append(o.operation) or ir.WalkResult.ADVANCE, ir.WalkOrder.PRE_ORDER)
+    return found[1:]
 
 
 def _relocate_nested(top: ir.Operation, loc: ir.Location, mapping) -> None:
     """Gives the ops nested in a clone the clone's location (diagnostics and printed IR point at
-    each op's own line) and, when `mapping` is given, remaps their operands through it. (`top`
-    itself is visited first and left alone: its operands are remapped already.)"""
-    first = [True]
-
-    def visit(o):
-        if first[0]:
-            first[0] = False
-            return ir.WalkResult.ADVANCE
-        o = o.operation
+    each op's own line) and, when `mapping` is given, remaps their operands through it (`top`'s
+    own operands are remapped already)."""
+    for o in _nested_ops(top):
         o.location = loc
         if mapping is not None:
             for k, v in enumerate(o.operands):
                 if v in mapping:
                     o.operands[k] = mapping[v]
-        return ir.WalkResult.ADVANCE
-
-    top.walk(visit, ir.WalkOrder.PRE_ORDER)
-
-
-def _defined_inside(top: ir.Operation) -> set:
-    """The values defined in `top`'s regions: block arguments and results of nested ops."""
-    values = set()
-
-    def visit(o):
-        o = getattr(o, "operation", o)
-        values.update(o.results)
-        for region in o.regions:
-            for block in region.blocks:
-                values.update(block.arguments)
-        return ir.WalkResult.ADVANCE
-
-    top.walk(visit, ir.WalkOrder.PRE_ORDER)
-    return values
 
 
 class _Scratch:
@@ -282,7 +249,7 @@ def _lower_op(op: ir.Operation, key, opdef, attrs, types, result_type, replays: 
         inputs, shape = _inputs(op, opdef)
         key = key + shape
     replay = replays.get(key) if key is not None else _IN_PLACE
-    if replay is not None and replay is not _IN_PLACE:
+    if isinstance(replay, _Replay):
         value = replay.apply(op, inputs)
     else:
         memo = replay is None  # the first op with this key

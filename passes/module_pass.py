@@ -165,12 +165,8 @@ def as_mlir_pass(pass_: ModulePass, verify: bool = False):
             try:
                 op.verify()
             except ir.MLIRError as e:
-                for d in e.error_diagnostics or ():
-                    d.location.emit_error(f"symgrad pass '{pass_.name}' produced invalid IR (a bug in the "
-                                          f"pass): {d.message}")
-                if not e.error_diagnostics:
-                    op.location.emit_error(f"symgrad pass '{pass_.name}' produced invalid IR (a bug in the "
-                                           f"pass): {e}")
+                for loc, msg in [(d.location, d.message) for d in e.error_diagnostics] or [(op.location, str(e))]:
+                    loc.emit_error(f"symgrad pass '{pass_.name}' produced invalid IR (a bug in the pass): {msg}")
                 mlir_pass.signal_pass_failure()
     run.__name__ = pass_.name.replace("-", "_")
     return run

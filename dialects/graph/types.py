@@ -22,7 +22,8 @@ _NUMPY = {"f32": np.dtype(np.float32), "f64": np.dtype(np.float64), "i1": np.dty
           "i32": np.dtype(np.int32), "i64": np.dtype(np.int64)}
 _FROM_NUMPY = {v: k for k, v in _NUMPY.items()}
 _NAMES = "f32, f64, i1, i32 or i64"
-_NUMPY_NAMES = "float32, float64, bool, int32 or int64"
+#: The numpy dtypes of DTYPES by name, for messages.
+NUMPY_DTYPE_NAMES = "float32, float64, bool, int32 or int64"
 #: The numpy dtypes of DTYPES, in the same order: what arrays passed to compiled code may have.
 NUMPY_DTYPES = tuple(_NUMPY[d] for d in DTYPES)
 
@@ -120,7 +121,7 @@ def dtype_of(t: ir.Type) -> str:
 def dtype_from_numpy(dt) -> str:
     dt = np.dtype(dt)
     if dt not in _FROM_NUMPY:
-        raise TypeError(f"numpy dtype {dt} is not supported (expected {_NUMPY_NAMES})")
+        raise TypeError(f"numpy dtype {dt} is not supported (expected {NUMPY_DTYPE_NAMES})")
     return _FROM_NUMPY[dt]
 
 
@@ -140,5 +141,5 @@ def parse_dtype(dtype) -> str:
     try:
         dt = np.dtype(dtype)
     except TypeError:
-        raise TypeError(f"{dtype!r} is not a dtype (expected one of {_NUMPY_NAMES}, or {_NAMES})") from None
+        raise TypeError(f"{dtype!r} is not a dtype (expected one of {NUMPY_DTYPE_NAMES}, or {_NAMES})") from None
     return dtype_from_numpy(dt)

@@ -17,7 +17,7 @@ from ..emit import G, scalar, unbroadcast
 from ..lowering import elementwise_lowering
 from ..registry import OpDef, Sample, register
 from ..shape_rules import broadcast_shapes, require_dtype, require_float, same_dtype, same_float_dtype
-from ..types import DTYPES, NUMERIC_DTYPES, DTypeError, TensorType
+from ..types import NUMERIC_DTYPES, DTypeError, TensorType
 
 _erf = np.vectorize(math.erf, otypes=[np.float64])
 

@@ -11,8 +11,7 @@ from ..emit import G, Tensor, constant, emit
 from ..lowering import ADD
 from ..registry import OpDef, Sample, register
 from ..shape_rules import can_broadcast, check_shape_attr, normalize_axes, require_float, same_dtype
-from ..types import (DTYPES, ShapeError, TensorType, dtype_from_numpy, element_type, numpy_dtype, parse_dtype,
-                     shape_str)
+from ..types import ShapeError, TensorType, element_type, numpy_dtype, parse_dtype, shape_str
 
 
 def _t(*shape, dtype="f32"):

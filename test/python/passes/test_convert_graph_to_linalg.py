@@ -54,15 +54,9 @@ def test_each_distinct_op_is_lowered_once(monkeypatch):
 
 
 def test_clones_read_their_own_operands_and_carry_their_own_locations():
-    _, generics = _lowered(CHAIN)
-    fn_args = None
-    reads = []
-    for g in generics:
-        op = g.operation
-        ins = [v for v in op.operands][:-1]  # the last operand is the out tensor
-        reads.append(ins)
-        fn_args = op.parent.regions[0].blocks[0].arguments if fn_args is None else fn_args
-    x, y = fn_args[0], fn_args[1]
+    m, generics = _lowered(CHAIN)
+    x, y = m.mlir.body.operations[0].regions[0].blocks[0].arguments
+    reads = [list(g.operation.operands)[:-1] for g in generics]  # the last operand is the out tensor
     results = [g.operation.results[0] for g in generics]
     assert reads[0] == [x]
     assert reads[1] == [results[0]]
