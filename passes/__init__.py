@@ -25,13 +25,14 @@ from .record_temporaries import RecordTemporaries
 from .module_pass import ModulePass, NamedPipeline, OptionError, OptionInfo, PassError, as_mlir_pass, option
 from .scope_loop_allocas import ScopeLoopAllocas
 from .serialize_small_parallel_loops import SerializeSmallParallelLoops
+from .split_distinct_deallocs import SplitDistinctDeallocs
 from .tile_rows import TileRows
 from .untie_empty_tensors import UntieEmptyTensors
 
 ALL_PASSES: tuple[type[ModulePass], ...] = (
     GraphVerify, GraphCheckCompilable, GraphDifferentiate, GraphFuseGradient,
     ConvertGraphToLinalg, TileRows, DuplicateCheapProducers, MergeSiblingGenerics,
-    PartitionReductions, UntieEmptyTensors, DistinctReturnedBuffers, ConvertMemrefCopyToLinalg, RecordTemporaries,
+    PartitionReductions, UntieEmptyTensors, DistinctReturnedBuffers, SplitDistinctDeallocs, ConvertMemrefCopyToLinalg, RecordTemporaries,
     SerializeSmallParallelLoops, OutlineLoopNests, KeepParallelBodiesOutlined, ScopeLoopAllocas,
     ConvertMathToLibmPrecise, AddPackedEntryPoints, CheckLoweredToLLVM,
     GraphToLLVM,

@@ -24,7 +24,17 @@ BUFFERIZE = ("untie-empty-tensors",
              "distinct-returned-buffers",
              "buffer-results-to-out-params{hoist-static-allocs modify-public-functions}",
              "func.func(promote-buffers-to-stack{max-alloc-size-in-bytes=4096})",
-             "buffer-deallocation-pipeline")
+             # Upstream's buffer-deallocation-pipeline, spelled out to put split-distinct-deallocs
+             # before the simplification (quadratic on the one dealloc that ends a deep kernel).
+             "expand-realloc{emit-deallocs=false}",
+             "canonicalize",
+             "ownership-based-buffer-deallocation",
+             "canonicalize",
+             "split-distinct-deallocs",
+             "buffer-deallocation-simplification",
+             "bufferization-lower-deallocations",
+             "cse",
+             "canonicalize")
 
 TENSOR_STAGES = (
     "graph-check-compilable",  # what sg.compile accepts, nothing else (dialects/graph/compilable.py)

@@ -75,6 +75,8 @@ def build_arg_parser(passes) -> argparse.ArgumentParser:
                     help="check the diagnostics against // expected-error {{...}} annotations in the input")
     ap.add_argument("--mlir-print-ir-after-all", action="store_true",
                     help="print the IR to stderr after every pass")
+    ap.add_argument("--mlir-timing", action="store_true",
+                    help="print the time each pass took to stderr, as mlir-opt --mlir-timing does")
     ap.add_argument("--mlir-print-op-generic", action="store_true", help="print every op in generic form")
     ap.add_argument("--mlir-print-debuginfo", action="store_true", help="print locations (loc(...)) in the output")
     ap.add_argument("--no-verify", action="store_true",
@@ -196,10 +198,17 @@ class Driver:
     def build(self):
         if self.pm is None:
             self.pm = build_pass_manager(self.pipeline, self.ctx)
+            if self.args.mlir_timing:
+                self.pm.enable_timing()
             if self.args.mlir_print_ir_after_all:
                 self.pm.enable_ir_printing(print_after_all=True, enable_debug_info=self.args.mlir_print_debuginfo,
                                            print_generic_op_form=self.args.mlir_print_op_generic)
         return self.pm
+
+    def close(self) -> None:
+        """Drops the pass manager now (with --mlir-timing, MLIR writes its report to stderr then)."""
+        sys.stdout.flush()
+        self.pm = None
 
     def _mlir_errors(self, e) -> list:
         return [from_mlir(d, self.rename, "error") for d in e.error_diagnostics]
@@ -345,6 +354,7 @@ def run(argv: list[str]) -> int:
             outputs.append(out)
 
     result = (SPLIT_MARKER + "\n").join(outputs)
+    driver.close()  # MLIR prints the --mlir-timing report when the pass manager goes
     if args.output == "-":
         sys.stdout.write(result)
         sys.stdout.flush()
