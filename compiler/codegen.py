@@ -31,6 +31,7 @@ import shlex
 import time
 import traceback
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional, Union
 
 import mlir.ir as ir
@@ -233,6 +234,7 @@ def compilable_diagnostics(module: Module) -> list:
     return diags
 
 
+@lru_cache(maxsize=16)
 def _ends_checked(pipeline: str) -> bool:
     """The pipeline's last step is check-lowered-to-llvm (graph-to-llvm's guard)."""
     entries = split_entries(strip_anchor(pipeline))

@@ -14,13 +14,15 @@ import time
 import numpy as np
 
 from symgrad.dialects.graph.types import TensorType
-from symgrad.passes.graph_fuse_gradient import build_fused
+from symgrad.passes import PassError
+from symgrad.passes.graph_fuse_gradient import build_fused, fuse_undifferentiated
 from symgrad.passes.graph_to_llvm import graph_to_llvm
 from symgrad.runtime import forksafe as _forksafe
 
 from . import compile_log, transform_cache
 from .gradient import CompiledGradient, differentiate
 from .codegen import OPT_LEVEL, compile_module
+from .module import IRError, format_location
 from .specialize import Transform
 
 
@@ -93,17 +95,27 @@ def _compile_gradient(traced, wrt, recompute: str, fused: bool) -> CompiledGradi
 
 
 def _compile_fused(traced, wrt, recompute: str, pipeline: str, what: str, before: dict):
-    """(Gradient, CompiledModule of @<f>_fused alone, its name). sg.grad and sg.value_and_grad call
-    only the fused kernel, so the primal, the adjoint and its variants are not compiled: LLVM's
-    time grows with the code, and they would be most of it. (`.lower()` compiles the whole
-    Gradient when asked, see GradEntry.cg.)"""
+    """(df_output_vjps, vjp_outputs, CompiledModule of @<f>_fused alone, its name). sg.grad and
+    sg.value_and_grad call only the fused kernel, so it is built straight from the traced function
+    (passes/graph_fuse_gradient.py: fuse_undifferentiated, one reverse sweep) and neither the
+    Gradient's primal and adjoint nor its variants are built or compiled: LLVM's time grows with the
+    code, and they would be most of it. (`.lower()` builds and compiles the whole Gradient when
+    asked, see GradEntry.cg.)"""
     t0 = time.perf_counter()
-    gradient, fused_name = _differentiate(traced, wrt, recompute, fused=True)
+    module = traced.clone()
+    with module.context:
+        fop = module.function()
+        n = len(fop.type.inputs)
+        try:
+            fused_name, df_output_vjps, vjp_outputs = fuse_undifferentiated(fop, [i in wrt for i in range(n)],
+                                                                            recompute)
+        except PassError as e:
+            raise IRError(f"cannot differentiate @{fop.sym_name.value}",
+                          [(format_location(loc), msg) for loc, msg in e.diagnostics]) from None
     before = dict(before, differentiate=time.perf_counter() - t0)
-    alone = gradient.module.subset([fused_name])
-    with alone.context:
-        del alone.function(fused_name).attributes["graph.primal"]  # the primal is not in this module
-    return gradient, compile_module(alone, pipeline=pipeline, what=what, before=before), fused_name
+    alone = module.subset([fused_name])
+    cm = compile_module(alone, pipeline=pipeline, what=what, before=before)
+    return df_output_vjps, vjp_outputs, cm, fused_name
 
 
 def differentiated(transform: Transform, signature, wrt, recompute: str, fused: bool = False) -> GradEntry:
@@ -140,8 +152,8 @@ def differentiated(transform: Transform, signature, wrt, recompute: str, fused: 
         entry.fused = cm[record["fused"]]
         compile_log.log(what, "transform cache", dict(before, total=time.perf_counter() - t0))
         return entry
-    gradient, cm, fused_name = _compile_fused(traced, wrt, recompute, pipeline, what, before)
-    entry = GradEntry.of(traced, gradient, wrt)
+    df_output_vjps, vjp_outputs, cm, fused_name = _compile_fused(traced, floats, recompute, pipeline, what, before)
+    entry = GradEntry(traced, wrt, df_output_vjps, vjp_outputs, recompute=recompute)
     entry.fused = cm[fused_name]
     transform_cache.store(key, {"fused": fused_name, "df_output_vjps": entry.df_output_vjps,
                                 "vjp_outputs": entry.vjp_outputs}, cm, functions=[fused_name])

@@ -19,6 +19,7 @@ An entry's options are parsed and checked by its pass class (`ModulePass.from_op
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Optional, Union
 
 import mlir.ir as ir
@@ -187,11 +188,19 @@ def parse_pipeline(pipeline: str) -> list[Step]:
     PassManager (`add_pipeline`, `build_pass_manager`).
     """
     try:
-        return _resolve(pipeline, ())
+        return list(_resolved(pipeline))
     except PipelineError as e:
         raise e.within(pipeline) from None
     except OptionError as e:
         raise PipelineError(str(e), pipeline) from None
+
+
+@lru_cache(maxsize=64)
+def _resolved(pipeline: str) -> tuple:
+    """`_resolve` once per pipeline text: the compile path builds a pass manager from the same
+    graph-to-llvm text at every compile, and scanning it costs ~8 ms. The steps are immutable (the
+    configured passes are frozen dataclasses), so they are shared. Errors are not cached."""
+    return tuple(_resolve(pipeline, ()))
 
 
 def _resolve(pipeline: str, seen: tuple) -> list[Step]:
