@@ -20,6 +20,7 @@ from .graph_verify import GraphVerify
 from .keep_parallel_bodies_outlined import KeepParallelBodiesOutlined
 from .merge_sibling_generics import MergeSiblingGenerics
 from .outline_loop_nests import OutlineLoopNests
+from .outline_tensor_regions import OutlineTensorRegions
 from .partition_reductions import PartitionReductions
 from .record_temporaries import RecordTemporaries
 from .module_pass import ModulePass, NamedPipeline, OptionError, OptionInfo, PassError, as_mlir_pass, option
@@ -32,7 +33,7 @@ from .untie_empty_tensors import UntieEmptyTensors
 ALL_PASSES: tuple[type[ModulePass], ...] = (
     GraphVerify, GraphCheckCompilable, GraphDifferentiate, GraphFuseGradient,
     ConvertGraphToLinalg, TileRows, DuplicateCheapProducers, MergeSiblingGenerics,
-    PartitionReductions, UntieEmptyTensors, DistinctReturnedBuffers, SplitDistinctDeallocs, ConvertMemrefCopyToLinalg, RecordTemporaries,
+    PartitionReductions, OutlineTensorRegions, UntieEmptyTensors, DistinctReturnedBuffers, SplitDistinctDeallocs, ConvertMemrefCopyToLinalg, RecordTemporaries,
     SerializeSmallParallelLoops, OutlineLoopNests, KeepParallelBodiesOutlined, ScopeLoopAllocas,
     ConvertMathToLibmPrecise, AddPackedEntryPoints, CheckLoweredToLLVM,
     GraphToLLVM,

@@ -69,6 +69,7 @@ PARALLEL_LOOPS = ("scf-forall-to-parallel",
 STAGES = (
     *TENSOR_STAGES,
     PARTITION,
+    "outline-tensor-regions",  # each distinct loop nest lowered once from here on
     *BUFFERIZE,
     "convert-memref-copy-to-linalg",
     "record-temporaries",  # the heap temporaries of each kernel, for the runtime to reserve
