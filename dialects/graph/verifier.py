@@ -67,9 +67,8 @@ def verify_op(op: ir.Operation) -> str | None:
         types = operand_types(op, opdef)
         n = len(opdef.results)
         if len(op.results) != n:
-            names = f" ({', '.join(opdef.results)})" if n > 1 else ""
-            raise ShapeError(f"expects exactly {'one result' if n == 1 else f'{n} results'}{names}, has "
-                             f"{len(op.results)}")
+            want = "one result" if n == 1 else f"{n} results ({', '.join(opdef.results)})"
+            raise ShapeError(f"expects exactly {want}, has {len(op.results)}")
         inferred = opdef.result_types(*types, **attrs)
         declared = []
         for i, r in enumerate(op.results):

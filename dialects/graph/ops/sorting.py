@@ -166,8 +166,6 @@ def _axis_of(fname, x, axis):
         return (G.reshape(x, shape=(x.size,)) if x.ndim != 1 else x), 0
     if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
         raise TypeError(f"symgrad.{fname}: axis must be an integer or None, got {type(axis).__name__}")
-    if x.ndim == 0:
-        raise ShapeError(f"symgrad.{fname}: a rank-0 tensor has no axis {axis} (use axis=None)")
     return x, normalize_axes((int(axis),), x.ndim, "axis")[0]
 
 
