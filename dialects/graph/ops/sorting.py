@@ -14,7 +14,7 @@ import mlir.ir as ir
 from mlir.dialects import arith, linalg
 
 from ..attrs import BOOL, INT
-from ..emit import G, Tensor, emit, scalar
+from ..emit import G, Tensor, api_call, emit, scalar
 from ..registry import OpDef, Sample, register
 from ..shape_rules import normalize_axes, require_dtype
 from ..types import ShapeError, TensorType, shape_str
@@ -187,13 +187,13 @@ def sort_with_indices(x, axis=-1, descending=False):
 def sort(x, axis=-1, descending=False):
     """numpy.sort (stable; NaNs last), or largest first with `descending` (NaNs first); the values
     result of graph.sort_with_indices, differentiable."""
-    return sort_with_indices(x, axis, descending)[0]
+    return api_call("sort_with_indices", x, axis, descending)[0]  # api_call: errors at the user's line
 
 
 def argsort(x, axis=-1, descending=False):
     """numpy.argsort with a stable sort (ties keep index order, also when descending): i64 indices,
     the indices result of graph.sort_with_indices."""
-    return sort_with_indices(x, axis, descending)[1]
+    return api_call("sort_with_indices", x, axis, descending)[1]
 
 
 def _topk_api(x, k, axis=-1):
