@@ -11,7 +11,7 @@ import mlir.ir as ir
 from mlir.dialects import func as func_d
 
 from symgrad.dialects.graph.compilable import call_cycles
-from symgrad.dialects.graph.registry import lookup
+from symgrad.dialects.graph.registry import ResultCountError, lookup
 from symgrad.dialects.graph.types import TensorType
 from symgrad.dialects.graph.verifier import op_attributes
 
@@ -58,7 +58,10 @@ def _run(module: Module, fop: func_d.FuncOp, arrays) -> tuple:
                 raise InterpreterError(f"{format_location(op.location)}: cannot interpret '{op.name}' "
                                        f"(only graph ops, func.call and func.return)")
             with np.errstate(all="ignore"):  # NaN and inf propagate as in numpy, silently
-                results = (np.asarray(opdef.ref(*inputs, **op_attributes(op, opdef))),)
+                try:
+                    results = tuple(np.asarray(r) for r in opdef.run_ref(*inputs, **op_attributes(op, opdef)))
+                except ResultCountError as e:
+                    raise InterpreterError(f"{format_location(op.location)}: {e}") from None
         for value, r in zip(op.results, results):
             t = TensorType.from_mlir(value.type)
             if r.shape != t.shape or r.dtype != t.np_dtype:

@@ -132,7 +132,13 @@ def _prepare_op(op: ir.Operation, verified: set):
         raise PassError([_no_lowering(op)])
     attrs = op_attributes(op, opdef)
     types = operand_types(op, opdef)
-    result_type = TensorType.from_mlir(op.results[0].type) if len(op.results) == 1 else None
+    n = len(opdef.results)
+    if len(op.results) != n:  # verify_op says so, located
+        result_type = None
+    else:
+        result_type = tuple(TensorType.from_mlir(r.type) for r in op.results)
+        if n == 1:
+            result_type = result_type[0]
     key = _key(op, opdef, attrs, types, result_type) if result_type is not None else None
     if key is None or key not in verified:
         problem = verify_op(op)
@@ -147,15 +153,16 @@ class _Replay:
     """The lowering of one op, kept to be cloned for the other ops with its key.
 
     `ops` are the top-level ops the lowering built (in order), `operands` the values they read
-    from outside, `result` where the lowered value comes from: ("op", i, r) for result r of
-    ops[i], ("operand", i) for operand i. `nested` is set when ops inside their regions read an
-    operand or one of `ops`' results, which a clone must then remap too."""
+    from outside, `results` where each lowered value (one per result of the op) comes from:
+    ("op", i, r) for result r of ops[i], ("operand", i) for operand i. `nested` is set when ops
+    inside their regions read an operand or one of `ops`' results, which a clone must then remap
+    too."""
 
-    def __init__(self, ops, operands, result, nested):
-        self.ops, self.operands, self.result, self.nested = ops, operands, result, nested
+    def __init__(self, ops, operands, results, nested):
+        self.ops, self.operands, self.results, self.nested = ops, operands, results, nested
 
     @staticmethod
-    def of(ops: list, operands: list, value: ir.Value) -> Optional["_Replay"]:
+    def of(ops: list, operands: list, values: list) -> Optional["_Replay"]:
         """The replay of a lowering, or None when its IR reads values from elsewhere."""
         outside = set(operands)
         made = {}
@@ -174,16 +181,19 @@ class _Replay:
                     nested = True
                 elif v not in defined:
                     return None
-        if value in made:
-            result = made[value]
-        elif value in outside:
-            result = ("operand", operands.index(value))  # the input it is
-        else:
-            return None
-        return _Replay(ops, operands, result, nested)
+        results = []
+        for value in values:
+            if value in made:
+                results.append(made[value])
+            elif value in outside:
+                results.append(("operand", operands.index(value)))  # the input it is
+            else:
+                return None
+        return _Replay(ops, operands, results, nested)
 
-    def apply(self, op: ir.Operation, inputs: list) -> ir.Value:
-        """Clones the lowering before `op`, reading `inputs` (see `_inputs`); returns the lowered value."""
+    def apply(self, op: ir.Operation, inputs: list) -> list[ir.Value]:
+        """Clones the lowering before `op`, reading `inputs` (see `_inputs`); returns the lowered
+        values, one per result of `op`."""
         mapping = dict(zip(self.operands, inputs))
         clones = []
         ip = ir.InsertionPoint(op)
@@ -201,10 +211,8 @@ class _Replay:
         for copy in clones:
             if len(copy.regions):
                 _relocate_nested(copy, loc, mapping if self.nested else None)
-        if self.result[0] == "operand":
-            return inputs[self.result[1]]
-        _, i, r = self.result
-        return clones[i].results[r]
+        return [inputs[where[1]] if where[0] == "operand" else clones[where[1]].results[where[2]]
+                for where in self.results]
 
 
 def _nested_ops(top: ir.Operation) -> list[ir.Operation]:
@@ -250,28 +258,43 @@ def _lower_op(op: ir.Operation, key, opdef, attrs, types, result_type, replays: 
         key = key + shape
     replay = replays.get(key) if key is not None else _IN_PLACE
     if isinstance(replay, _Replay):
-        value = replay.apply(op, inputs)
+        values = replay.apply(op, inputs)
     else:
         memo = replay is None  # the first op with this key
         ip = ir.InsertionPoint(scratch.block) if memo else ir.InsertionPoint(op)
         with ip, op.location:
-            value = opdef.lower(Lowering(op, types, result_type), *op.operands, **attrs)
-        if isinstance(value, (ir.OpView, ir.Operation)):
-            value = value.operation.results
-        if isinstance(value, (ir.OpResultList, list, tuple)) and len(value) == 1:
-            value = value[0]
+            values = _lowered_values(op, opdef.lower(Lowering(op, types, result_type), *op.operands, **attrs))
         if memo:
             made = [o.operation for o in scratch.block.operations]
             for o in made:
                 o.move_before(op)
-            replays[key] = _Replay.of(made, inputs, value) or _IN_PLACE
-    with op.location:
-        expected = storage_type(result_type)
-    if value.type != expected:
-        raise PassError([(op.location, f"the lowering of '{op.name}' produced {value.type}, expected "
-                                       f"{expected} (a bug in its registry entry)")])
-    op.results[0].replace_all_uses_with(value)
+            replays[key] = _Replay.of(made, inputs, values) or _IN_PLACE
+    result_types = result_type if isinstance(result_type, tuple) else (result_type,)
+    for k, (value, t) in enumerate(zip(values, result_types)):
+        with op.location:
+            expected = storage_type(t)
+        if value.type != expected:
+            which = f" for result #{k}" if len(result_types) > 1 else ""
+            raise PassError([(op.location, f"the lowering of '{op.name}' produced {value.type}{which}, expected "
+                                           f"{expected} (a bug in its registry entry)")])
+    for r, value in zip(op.results, values):
+        r.replace_all_uses_with(value)
     op.erase()
+
+
+def _lowered_values(op: ir.Operation, lowered) -> list[ir.Value]:
+    """What a lowering returned as a list of values, one per result of `op`: a value, an op (its
+    results), or a tuple/list of values (several results)."""
+    if isinstance(lowered, (ir.OpView, ir.Operation)):
+        lowered = list(lowered.operation.results)
+    elif isinstance(lowered, (ir.OpResultList, list, tuple)):
+        lowered = list(lowered)
+    else:
+        lowered = [lowered]
+    if len(lowered) != len(op.results):
+        raise PassError([(op.location, f"the lowering of '{op.name}' produced {len(lowered)} values for its "
+                                       f"{len(op.results)} results (a bug in its registry entry)")])
+    return lowered
 
 
 @dataclass(frozen=True)

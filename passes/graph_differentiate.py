@@ -155,9 +155,10 @@ class _Sweep:
             op = v.owner
             opdef = lookup(op.name)
             with op.location:
-                t = emit(opdef.name, *[self.primal(o) for o in op.operands], **op_attributes(op, opdef))
-            self.remat[v] = t
-            return t
+                made = emit(opdef.name, *[self.primal(o) for o in op.operands], **op_attributes(op, opdef))
+            for r, t in zip(op.results, made if opdef.multi_result else (made,)):
+                self.remat[r] = t  # every result at once: the op is re-emitted once
+            return self.remat[v]
         self.capture(v)
         return Tensor(self.proxies[v])
 
@@ -180,18 +181,21 @@ class _Sweep:
         for v, ct in seeds:
             accumulate(v, ct)
         for op in reversed(_ops(self.fop)):
-            if op.name == "func.return" or not op.results or op.results[0] not in self.required:
+            if op.name == "func.return" or not any(r in self.required for r in op.results):
                 continue
-            y = op.results[0]
-            if y in temp_seeds:
-                accumulate(y, temp_seeds[y])
-            g = grads.get(y)
-            if g is None:
+            for y in op.results:
+                if y in temp_seeds:
+                    accumulate(y, temp_seeds[y])
+            # One cotangent per result; None for a result no cotangent reaches (unused, or an
+            # integer result, which never requires grad).
+            gs = [grads.get(y) if y in self.required else None for y in op.results]
+            if all(g is None for g in gs):
                 continue  # a symbolic zero: nothing to propagate
             opdef = lookup(op.name)
             with op.location:
-                cts = opdef.vjp(g, self.primal(y), *[self.primal(o) for o in op.operands],
-                                **op_attributes(op, opdef))
+                outs = [self.primal(y) for y in op.results]
+                ct, out = (tuple(gs), tuple(outs)) if opdef.multi_result else (gs[0], outs[0])
+                cts = opdef.vjp(ct, out, *[self.primal(o) for o in op.operands], **op_attributes(op, opdef))
                 for v, ct in zip(op.operands, cts):
                     if ct is not None and v in self.required:
                         accumulate(v, ct)
@@ -220,7 +224,7 @@ class Differentiator:
             raise PassError([(fop.location, f"@{self.name} must end in func.return")])
         self.outputs = list(ret.operands)
         self.real_outputs = self.outputs[:n_real_outputs]
-        self.position = {op.results[0]: i for i, op in enumerate(_ops(fop)) if len(op.results) == 1}
+        self.position = {r: (i, k) for i, op in enumerate(_ops(fop)) for k, r in enumerate(op.results)}
 
     # The adjoint body is built in a scratch function inserted after f, then moved.
     def _sweep(self, vjp_values: list, temp_vjp_values: list, forced_captures: list = ()):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 from .emit import api_call
+from .ops.sorting import FUNCTIONS as _SORTING
 
 
 def _shifted(x, axis):
@@ -47,4 +48,5 @@ def layer_norm(x, axis=-1, eps=1e-5):
     return centered * api_call("rsqrt", var + eps)
 
 
-COMPOSITES = {"softmax": softmax, "log_softmax": log_softmax, "gelu": gelu, "layer_norm": layer_norm}
+COMPOSITES = {"softmax": softmax, "log_softmax": log_softmax, "gelu": gelu, "layer_norm": layer_norm,
+              **_SORTING}  # sort, argsort: one result of graph.sort_with_indices each

@@ -29,7 +29,8 @@ from .types import TensorType
 REGENERATE = "python -m symgrad.dialects.graph.docs  (or ./scripts/gen_docs.sh)"
 FAMILY_TITLES = {"elementwise": "Elementwise", "reduction": "Reductions", "matmul": "Linear algebra",
                  "shape": "Shape and constants", "activations": "Activations",
-                 "scan": "Scans and reversal", "integer": "Integer results and labels"}
+                 "scan": "Scans and reversal", "integer": "Integer results and labels",
+                 "sorting": "Sorting (several results)"}
 
 # Tensor operators and methods documented with the op(s) they emit, found by tracing each.
 OPERATORS = (
@@ -102,8 +103,12 @@ def _op_section(op: OpDef) -> list[str]:
     lines = [f"### `graph.{op.name}`", "", op.summary, ""]
     lines.append("- **Operands:** " + (", ".join(f"`{n}`" for n in op.operands) or "none"))
     lines += _attr_lines(op)
-    lines.append(f"- **Result type:** {op.shape_rule}")
-    if op.differentiable:
+    if op.multi_result:
+        lines.append("- **Results:** " + ", ".join(f"`{n}`" for n in op.results))
+    lines.append(f"- **Result type{'s' if op.multi_result else ''}:** {op.shape_rule}")
+    if op.differentiable and op.multi_result:
+        lines.append(f"- **Gradient (vjp of one cotangent per result, None where none reaches it):** {op.vjp_doc}")
+    elif op.differentiable:
         lines.append(f"- **Gradient (vjp of cotangent `g`, result `y`):** {op.vjp_doc}")
     else:
         lines.append(f"- **Gradient:** not differentiable: {op.nondiff}")
@@ -150,8 +155,8 @@ def _dtypes_section() -> list[str]:
         "| element type | numpy dtype | what takes it |", "|---|---|---|",
         "| `f32`, `f64` | float32, float64 | every op; the only differentiable values |",
         "| `i32`, `i64` | int32, int64 | arithmetic (`add`, `sub`, `mul`, `neg`, `abs`, `maximum`, `minimum`), "
-        "comparisons, `select` branches, `sum`/`max`/`min`, the shape ops, `cast`; `argmax`/`argmin` results "
-        "(i64) and `one_hot` labels |",
+        "comparisons, `select` branches, `sum`/`max`/`min`, the shape ops, `cast`, sorting; `argmax`/`argmin` "
+        "results and the indices of `sort_with_indices`/`topk` (i64), `one_hot` labels |",
         "| `i1` | bool (one byte once lowered) | comparison results, `select` conditions and branches, the "
         "logical ops, the shape ops, `cast` |", "",
         "Each op's result-type rule above says which it takes; any other is a located `DTypeError`. "
@@ -192,7 +197,9 @@ def _generate() -> str:
              "verifier, the reference interpreter, the front-end functions, the tests and this page are all "
              "derived from it. Types are statically shaped tensors of `f32`, `f64`, `i32`, `i64` or `i1` "
              "(see [Element types](#element-types) for which ops take which, and the promotion rules); ops print in MLIR's generic form. In gradient rules, "
-             "`g` is the result's cotangent and `y` the op's result.", "",
+             "`g` is the result's cotangent and `y` the op's result. An op with several results (listed under "
+             "**Results**) prints as `%r:2 = \"graph.<op>\"(...) : (...) -> (t0, t1)`, its results read as `%r#0`, "
+             "`%r#1`; `sg.<op>` returns a tuple.", "",
              f"{len(ops)} ops:", "",
              "| op | front-end | summary | differentiable |", "|---|---|---|---|"]
     for op in ops:

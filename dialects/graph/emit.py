@@ -53,8 +53,9 @@ def _describe(loc: Optional[ir.Location]) -> str:
     return f" (at {loc})"
 
 
-def emit(name: str, *operands, **attrs) -> "Tensor":
-    """Creates `graph.<name>` on `operands`, inferring its result type from the registry."""
+def emit(name: str, *operands, **attrs):
+    """Creates `graph.<name>` on `operands`, inferring its result type from the registry. Returns
+    the result Tensor, or a tuple of Tensors (one per result) for an op with several results."""
     opdef: OpDef = OPS[name]
     values = [t for t in operands]
     for i, t in enumerate(values):
@@ -67,14 +68,16 @@ def emit(name: str, *operands, **attrs) -> "Tensor":
     if missing or unknown:
         raise TypeError(f"graph.{name}: missing attributes {missing}, unknown attributes {unknown}")
     try:
-        result = opdef.infer(*[t.type for t in values], **attrs)
+        results = opdef.result_types(*[t.type for t in values], **attrs)
     except DTypeError as e:
         raise DTypeError(f"graph.{name}: {e}{_describe(loc)}") from None
     except ShapeError as e:
         raise ShapeError(f"graph.{name}: {e}{_describe(loc)}") from None
     mlir_attrs = {k: opdef.attrs[k].to_mlir(v) for k, v in attrs.items()}
-    op = ir.Operation.create(opdef.full_name, results=[result.to_mlir()],
+    op = ir.Operation.create(opdef.full_name, results=[r.to_mlir() for r in results],
                              operands=[t.value for t in values], attributes=mlir_attrs, loc=loc)
+    if opdef.multi_result:
+        return tuple(Tensor(r) for r in op.results)
     return Tensor(op.result)
 
 

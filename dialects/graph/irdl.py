@@ -18,7 +18,9 @@ from .registry import OPS, OpDef
 
 def _op_text(op: OpDef) -> str:
     lines = [f"  irdl.operation @{op.name} {{"]
-    lines.append('    %out = irdl.base "!builtin.tensor"')
+    # One variable per result too (a shared one would force the results' types to be equal).
+    for i in range(len(op.results)):
+        lines.append(f'    %out{i} = irdl.base "!builtin.tensor"')
     attr_vars = {}
     for i, (name, kind) in enumerate(op.attrs.items()):
         rhs = f'irdl.base "{kind.irdl_base}"' if kind.irdl_base else "irdl.any"
@@ -32,7 +34,7 @@ def _op_text(op: OpDef) -> str:
             lines.append(f'    %in{i} = irdl.base "!builtin.tensor"')
             decls.append(f"{name}: %in{i}")
         lines.append(f"    irdl.operands({', '.join(decls)})")
-    lines.append("    irdl.results(output: %out)")
+    lines.append("    irdl.results(" + ", ".join(f"{n}: %out{i}" for i, n in enumerate(op.results)) + ")")
     if attr_vars:
         lines.append("    irdl.attributes { " + ", ".join(f'"{k}" = {v}' for k, v in attr_vars.items()) + " }")
     lines.append("  }")

@@ -79,10 +79,16 @@ class Scalar:
 class Lowering:
     """The op being lowered plus helpers that emit linalg/tensor IR before it."""
 
-    def __init__(self, op: ir.Operation, operand_types: Sequence[TensorType], result: TensorType):
+    def __init__(self, op: ir.Operation, operand_types: Sequence[TensorType], result):
         self.op = op
         self.operand_types = list(operand_types)
+        # The result's type; a tuple of types, one per result, for an op with several.
         self.result = result
+
+    @property
+    def results(self) -> tuple:
+        """The result types as a tuple, whatever the number of results."""
+        return self.result if isinstance(self.result, tuple) else (self.result,)
 
     # -- tensors --------------------------------------------------------------
     def mlir_type(self, t: TensorType) -> ir.RankedTensorType:

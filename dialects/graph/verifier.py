@@ -52,6 +52,11 @@ def operand_types(op: ir.Operation, opdef: OpDef) -> list[TensorType]:
     return types
 
 
+def _result_name(opdef: OpDef, i: int) -> str:
+    """How messages name result #i: nothing for a one-result op, " #i ('name')" otherwise."""
+    return "" if len(opdef.results) == 1 else f" #{i} ('{opdef.results[i]}')"
+
+
 def verify_op(op: ir.Operation) -> str | None:
     """The first problem with one `graph` op, as an MLIR-style message, or None."""
     opdef = lookup(op.name)
@@ -60,17 +65,22 @@ def verify_op(op: ir.Operation) -> str | None:
     try:
         attrs = op_attributes(op, opdef)
         types = operand_types(op, opdef)
-        if len(op.results) != 1:
-            raise ShapeError(f"expects exactly one result, has {len(op.results)}")
-        inferred = opdef.infer(*types, **attrs)
-        try:
-            declared = TensorType.from_mlir(op.results[0].type)
-        except ShapeError as e:
-            raise ShapeError(f"result: {e}") from None
-        if declared != inferred:
-            operands = ", ".join(str(t) for t in types) or "no operands"
-            raise ShapeError(f"result type {declared} does not match the type {inferred} inferred from "
-                             f"{operands}")
+        n = len(opdef.results)
+        if len(op.results) != n:
+            want = "one result" if n == 1 else f"{n} results ({', '.join(opdef.results)})"
+            raise ShapeError(f"expects exactly {want}, has {len(op.results)}")
+        inferred = opdef.result_types(*types, **attrs)
+        declared = []
+        for i, r in enumerate(op.results):
+            try:
+                declared.append(TensorType.from_mlir(r.type))
+            except ShapeError as e:
+                raise ShapeError(f"result{_result_name(opdef, i)}: {e}") from None
+        for i, (d, t) in enumerate(zip(declared, inferred)):
+            if d != t:
+                operands = ", ".join(str(t) for t in types) or "no operands"
+                raise ShapeError(f"result{_result_name(opdef, i)} type {d} does not match the type {t} inferred "
+                                 f"from {operands}")
     except ShapeError as e:
         return f"'{op.name}' op {e}"
     return None

@@ -716,3 +716,54 @@ func.func @one_hot_depth(%a: tensor<3xi32>) -> tensor<3x0xf32> {
   %0 = "graph.one_hot"(%a) {depth = -1 : i64, dtype = f32} : (tensor<3xi32>) -> tensor<3x0xf32>
   return %0 : tensor<3x0xf32>
 }
+
+// -----
+
+// Sorting (ops/sorting.py): a numeric operand of rank >= 1, an axis in range, 0 <= k <= the axis' length.
+func.func @sort_rank0(%a: tensor<f32>) -> (tensor<f32>, tensor<i64>) {
+  // expected-error@+1 {{'graph.sort_with_indices' op a rank-0 operand has no axis to sort along (the front-end flattens for axis=None)}}
+  %0:2 = "graph.sort_with_indices"(%a) {axis = 0 : i64, descending = false} : (tensor<f32>) -> (tensor<f32>, tensor<i64>)
+  return %0#0, %0#1 : tensor<f32>, tensor<i64>
+}
+
+// -----
+
+func.func @sort_axis(%a: tensor<3x4xf32>) -> (tensor<3x4xf32>, tensor<3x4xi64>) {
+  // expected-error@+1 {{'graph.sort_with_indices' op axis 2 out of range for operand 'input' of shape 3x4 (use 0..1)}}
+  %0:2 = "graph.sort_with_indices"(%a) {axis = 2 : i64, descending = false} : (tensor<3x4xf32>) -> (tensor<3x4xf32>, tensor<3x4xi64>)
+  return %0#0, %0#1 : tensor<3x4xf32>, tensor<3x4xi64>
+}
+
+// -----
+
+func.func @sort_bool(%a: tensor<3xi1>) -> (tensor<3xi1>, tensor<3xi64>) {
+  // expected-error@+1 {{'graph.sort_with_indices' op operand 'input' must have a numeric element type (f32, f64, i32 or i64), got tensor<3xi1>; convert it explicitly with symgrad.cast(x, dtype) or x.astype(dtype) (graph.cast in IR)}}
+  %0:2 = "graph.sort_with_indices"(%a) {axis = 0 : i64, descending = false} : (tensor<3xi1>) -> (tensor<3xi1>, tensor<3xi64>)
+  return %0#0, %0#1 : tensor<3xi1>, tensor<3xi64>
+}
+
+// -----
+
+// Each result is compared with its inferred type, and named when the op has several.
+func.func @sort_indices_type(%a: tensor<3x4xf32>) -> (tensor<3x4xf32>, tensor<3x4xi32>) {
+  // expected-error@+1 {{'graph.sort_with_indices' op result #1 ('indices') type tensor<3x4xi32> does not match the type tensor<3x4xi64> inferred from tensor<3x4xf32>}}
+  %0:2 = "graph.sort_with_indices"(%a) {axis = 1 : i64, descending = false} : (tensor<3x4xf32>) -> (tensor<3x4xf32>, tensor<3x4xi32>)
+  return %0#0, %0#1 : tensor<3x4xf32>, tensor<3x4xi32>
+}
+
+// -----
+
+func.func @topk_k(%a: tensor<3x4xf32>) -> (tensor<3x5xf32>, tensor<3x5xi64>) {
+  // expected-error@+1 {{'graph.topk' op k = 5 must be in [0, 4] (the length of axis 1 of operand 'input' of shape 3x4)}}
+  %0:2 = "graph.topk"(%a) {axis = 1 : i64, k = 5 : i64} : (tensor<3x4xf32>) -> (tensor<3x5xf32>, tensor<3x5xi64>)
+  return %0#0, %0#1 : tensor<3x5xf32>, tensor<3x5xi64>
+}
+
+// -----
+
+// IRDL counts the results.
+func.func @topk_one_result(%a: tensor<3x4xf32>) -> tensor<3x2xf32> {
+  // expected-error@+1 {{op expects exactly 2 results, but got 1}}
+  %0 = "graph.topk"(%a) {axis = 1 : i64, k = 2 : i64} : (tensor<3x4xf32>) -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}

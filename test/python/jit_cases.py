@@ -58,7 +58,7 @@ def registry_cases(dtypes=DTYPES, ops=None) -> list[Case]:
 
 
 def build_module(cases) -> sg.Module:
-    """A module with one function per case: `@<case.name>(operands) -> op(operands)`."""
+    """A module with one function per case: `@<case.name>(operands) -> op(operands)` (every result)."""
     ctx = new_context()
     with ctx, ir.Location.unknown():
         m = ir.Module.create()
@@ -68,9 +68,10 @@ def build_module(cases) -> sg.Module:
             block = f.add_entry_block()
             with ir.InsertionPoint(block):
                 y = emit(c.op.name, *[Tensor(a) for a in block.arguments], **c.attrs)
-                func_d.ReturnOp([y.value])
+                ys = y if isinstance(y, tuple) else (y,)  # an op with several results: all returned
+                func_d.ReturnOp([r.value for r in ys])
             f.attributes["function_type"] = ir.TypeAttr.get(
-                ir.FunctionType.get([t.to_mlir() for t in c.types], [y.value.type]))
+                ir.FunctionType.get([t.to_mlir() for t in c.types], [r.value.type for r in ys]))
     return sg.Module(m, ctx).verify()
 
 

@@ -41,7 +41,8 @@ RULE_SOURCES = sorted((GRAPH / "ops").glob("*.py")) + [GRAPH / n for n in
 UNREACHABLE = {
     "is missing (expected": "IRDL requires every declared attribute ('attribute \"keepdims\" is expected but "
                             "not provided' in invalid.mlir)",
-    "expects exactly one result, has": "IRDL declares exactly one result ('op expects exactly 1 results')",
+    "expects exactly …, has": "IRDL declares the op's results ('op expects exactly 1 results', "
+                              "'op expects exactly 2 results')",
     "expected a ranked tensor type, got": "IRDL only accepts !builtin.tensor, not unranked tensors "
                                           "('expected base type 'builtin.tensor' but got 'builtin.unranked_tensor'')",
     "expected an element type such as": "IRDL constrains `to` to #builtin.type ('expected base attribute "

@@ -58,6 +58,8 @@ FRONTEND = {
     "clip": lambda api, xs, a: api(xs[0], None if a["min"] == -np.inf else a["min"], a["max"]),
     "cumsum": lambda api, xs, a: api(xs[0], axis=a["axis"], reverse=a["reverse"]),
     "reverse": lambda api, xs, a: api(xs[0], a["axes"]),
+    "sort_with_indices": lambda api, xs, a: api(xs[0], axis=a["axis"], descending=a["descending"]),
+    "topk": lambda api, xs, a: api(xs[0], a["k"], axis=a["axis"]),
 }
 
 
@@ -147,6 +149,24 @@ def _cast(x, to):
     return np.trunc(x) if TensorType((), to).is_int and x.dtype.kind == "f" else x * 1
 
 
+def _sorted_rows(x, axis, descending, k=None):
+    """(values, indices) by sorting each row's positions with Python's stable `sorted` on a key
+    that puts NaN after every number (before, when descending), as numpy.sort does."""
+    x = np.moveaxis(x, axis, -1)
+    k = x.shape[-1] if k is None else k
+    vals, idx = np.zeros(x.shape[:-1] + (k,), x.dtype), np.zeros(x.shape[:-1] + (k,), np.int64)
+    for pos in np.ndindex(*x.shape[:-1]):
+        row = x[pos]
+        nan = [bool(np.isnan(v)) if row.dtype.kind == "f" else False for v in row]
+        if descending:
+            order = sorted(range(len(row)), key=lambda i: (not nan[i], 0 if nan[i] else -row[i]))
+        else:
+            order = sorted(range(len(row)), key=lambda i: (nan[i], 0 if nan[i] else row[i]))
+        idx[pos] = order[:k]
+        vals[pos] = row[order[:k]]
+    return np.moveaxis(vals, -1, axis), np.moveaxis(idx, -1, axis)
+
+
 # op name -> fn(inputs as float64 (int64 for integers, bool for i1), attrs) -> expected value, in plain numpy.
 NUMPY = {
     "neg": lambda xs, a: 0.0 - xs[0],
@@ -227,12 +247,14 @@ NUMPY = {
     "var": lambda xs, a: _deviations(xs[0], a),
     "std": lambda xs, a: np.sqrt(_deviations(xs[0], a)),
     "norm": lambda xs, a: np.sum(np.abs(xs[0]) ** 2, axis=a["axes"], keepdims=a["keepdims"]) ** 0.5,
+    "sort_with_indices": lambda xs, a: _sorted_rows(xs[0], a["axis"], a["descending"]),
+    "topk": lambda xs, a: _sorted_rows(xs[0], a["axis"], True, a["k"]),
 }
 
 # Ops whose tests draw inputs on a coarse grid, so that ties (a == b) occur and the
 # comparisons, maximum and minimum are checked on them too.
 TIES = {"gt", "ge", "lt", "le", "eq", "ne", "maximum", "minimum", "max", "min", "clip", "hardtanh", "round",
-        "sign", "argmax", "argmin"}
+        "sign", "argmax", "argmin", "sort_with_indices", "topk"}
 
 
 # --------------------------------------------------------------------------- cases
@@ -319,24 +341,29 @@ def test_op(name, index, dtype, rng):
     sample = _retype(op.samples[index], dtype)
     m = _build(op, sample)
 
-    # The front-end emitted the op with the sample's attributes, and the result type the rule infers.
-    inferred = op.infer(*sample.operands, **sample.attrs)
+    # The front-end emitted the op with the sample's attributes, and the result types the rule
+    # infers (one per result: an op with several returns a tuple from infer, ref and sg.<op>).
+    inferred_all = op.result_types(*sample.operands, **sample.attrs)
+    assert isinstance(op.infer(*sample.operands, **sample.attrs), tuple) == op.multi_result
     mop = _the_op(m, name)
     with m.context:
         _same_attrs(op_attributes(mop, op), sample.attrs)
-        assert TensorType.from_mlir(mop.results[0].type) == inferred
-        assert [TensorType.from_mlir(t) for t in m.function().type.results] == [inferred]
+        assert [TensorType.from_mlir(r.type) for r in mop.results] == list(inferred_all)
+        assert [TensorType.from_mlir(t) for t in m.function().type.results] == list(inferred_all)
         # The verifier accepts it (both through the module and directly).
         assert verify_graph(m.mlir.operation) == []
     assert m.verify() is m and sg.verify(m) is m
 
-    # The interpreter matches the registry's reference exactly, with the inferred type.
+    # The interpreter matches the registry's reference exactly, with the inferred types.
     inputs = _inputs(op, sample, rng)
-    (got,) = sg.interpret(m, None, *inputs)
-    want = np.asarray(op.ref(*inputs, **sample.attrs))
-    assert (got.shape, got.dtype) == (inferred.shape, inferred.np_dtype)
-    assert (want.shape, want.dtype) == (inferred.shape, inferred.np_dtype)
-    np.testing.assert_array_equal(got, want)
+    got_all = sg.interpret(m, None, *inputs)
+    want_all = op.run_ref(*inputs, **sample.attrs)
+    assert len(got_all) == len(want_all) == len(inferred_all)
+    for got, want, inferred in zip(got_all, want_all, inferred_all):
+        want = np.asarray(want)
+        assert (got.shape, got.dtype) == (inferred.shape, inferred.np_dtype)
+        assert (want.shape, want.dtype) == (inferred.shape, inferred.np_dtype)
+        np.testing.assert_array_equal(got, want)
 
     # ... and an independent plain-numpy expectation, computed in float64.
     if name not in NUMPY:
@@ -346,15 +373,19 @@ def test_op(name, index, dtype, rng):
     attrs = dict(sample.attrs)
     if isinstance(attrs.get("value"), np.ndarray) and attrs["value"].dtype.kind == "f":
         attrs["value"] = attrs["value"].astype(np.float64)
-    expected = np.asarray(NUMPY[name](wide, attrs))
-    assert expected.shape == inferred.shape
-    if inferred.dtype == "i1":
-        assert expected.dtype == np.bool_
-        np.testing.assert_array_equal(got, expected)
-    elif inferred.is_int:  # exact
-        np.testing.assert_array_equal(got, expected.astype(inferred.np_dtype))
-    else:
-        np.testing.assert_allclose(got, expected.astype(inferred.np_dtype), **TOL[inferred.np_dtype])
+    expected_all = NUMPY[name](wide, attrs)
+    expected_all = tuple(expected_all) if op.multi_result else (expected_all,)
+    assert len(expected_all) == len(inferred_all)
+    for got, expected, inferred in zip(got_all, expected_all, inferred_all):
+        expected = np.asarray(expected)
+        assert expected.shape == inferred.shape
+        if inferred.dtype == "i1":
+            assert expected.dtype == np.bool_
+            np.testing.assert_array_equal(got, expected)
+        elif inferred.is_int:  # exact
+            np.testing.assert_array_equal(got, expected.astype(inferred.np_dtype))
+        else:
+            np.testing.assert_allclose(got, expected.astype(inferred.np_dtype), **TOL[inferred.np_dtype])
 
 
 def test_cases_cover_every_op_in_both_dtypes():

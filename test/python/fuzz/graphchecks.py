@@ -235,7 +235,7 @@ def check_ir(g: RandomGraph) -> sg.Module:
         fop = m.function("f")
         declared = [TensorType.from_mlir(t) for t in fop.type.results]
         ops = [op.operation for op in fop.entry_block.operations][:-1]
-        results = [TensorType.from_mlir(op.results[0].type) for op in ops]
+        results = [TensorType.from_mlir(r.type) for op in ops for r in op.results]
     assert declared == g.output_types, f"declared results {declared} vs generated {g.output_types}"
     assert results == g.types[len(g.arg_types):], "op result types differ from the registry's infer"
     return m
@@ -338,7 +338,7 @@ def _primal_values(grad: sg.Gradient, g: RandomGraph) -> list:
     ops = [op.operation for op in block.operations]
     assert len(ops) - 1 == len(g.steps), "differentiation changed the primal's body"
     index = {a: i for i, a in enumerate(block.arguments)}
-    index.update({op.results[0]: len(g.arg_types) + k for k, op in enumerate(ops[:-1])})
+    index.update({r: first + n for op, first in zip(ops[:-1], g.first_values()) for n, r in enumerate(op.results)})
     return [index[v] for v in ops[-1].operands]
 
 

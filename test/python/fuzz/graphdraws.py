@@ -126,6 +126,13 @@ def _axis(draw, x, base):
     return [{"axis": draw(st.integers(0, max((x.rank if x else 1) - 1, 0)))}]
 
 
+def _k_axis(draw, x, base):
+    """topk's k and axis: k up to the axis' length, 0 (an empty result) now and then."""
+    axis = _axis(draw, x, base)[0]["axis"]
+    n = x.shape[axis] if x is not None and x.rank else 0
+    return [{"k": draw(st.integers(0, n)), "axis": axis}]
+
+
 def _dtype(draw, x, base):
     # Mostly float64 (the precision of the numerical checks); float32 now and then.
     if x is not None and x.dtype == "f32":
@@ -157,6 +164,7 @@ JOINT: dict = {
     frozenset({"start", "stop", "step"}): _slice,
     frozenset({"shape", "start", "step"}): _pad,
     frozenset({"axis"}): _axis,
+    frozenset({"k", "axis"}): _k_axis,
     frozenset({"to"}): _dtype,
     frozenset({"value"}): _value,
 }

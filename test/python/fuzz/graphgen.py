@@ -95,16 +95,19 @@ def well_conditioned(opdef, args, attrs, value, h: float = 1e-4) -> bool:
     composed function is perfectly smooth; no finite difference of the graph sees it.
     """
     floats = [k for k, a in enumerate(args) if a.dtype.kind == "f"]
-    if not floats or value.dtype.kind != "f":
+    values = value if isinstance(value, tuple) else (value,)  # one per result
+    if not floats or not any(v.dtype.kind == "f" for v in values):
         return True
+    value = next(v for v in values if v.dtype.kind == "f")
     rng = np.random.default_rng(len(args) + value.size)
     direction = {k: rng.standard_normal(args[k].shape) for k in floats}
 
-    def at(t):
+    def at(t):  # every float result, flattened into one vector
         moved = [a + t * direction[k] if k in direction else a for k, a in enumerate(args)]
         with np.errstate(all="ignore"):
-            return np.asarray(opdef.ref(*[m.astype(a.dtype) for m, a in zip(moved, args)], **attrs),
-                              dtype=np.float64)
+            out = opdef.run_ref(*[m.astype(a.dtype) for m, a in zip(moved, args)], **attrs)
+        return np.concatenate([np.asarray(r, dtype=np.float64).reshape(-1) for r in out
+                               if np.asarray(r).dtype.kind == "f"])
     coarse_ends, fine_ends = (at(h), at(-h)), (at(h / 2), at(-h / 2))
     if not all(_finite(v) for v in coarse_ends + fine_ends):
         return False
@@ -134,13 +137,14 @@ class _Builder:
         """Takes the step if its result is finite and the op is well conditioned at the example inputs."""
         args = [self.values[i] for i in operands]
         with np.errstate(all="ignore"):
-            value = np.asarray(opdef.ref(*args, **attrs))
-        if not _finite(value) or not well_conditioned(opdef, args, attrs, value):
+            values = tuple(np.asarray(r) for r in opdef.run_ref(*args, **attrs))
+        if not all(_finite(v) for v in values) or \
+                not well_conditioned(opdef, args, attrs, values if opdef.multi_result else values[0]):
             STATS["steps rejected: numerics"] += 1
             return False
         STATS["steps taken"] += 1
-        self.types.append(opdef.infer(*[self.types[i] for i in operands], **attrs))
-        self.values.append(value)
+        self.types.extend(opdef.result_types(*[self.types[i] for i in operands], **attrs))
+        self.values.extend(values)
         self.steps.append(Step(opdef.name, tuple(operands), attrs))
         return True
 

@@ -29,7 +29,9 @@ class Step:
 class RandomGraph:
     arg_types: list  # TensorType per argument (f64 or f32, i1 for a mask, or i64)
     inputs: list  # one numpy array per argument
-    steps: list  # Step per op, in order; value k >= len(args) is the result of steps[k - len(args)]
+    # Step per op, in order; the values after the arguments are the steps' results in order (one
+    # per result: an op with several adds several values; see `producer`).
+    steps: list
     outputs: list  # value indices returned by the function
     seed: int = 0  # seeds the checks' random cotangents and directions
     hvp: bool = False  # whether the second-derivative check runs on this graph
@@ -40,9 +42,29 @@ class RandomGraph:
         if not self.types:
             self.types = list(self.arg_types)
             for s in self.steps:
-                self.types.append(OPS[s.op].infer(*[self.types[i] for i in s.operands], **s.attrs))
+                self.types.extend(OPS[s.op].result_types(*[self.types[i] for i in s.operands], **s.attrs))
         if not self.values:
             self.values = self.evaluate_all(self.inputs)
+
+    def producer(self, value: int):
+        """(step index, result number) of value `value`, or None for an argument."""
+        k = len(self.arg_types)
+        if value < k:
+            return None
+        for n, s in enumerate(self.steps):
+            count = len(OPS[s.op].results)
+            if value < k + count:
+                return n, value - k
+            k += count
+        raise IndexError(f"no value {value}")
+
+    def first_values(self) -> list:
+        """The index of each step's first result."""
+        out, k = [], len(self.arg_types)
+        for s in self.steps:
+            out.append(k)
+            k += len(OPS[s.op].results)
+        return out
 
     # -- the numpy program: each step's registry reference, in order -----------
     def evaluate_all(self, arrays) -> list:
@@ -53,9 +75,9 @@ class RandomGraph:
         with np.errstate(all="ignore"):
             for s in self.steps:
                 if OPS[s.op].stops_gradient and self.values:
-                    vals.append(self.values[len(vals)])
+                    vals.extend(self.values[len(vals):len(vals) + len(OPS[s.op].results)])
                     continue
-                vals.append(np.asarray(OPS[s.op].ref(*[vals[i] for i in s.operands], **s.attrs)))
+                vals.extend(np.asarray(r) for r in OPS[s.op].run_ref(*[vals[i] for i in s.operands], **s.attrs))
         return vals
 
     def evaluate(self, *arrays) -> tuple:
@@ -78,7 +100,8 @@ class RandomGraph:
         def fn(*args):
             vals = list(args)
             for s in steps:
-                vals.append(emit(s.op, *[vals[i] for i in s.operands], **s.attrs))
+                made = emit(s.op, *[vals[i] for i in s.operands], **s.attrs)
+                vals.extend(made if isinstance(made, tuple) else (made,))
             return tuple(vals[i] for i in outputs)
 
         specs = [sg.TensorSpec(t.shape, t.np_dtype) for t in self.arg_types]
@@ -94,17 +117,23 @@ class RandomGraph:
     def text(self, name: str = "f") -> str:
         """The IR written directly from the steps in MLIR's generic syntax, without `emit`:
         an independent spelling that the property checks compare with the built IR."""
-        def ref(i):
-            return f"%arg{i}" if i < len(self.arg_types) else f"%{i - len(self.arg_types)}"
+        def ref(i):  # an op with several results is %k:n, its results %k#0, %k#1, ...
+            where = self.producer(i)
+            if where is None:
+                return f"%arg{i}"
+            k, r = where
+            return f"%{k}#{r}" if OPS[self.steps[k].op].multi_result else f"%{k}"
         args = ", ".join(f"%arg{i}: {t}" for i, t in enumerate(self.arg_types))
         results = ", ".join(str(self.types[i]) for i in self.outputs)
         lines = [f"func.func @{name}({args}) -> ({results}) {{"]
-        for k, s in enumerate(self.steps):
+        for k, (s, first) in enumerate(zip(self.steps, self.first_values())):
             opdef = OPS[s.op]
             attrs = ", ".join(f"{n} = {attr_text(opdef.attrs[n], v)}" for n, v in s.attrs.items())
             types = ", ".join(str(self.types[i]) for i in s.operands)
-            lines.append(f'  %{k} = "graph.{s.op}"({", ".join(ref(i) for i in s.operands)})'
-                         f'{" {" + attrs + "}" if attrs else ""} : ({types}) -> {self.types[len(self.arg_types) + k]}')
+            n = len(opdef.results)
+            out = ", ".join(str(t) for t in self.types[first:first + n])
+            lines.append(f'  %{k}{f":{n}" if n > 1 else ""} = "graph.{s.op}"({", ".join(ref(i) for i in s.operands)})'
+                         f'{" {" + attrs + "}" if attrs else ""} : ({types}) -> {f"({out})" if n > 1 else out}')
         lines.append(f"  return {', '.join(ref(i) for i in self.outputs)} : {results}")
         lines.append("}")
         return "\n".join(lines) + "\n"
@@ -131,7 +160,8 @@ class RandomGraph:
                 if opdef is None:
                     raise ValueError(f"{op.name} is not a graph op")
                 steps.append(Step(opdef.name, tuple(index[v] for v in op.operands), op_attributes(op, opdef)))
-                index[op.results[0]] = len(index)
+                for r in op.results:
+                    index[r] = len(index)
         inputs = [np.asarray(a, dtype=t.np_dtype).reshape(t.shape) for a, t in zip(inputs, arg_types)]
         return RandomGraph(arg_types, inputs, steps, outputs, seed=seed, hvp=hvp)
 

@@ -119,8 +119,8 @@ FEATURES = {
         len({t.shape for t in _operand_types(g, s) if t.dtype != "i1"}) > 1 and s.op not in ("matmul", "concat")
         for s in g.steps),
     "comparison feeds select": lambda g: any(
-        s.op == "select" and s.operands[0] >= len(g.arg_types)
-        and g.steps[s.operands[0] - len(g.arg_types)].op in COMPARISONS for s in g.steps),
+        s.op == "select" and g.producer(s.operands[0]) is not None
+        and g.steps[g.producer(s.operands[0])[0]].op in COMPARISONS for s in g.steps),
     "batched matmul": lambda g: any(s.op == "matmul" and max(t.rank for t in _operand_types(g, s)) > 2
                                     for s in g.steps),
     "fan-out": lambda g: any(n > 1 for n in _uses(g).values()),
