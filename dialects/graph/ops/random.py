@@ -48,12 +48,7 @@ def _lower(lw, key, shape):
     rank = out.rank
     i32, i64 = ir.IntegerType.get_signless(32), ir.IntegerType.get_signless(64)
     word_type = lw.mlir_type(lw.operand_types[0])
-    scalar_type = lw.mlir_type(lw.operand_types[0].with_shape(()))
-    words = []
-    for w in range(2):
-        one = lw.reshape(_slice1(key, word_type, w), ())
-        assert one.type == scalar_type
-        words.append(one)
+    words = [lw.reshape(_slice1(key, word_type, w), ()) for w in range(2)]
     strides = [int(np.prod(out.shape[d + 1:], dtype=np.int64)) for d in range(rank)]
     scalar_map = ir.AffineMap.get(rank, 0, [])
     ident = ir.AffineMap.get_identity(rank)
