@@ -16,7 +16,7 @@ from .interpret import InterpreterError, interpret
 from .codegen import CompiledModule, CompileError, clear_cache
 from .module import IRError, Module, parse, parse_file
 from .trace import TensorSpec, trace
-from . import nn
+from . import nn, random
 
 globals().update(FUNCTIONS)
 globals().update(COMPOSITES)
@@ -31,5 +31,5 @@ __version__ = "0.1.0"
 __all__ = ["Tensor", "TensorSpec", "TensorType", "Module", "IRError", "ShapeError", "DTypeError",
            "InterpreterError", "Gradient", "differentiate", "is_differentiable", "trace", "parse", "parse_file", "interpret", "verify",
            "compile", "CompiledModule", "CompileError", "clear_cache", "CompiledGradient",
-           "jit", "vjp", "grad", "value_and_grad", "nn",
+           "jit", "vjp", "grad", "value_and_grad", "nn", "random",
            *sorted(FUNCTIONS), *sorted(COMPOSITES)]

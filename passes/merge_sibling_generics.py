@@ -17,13 +17,17 @@ import mlir.ir as ir
 from mlir.dialects import linalg
 
 from .module_pass import ModulePass
+from .partition_reductions import _static_bounds
 from .walk import ops_where
 
 
 def _signature(op: ir.Operation):
     n_in = len(op.operands) - len(op.results)
     maps = list(op.attributes["indexing_maps"])
-    return (tuple(op.operands[:n_in]), tuple(str(m) for m in maps[:n_in]), str(op.attributes["iterator_types"]))
+    return (tuple(op.operands[:n_in]), tuple(str(m) for m in maps[:n_in]), str(op.attributes["iterator_types"]),
+            # the inputs alone may not fix the loops: a generic whose inputs are all broadcast scalars
+            # (graph.random_bits' key words) iterates over its output's shape
+            tuple(_static_bounds(op)))
 
 
 def _defined_before(value: ir.Value, op: ir.Operation, position: dict) -> bool:

@@ -36,6 +36,7 @@ FAMILY_TITLES = {"elementwise": "Elementwise", "reduction": "Reductions", "matmu
 OPERATORS = (
     ("x + y", lambda x, y: x + y), ("x - y", lambda x, y: x - y), ("x * y", lambda x, y: x * y),
     ("x / y", lambda x, y: x / y), ("x ** y", lambda x, y: x ** y), ("x @ y", lambda x, y: x @ y),
+    ("x // y", lambda x, y: x // y), ("x % y", lambda x, y: x % y),
     ("-x", lambda x, y: -x), ("abs(x)", lambda x, y: abs(x)),
     ("x > y", lambda x, y: x > y), ("x >= y", lambda x, y: x >= y), ("x < y", lambda x, y: x < y),
     ("x <= y", lambda x, y: x <= y), ("x == y", lambda x, y: x == y), ("x != y", lambda x, y: x != y),

@@ -767,3 +767,28 @@ func.func @topk_one_result(%a: tensor<3x4xf32>) -> tensor<3x2xf32> {
   %0 = "graph.topk"(%a) {axis = 1 : i64, k = 2 : i64} : (tensor<3x4xf32>) -> tensor<3x2xf32>
   return %0 : tensor<3x2xf32>
 }
+
+// -----
+
+// random_bits: a key of two integer words, no negative dimension.
+func.func @random_bits_key_shape(%k: tensor<3xi32>) -> tensor<4xi32> {
+  // expected-error@+1 {{'graph.random_bits' op operand 'key' must have shape 2 (two 32-bit key words), got 3 (tensor<3xi32>)}}
+  %0 = "graph.random_bits"(%k) {shape = array<i64: 4>} : (tensor<3xi32>) -> tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+func.func @random_bits_float_key(%k: tensor<2xf32>) -> tensor<4xi32> {
+  // expected-error@+1 {{'graph.random_bits' op operand 'key' must have an integer element type (i32 or i64), got tensor<2xf32>; convert it explicitly with symgrad.cast(x, dtype) or x.astype(dtype) (graph.cast in IR)}}
+  %0 = "graph.random_bits"(%k) {shape = array<i64: 4>} : (tensor<2xf32>) -> tensor<4xi32>
+  return %0 : tensor<4xi32>
+}
+
+// -----
+
+func.func @random_bits_negative_dim(%k: tensor<2xi32>) -> tensor<4xi32> {
+  // expected-error@+1 {{'graph.random_bits' op shape (-1, 4) has a negative dimension}}
+  %0 = "graph.random_bits"(%k) {shape = array<i64: -1, 4>} : (tensor<2xi32>) -> tensor<4xi32>
+  return %0 : tensor<4xi32>
+}

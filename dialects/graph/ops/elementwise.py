@@ -31,6 +31,8 @@ def _same(f):
     return lambda *xs: np.asarray(f(*xs)).astype(xs[0].dtype)
 
 
+_P, _I = arith.CmpFPredicate, arith.CmpIPredicate
+
 # The front-end spells ops the way numpy does (sg.negative, sg.subtract, ...).
 NUMPY_NAMES = {"neg": "negative", "sub": "subtract", "mul": "multiply", "div": "divide", "pow": "power",
                "gt": "greater", "ge": "greater_equal", "lt": "less", "le": "less_equal", "eq": "equal",
@@ -256,6 +258,80 @@ binary("minimum", "Elementwise minimum.", np.minimum,
        lower=by_type(lambda s, a, b: arith.minimumf(a, b), lambda s, a, b: arith.minsi(a, b)), ints=True)
 
 
+
+# ---------------------------------------------------------------- floor division and remainder
+# numpy's conventions: the quotient is rounded towards -inf, the remainder has the divisor's sign
+# (x == (x // y) * y + x % y). Integers never trap: LLVM's sdiv/srem by zero or of INT_MIN by -1
+# are undefined behaviour, so the divisor is replaced by 1 where it is 0 or -1 and the result
+# chosen by selects: x // 0 == x % 0 == 0 (numpy's values, without its warning), x // -1 == -x
+# (INT_MIN // -1 wraps to INT_MIN, as numpy's), x % -1 == 0. Floats follow numpy's npy_divmod
+# step by step (fmod, then the sign fix and the snap to the nearest integer), so compiled results
+# are numpy's bit for bit, infinities, NaN and signed zeros included.
+def _int_divmod(s, a, b):
+    """(q, r) of a divided by b rounded towards -inf, for b not 0 and not -1 (see above)."""
+    zero, one = s.const(0), s.const(1)
+    safe = arith.select(arith.ori(arith.cmpi(_I.eq, b, zero), arith.cmpi(_I.eq, b, s.const(-1))), one, b)
+    q, r = arith.divsi(a, safe), arith.remsi(a, safe)
+    # truncation rounded towards zero: step down where the remainder and divisor differ in sign
+    fix = arith.andi(arith.cmpi(_I.ne, r, zero),
+                     arith.cmpi(_I.ne, arith.cmpi(_I.slt, r, zero), arith.cmpi(_I.slt, safe, zero)))
+    return arith.select(fix, arith.subi(q, one), q), arith.select(fix, arith.addi(r, safe), r)
+
+
+def _float_divmod(s, a, b):
+    """numpy's npy_divmod for b != 0: (floor quotient, remainder)."""
+    zero = s.const(0.0)
+    mod = arith.remf(a, b)  # C fmod: exact
+    div = arith.divf(arith.subf(a, mod), b)
+    # `if (mod)` is true for NaN too: unordered-or-not-equal
+    fix = arith.andi(arith.cmpf(_P.UNE, mod, zero),
+                     arith.xori(arith.cmpf(_P.OLT, b, zero), arith.cmpf(_P.OLT, mod, zero)))
+    mod = arith.select(fix, arith.addf(mod, b), mod)
+    div = arith.select(fix, arith.subf(div, s.const(1.0)), div)
+    mod = arith.select(arith.cmpf(_P.OEQ, mod, zero), mmath.copysign(zero, b), mod)
+    floor = mmath.floor(div)
+    floor = arith.select(arith.cmpf(_P.OGT, arith.subf(div, floor), s.const(0.5)),
+                         arith.addf(floor, s.const(1.0)), floor)
+    div = arith.select(arith.cmpf(_P.UNE, div, zero), floor, mmath.copysign(zero, arith.divf(a, b)))
+    return div, mod
+
+
+def _floor_divide_body(s, a, b):
+    if s.is_float:
+        by_zero = arith.cmpf(_P.OEQ, b, s.const(0.0))
+        return arith.select(by_zero, arith.divf(a, b), _float_divmod(s, a, b)[0])
+    q, _ = _int_divmod(s, a, b)
+    q = arith.select(arith.cmpi(_I.eq, b, s.const(-1)), arith.subi(s.const(0), a), q)
+    return arith.select(arith.cmpi(_I.eq, b, s.const(0)), s.const(0), q)
+
+
+def _remainder_body(s, a, b):
+    if s.is_float:
+        by_zero = arith.cmpf(_P.OEQ, b, s.const(0.0))
+        return arith.select(by_zero, arith.remf(a, b), _float_divmod(s, a, b)[1])
+    _, r = _int_divmod(s, a, b)  # 0 where b is -1 (the divisor was 1)
+    return arith.select(arith.cmpi(_I.eq, b, s.const(0)), s.const(0), r)
+
+
+def _numpy_division(f):
+    """numpy's floor_divide/remainder without its warnings (division by zero is defined here)."""
+    def ref(a, b):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return np.asarray(f(a, b)).astype(a.dtype)
+    return ref
+
+
+binary("floor_divide", "Quotient rounded towards -inf, numpy.floor_divide (`a // b`). Integers: x // 0 is 0 "
+       "(numpy's value, no warning) and INT_MIN // -1 wraps to INT_MIN; never a trap. Floats: numpy's "
+       "(x // 0 is x / 0).", _numpy_division(np.floor_divide), lambda g, y, a, b: (None, None),
+       "0 for both (a symbolic zero: the result is piecewise constant)", (0.5, 2.0),
+       lower=_floor_divide_body, ints=True)
+binary("remainder", "Remainder with the divisor's sign, numpy.remainder (`a % b`): a - (a // b) * b. "
+       "Integers: x % 0 is 0 (numpy's value, no warning). Floats: numpy's (x % 0 is NaN).",
+       _numpy_division(np.remainder), lambda g, y, a, b: (g, -g * G.floor_divide(a, b)), "(g, -g floor_divide(a, b))", (0.5, 2.0),
+       lower=_remainder_body, ints=True)
+
+
 def compare(name, summary, ref, predicate, int_predicate):
     """`predicate`: the arith.cmpf predicate of the scalar body (ordered, except `ne`, as numpy);
     `int_predicate`: the (signed) arith.cmpi one for integer operands."""
@@ -268,7 +344,6 @@ def compare(name, summary, ref, predicate, int_predicate):
                                            lambda s, a, b: arith.cmpi(int_predicate, a, b)))))
 
 
-_P, _I = arith.CmpFPredicate, arith.CmpIPredicate
 compare("gt", "a > b (i1 result).", np.greater, _P.OGT, _I.sgt)
 compare("ge", "a >= b (i1 result).", np.greater_equal, _P.OGE, _I.sge)
 compare("lt", "a < b (i1 result).", np.less, _P.OLT, _I.slt)

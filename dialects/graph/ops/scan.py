@@ -11,7 +11,7 @@ from mlir.dialects import arith, scf, tensor
 from ..attrs import BOOL, INT, INTS
 from ..emit import G, Tensor, emit, numpy_axes
 from ..registry import OpDef, Sample, register
-from ..shape_rules import normalize_axes, require_float
+from ..shape_rules import normalize_axes, require_dtype
 from ..types import ShapeError, TensorType, shape_str
 
 
@@ -21,7 +21,7 @@ def _t(*shape, dtype="f32"):
 
 # ---------------------------------------------------------------- cumsum -----
 def _infer_cumsum(x, axis, reverse):
-    require_float("input", x)
+    require_dtype("input", x)  # f32, f64, i32, i64: integer sums wrap, as numpy's do in their dtype
     if not 0 <= axis < x.rank:
         raise ShapeError(f"axis {axis} out of range for operand 'input' of shape {shape_str(x.shape)} "
                          f"(use 0..{x.rank - 1})")
@@ -29,6 +29,8 @@ def _infer_cumsum(x, axis, reverse):
 
 
 def _cumsum_ref(x, axis, reverse):
+    """numpy.cumsum in the operand's dtype (numpy sums i32 in i64: cast back, which wraps as the
+    compiled i32 sums do)."""
     if reverse:
         return np.flip(np.cumsum(np.flip(x, axis), axis), axis).astype(x.dtype)
     return np.cumsum(x, axis).astype(x.dtype)
@@ -83,8 +85,9 @@ def _lower_cumsum(lw, x, axis, reverse):
         k, prev = (arith.subi(c(n - 1), i), arith.subi(c(n), i)) if reverse else (i, arith.subi(i, c(1)))
         (out,) = loop.inner_iter_args
         ident = ir.AffineMap.get_identity(rank)
+        add = arith.addf if t.is_float else arith.addi  # integers wrap
         step = lw.generic([take(x, k), take(out, prev)], [ident, ident], lw.empty(part), ident,
-                          ["parallel"] * rank, lambda v, p, o: arith.addf(p, v))
+                          ["parallel"] * rank, lambda v, p, o: add(p, v))
         scf.YieldOp([put(step, out, k)])
     return loop.results[0]
 
@@ -93,14 +96,16 @@ register(OpDef(
     name="cumsum", summary="Cumulative sum along `axis` (numpy.cumsum); with `reverse`, from the end "
                            "(jax.lax.cumsum(reverse=True)).",
     operands=("input",), attrs={"axis": INT, "reverse": BOOL}, infer=_infer_cumsum, ref=_cumsum_ref,
-    shape_rule="result type = operand type (f32 or f64); 0 <= axis < rank",
+    shape_rule="result type = operand type (f32, f64, i32 or i64; integer sums wrap); 0 <= axis < rank",
     vjp=lambda g, y, x, axis, reverse: (G.cumsum(g, axis=axis, reverse=not reverse),),
     vjp_doc="the cumulative sum of g in the other direction (cumsum(g, axis, not reverse))",
     api_name="cumsum", api=_cumsum_api,
     samples=(Sample((_t(3, 4),), {"axis": 1, "reverse": False}),
              Sample((_t(3, 4, dtype="f64"),), {"axis": 0, "reverse": True}),
              Sample((_t(2, 5, 3),), {"axis": 1, "reverse": True}),
-             Sample((_t(6, dtype="f64"),), {"axis": 0, "reverse": False})),
+             Sample((_t(6, dtype="f64"),), {"axis": 0, "reverse": False}),
+             Sample((_t(3, 4, dtype="i32"),), {"axis": 1, "reverse": False}),
+             Sample((_t(2, 5, dtype="i64"),), {"axis": 1, "reverse": True})),
     lower=_lower_cumsum))
 
 

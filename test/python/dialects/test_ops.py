@@ -60,6 +60,7 @@ FRONTEND = {
     "reverse": lambda api, xs, a: api(xs[0], a["axes"]),
     "sort_with_indices": lambda api, xs, a: api(xs[0], axis=a["axis"], descending=a["descending"]),
     "topk": lambda api, xs, a: api(xs[0], a["k"], axis=a["axis"]),
+    "random_bits": lambda api, xs, a: api(xs[0], a["shape"]),
 }
 
 
@@ -141,6 +142,44 @@ def _first_extremum(x, axis, keepdims, larger):
 def _one_hot(labels, depth):
     inside = (labels >= 0) & (labels < depth)
     return np.where(inside[..., None], np.eye(depth)[np.clip(labels, 0, max(depth - 1, 0))], 0.0)
+
+
+def _floor_quotient(a, b):
+    """floor(a / b) (0 for a zero integer divisor); integers by Python's exact // per element."""
+    if a.dtype.kind == "f":
+        return np.floor(a / b)
+    a, b = np.broadcast_arrays(a, b)
+    return np.array([x // y if y else 0 for x, y in zip(a.ravel().tolist(), b.ravel().tolist())],
+                    np.int64).reshape(a.shape)
+
+
+def _floor_remainder(a, b):
+    if a.dtype.kind == "f":
+        return a - np.floor(a / b) * b
+    a, b = np.broadcast_arrays(a, b)
+    return np.array([x % y if y else 0 for x, y in zip(a.ravel().tolist(), b.ravel().tolist())],
+                    np.int64).reshape(a.shape)
+
+
+def _threefry_bits(key, shape):
+    """Threefry-2x32-20 on Python ints, element by element: element i is word i % 2 of the block
+    at counter (0, i // 2) (Random123's algorithm, transcribed independently of threefry.py)."""
+    m = 0xFFFFFFFF
+    k = [int(key[0]) & m, int(key[1]) & m]
+    k.append(k[0] ^ k[1] ^ 0x1BD11BDA)
+    out = []
+    for i in range(int(np.prod(shape, dtype=np.int64))):
+        x = [k[0], ((i // 2) + k[1]) & m]
+        for r in range(20):
+            s = (13, 15, 26, 6, 17, 29, 16, 24)[r % 8]
+            x[0] = (x[0] + x[1]) & m
+            x[1] = (((x[1] << s) | (x[1] >> (32 - s))) & m) ^ x[0]
+            if r % 4 == 3:
+                j = (r + 1) // 4
+                x[0] = (x[0] + k[j % 3]) & m
+                x[1] = (x[1] + k[(j + 1) % 3] + j) & m
+        out.append(x[i % 2])
+    return np.array(out, np.int64).reshape(tuple(shape)) - (np.array(out, np.int64).reshape(tuple(shape)) >> 31) * (1 << 32)
 
 
 def _cast(x, to):
@@ -247,6 +286,9 @@ NUMPY = {
     "var": lambda xs, a: _deviations(xs[0], a),
     "std": lambda xs, a: np.sqrt(_deviations(xs[0], a)),
     "norm": lambda xs, a: np.sum(np.abs(xs[0]) ** 2, axis=a["axes"], keepdims=a["keepdims"]) ** 0.5,
+    "floor_divide": lambda xs, a: _floor_quotient(*xs),
+    "remainder": lambda xs, a: _floor_remainder(*xs),
+    "random_bits": lambda xs, a: _threefry_bits(xs[0], a["shape"]),
     "sort_with_indices": lambda xs, a: _sorted_rows(xs[0], a["axis"], a["descending"]),
     "topk": lambda xs, a: _sorted_rows(xs[0], a["axis"], True, a["k"]),
 }

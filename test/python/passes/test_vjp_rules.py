@@ -46,4 +46,4 @@ def test_every_op_has_a_rule_or_a_reason():
 def test_differentiable_ops_are_the_float_valued_ones():
     nondiff = sorted(name for name, op in OPS.items() if not op.differentiable)
     assert nondiff == ["argmax", "argmin", "eq", "ge", "gt", "le", "logical_and", "logical_not", "logical_or",
-                       "logical_xor", "lt", "ne", "one_hot"]
+                       "logical_xor", "lt", "ne", "one_hot", "random_bits"]
