@@ -295,7 +295,16 @@ class Tensor:
         return api_call("argmin", self, axis, keepdims)
 
     def __getitem__(self, index):
-        return api_call("slice", self, index)
+        """numpy indexing: basic (ints, slices, ..., None: graph.slice) or by one integer array
+        or integer tensor (graph.take; see ops/indexing.py for out-of-range indices)."""
+        from .ops.indexing import getitem  # the indexing family builds on this module
+        return getitem(self, index)
+
+    @property
+    def at(self):
+        """JAX's functional updates: `x.at[idx].add(v)` (graph.scatter_add), `x.at[idx].get()`."""
+        from .ops.indexing import At
+        return At(self)
 
 
 class _Ops:

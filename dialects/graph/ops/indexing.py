@@ -18,7 +18,7 @@ import mlir.ir as ir
 from mlir.dialects import arith, linalg, scf, tensor
 
 from ..attrs import INT
-from ..emit import G, Tensor, coerce, constant, emit
+from ..emit import G, Tensor, _user_errors, api_call, coerce, constant, emit
 from ..registry import OpDef, Sample, register
 from ..shape_rules import broadcast_shapes, require_dtype, same_dtype
 from ..types import DTYPES, INT_DTYPES, NUMERIC_DTYPES, DTypeError, ShapeError, TensorType, shape_str
@@ -418,6 +418,91 @@ def embedding(weight, ids):
     if weight.ndim < 1:
         raise ValueError("symgrad.embedding: weight must have at least one dimension (the vocabulary)")
     return take(weight, ids, 0)
+
+
+# ---------------------------------------------------------------- Tensor indexing
+def _is_array(i) -> bool:
+    """An integer-array index (numpy's advanced indexing): a tensor, a numpy array or a list."""
+    return isinstance(i, (Tensor, np.ndarray, list))
+
+
+def _is_int(i) -> bool:
+    return isinstance(i, (int, np.integer)) and not isinstance(i, bool)
+
+
+def _array_axis(x: Tensor, index: tuple, k: int) -> int:
+    """The dim of x that entry k of `index` indexes (after an Ellipsis, counted from its expansion)."""
+    used = sum(1 for i in index if i is not None and i is not Ellipsis)
+    dim = 0
+    for i in index[:k]:
+        if i is Ellipsis:
+            dim += x.ndim - used
+        elif i is not None:
+            dim += 1
+    return dim
+
+
+def getitem(x: Tensor, index):
+    """`x[index]`: numpy basic indexing (graph.slice), or with one integer array among slices,
+    Ellipsis and None, numpy's advanced indexing by that array: the basic part first, then a take
+    on the array's dim (the result's dims of the array replace that dim, as numpy places a single
+    advanced index). Several arrays, or an array with integers (numpy then moves dims), are errors."""
+    raw = index if isinstance(index, tuple) else (index,)
+    arrays = [k for k, i in enumerate(raw) if _is_array(i)]
+    if not arrays:
+        return api_call("slice", x, index)
+    with _user_errors("x[...]"):
+        if len(arrays) > 1:
+            raise IndexError("only one integer array index is supported (numpy's broadcasting of several "
+                             "is not); index in steps, e.g. x[i][:, j]")
+        if any(_is_int(i) for i in raw):
+            raise IndexError("combining an integer array index with integer indices is not supported (numpy "
+                             "moves the array's dims then); slice first, e.g. x[0][:, idx]")
+        k = arrays[0]
+        if sum(1 for i in raw if i is not None and i is not Ellipsis) > x.ndim:
+            raise IndexError(f"too many indices for a tensor of rank {x.ndim}")
+        rest = raw[:k] + (slice(None),) + raw[k + 1:]
+        plain = all(isinstance(i, slice) and i == slice(None) for i in rest)
+        y = x if plain else api_call("slice", x, rest)
+        offset = sum(1 for i in raw[:k] if i is None)  # new unit dims before the array's
+        return take(y, raw[k], _array_axis(x, raw, k) + offset)
+
+
+class At:
+    """`x.at[index]`, JAX's functional indexed update: `.add(v)` is x with v added at the indexed
+    positions (scatter_add; duplicates accumulate), `.get()` reads them (take). The index is one
+    integer, integer array or integer tensor among full slices (:) and Ellipsis."""
+
+    def __init__(self, x: Tensor):
+        self.x = x
+
+    def __getitem__(self, index):
+        return _AtIndex(self.x, index)
+
+
+class _AtIndex:
+    def __init__(self, x: Tensor, index):
+        with _user_errors("x.at[...]"):
+            raw = index if isinstance(index, tuple) else (index,)
+            picks = [k for k, i in enumerate(raw) if _is_array(i) or _is_int(i)]
+            others = [i for k, i in enumerate(raw) if k not in picks]
+            if len(picks) != 1 or not all(i is Ellipsis or (isinstance(i, slice) and i == slice(None))
+                                          for i in others):
+                raise IndexError("x.at[...] takes one integer, integer array or integer tensor index among full "
+                                 "slices (:) and ..., e.g. x.at[idx] or x.at[:, idx]")
+            if sum(i is Ellipsis for i in raw) > 1:
+                raise IndexError("an index can only have a single ellipsis ('...')")
+            if len(raw) - sum(i is Ellipsis for i in raw) > x.ndim:
+                raise IndexError(f"too many indices for a tensor of rank {x.ndim}")
+            self.x, self.indices, self.axis = x, raw[picks[0]], _array_axis(x, raw, picks[0])
+
+    def add(self, updates) -> Tensor:
+        with _user_errors("x.at[...].add"):
+            return scatter_add(self.x, self.indices, updates, self.axis)
+
+    def get(self) -> Tensor:
+        with _user_errors("x.at[...].get"):
+            return take(self.x, self.indices, self.axis)
 
 
 # ---------------------------------------------------------------- registry
