@@ -29,7 +29,8 @@ from .types import TensorType
 REGENERATE = "python -m symgrad.dialects.graph.docs  (or ./scripts/gen_docs.sh)"
 FAMILY_TITLES = {"elementwise": "Elementwise", "reduction": "Reductions", "matmul": "Linear algebra",
                  "shape": "Shape and constants", "activations": "Activations",
-                 "scan": "Scans and reversal", "integer": "Integer results and labels"}
+                 "scan": "Scans and reversal", "integer": "Integer results and labels",
+                 "indexing": "Indexing: gather and scatter"}
 
 # Tensor operators and methods documented with the op(s) they emit, found by tracing each.
 OPERATORS = (
@@ -45,6 +46,8 @@ OPERATORS = (
     ("x[0:1, ::2]", lambda x, y: x[0:1, ::2]), ("x[0]", lambda x, y: x[0]),
     ("x + 2.0, 2.0 * x, np_array - x", lambda x, y: 2.0 * x),
     ("x.argmax(axis), x.argmin(axis)", lambda x, y: x.argmax(1)),
+    ("x[[1, 0]], x[:, idx] (integer arrays or tensors)", lambda x, y: x[[1, 0]]),
+    ("x.at[idx].add(v)", lambda x, y: x.at[[1, 1]].add(y)),
 )
 # ... and those of boolean (i1) tensors, traced on i1 operands.
 BOOL_OPERATORS = (

@@ -302,26 +302,23 @@ def _axis_arg(fname: str, axis, rank: int) -> int:
 
 
 def index_tensor(fname: str, indices, n: int, axis: int = 0) -> Tensor:
-    """`indices` as an integer tensor. A symbolic one must be i32 or i64 (its values are checked at
-    run time by the ops' semantics); numpy arrays, lists and ints are constants, checked now: out of
-    range is an IndexError (as numpy's), negative ones are made to count from the end, and their
-    dtype is kept (int32 or int64; Python ints become int64)."""
+    """`indices` as a tensor. A symbolic one is used as it is (the op's shape rule asks for i32 or
+    i64; its values follow the ops' run-time semantics); numpy arrays, lists and ints are constants,
+    checked now: out of range is an IndexError (as numpy's), negative ones are made to count from
+    the end, and their dtype is kept (int32 or int64; Python ints become int64). Non-integer
+    constants stay as they are, for the shape rule's DTypeError naming operand 'indices'."""
     if isinstance(indices, Tensor):
-        if indices.type.dtype not in INT_DTYPES:
-            raise DTypeError(f"symgrad.{fname}: indices must be integers (i32 or i64), got a {indices.type} "
-                             f"tensor; cast it with .astype(np.int32)")
         return indices
     arr = np.asarray(indices)
-    if arr.dtype == np.bool_ or (arr.dtype.kind not in "iu" and arr.size):
-        raise DTypeError(f"symgrad.{fname}: indices must be integers (int32 or int64), got {arr.dtype} values"
-                         + ("; boolean masks select a data-dependent number of elements, which static shapes "
-                            "cannot express" if arr.dtype == np.bool_ else ""))
+    if arr.dtype.kind not in "iu" and arr.size:
+        return constant(arr) if arr.dtype.kind in "fb" else constant(arr.astype(np.float64))
     if arr.dtype not in (np.int32, np.int64):
         arr = arr.astype(np.int64)
     if arr.size:
         bad = arr[(arr < -n) | (arr >= n)]
         if bad.size:
-            raise IndexError(f"index {int(bad.flat[0])} is out of bounds for axis {axis} with size {n}")
+            raise IndexError(f"symgrad.{fname}: index {int(bad.flat[0])} is out of bounds for axis {axis} with "
+                             f"size {n}")
         arr = np.where(arr < 0, arr + n, arr).astype(arr.dtype)
     return constant(arr)
 
@@ -338,7 +335,7 @@ def take(x, indices, axis=None):
 def _along_shapes(fname, x, idx, axis):
     """numpy's take_along_axis broadcasting: outside `axis`, x and indices broadcast to each other."""
     if idx.ndim != x.ndim:
-        raise ShapeError(f"symgrad.{fname}: indices of shape {shape_str(idx.shape)} must have as many "
+        raise ValueError(f"symgrad.{fname}: indices of shape {shape_str(idx.shape)} must have as many "
                          f"dimensions as x of shape {shape_str(x.shape)}")
     out = []
     for d, (a, b) in enumerate(zip(x.shape, idx.shape)):
@@ -347,7 +344,7 @@ def _along_shapes(fname, x, idx, axis):
         elif a == b or a == 1 or b == 1:
             out.append(max(a, b) if min(a, b) else 0)
         else:
-            raise ShapeError(f"symgrad.{fname}: indices of shape {shape_str(idx.shape)} do not broadcast with x "
+            raise ValueError(f"symgrad.{fname}: indices of shape {shape_str(idx.shape)} do not broadcast with x "
                              f"of shape {shape_str(x.shape)} outside axis {axis}")
     return out
 
@@ -377,10 +374,10 @@ def _updates(fname, x, updates, shape):
     try:
         target = broadcast_shapes(("updates", "indexed"), (u.type, TensorType(tuple(shape), u.type.dtype)))
     except ShapeError as e:
-        raise ShapeError(f"symgrad.{fname}: updates of shape {shape_str(u.shape)} do not broadcast to the "
+        raise ValueError(f"symgrad.{fname}: updates of shape {shape_str(u.shape)} do not broadcast to the "
                          f"indexed shape {shape_str(tuple(shape))} ({e})") from None
     if target != tuple(shape):
-        raise ShapeError(f"symgrad.{fname}: updates of shape {shape_str(u.shape)} do not broadcast to the "
+        raise ValueError(f"symgrad.{fname}: updates of shape {shape_str(u.shape)} do not broadcast to the "
                          f"indexed shape {shape_str(tuple(shape))}")
     return _broadcast(u, shape)
 
@@ -404,7 +401,7 @@ def scatter_add_along_axis(x, indices, updates, axis):
     idx = index_tensor("scatter_add_along_axis", indices, x.shape[axis], axis)
     out = _along_shapes("scatter_add_along_axis", x, idx, axis)
     if any(d is not None and d != a for d, a in zip(out, x.shape)):
-        raise ShapeError(f"symgrad.scatter_add_along_axis: indices of shape {shape_str(idx.shape)} do not "
+        raise ValueError(f"symgrad.scatter_add_along_axis: indices of shape {shape_str(idx.shape)} do not "
                          f"broadcast to x's shape {shape_str(x.shape)} outside axis {axis}")
     idx = _broadcast(idx, [idx.shape[axis] if d is None else d for d in out])
     return emit("scatter_add_along_axis", x, idx, _updates("scatter_add_along_axis", x, updates, idx.shape),
@@ -452,6 +449,9 @@ def getitem(x: Tensor, index):
     if not arrays:
         return api_call("slice", x, index)
     with _user_errors("x[...]"):
+        if any(isinstance(raw[k], (np.ndarray, list)) and np.asarray(raw[k]).dtype == np.bool_ for k in arrays):
+            raise IndexError("boolean mask indexing is not supported: it selects a data-dependent number of "
+                             "elements, which static shapes cannot express (use symgrad.where)")
         if len(arrays) > 1:
             raise IndexError("only one integer array index is supported (numpy's broadcasting of several "
                              "is not); index in steps, e.g. x[i][:, j]")
