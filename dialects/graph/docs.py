@@ -154,7 +154,8 @@ def _dtypes_section() -> list[str]:
         "| `f32`, `f64` | float32, float64 | every op; the only differentiable values |",
         "| `i32`, `i64` | int32, int64 | arithmetic (`add`, `sub`, `mul`, `neg`, `abs`, `maximum`, `minimum`), "
         "comparisons, `select` branches, `sum`/`max`/`min`, the shape ops, `cast`; `argmax`/`argmin` results "
-        "(i64) and `one_hot` labels |",
+        "(i64), `one_hot` labels and the indices of `take`, `take_along_axis`, `scatter_add` and "
+        "`scatter_add_along_axis` |",
         "| `i1` | bool (one byte once lowered) | comparison results, `select` conditions and branches, the "
         "logical ops, the shape ops, `cast` |", "",
         "Each op's result-type rule above says which it takes; any other is a located `DTypeError`. "
