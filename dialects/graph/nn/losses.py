@@ -33,10 +33,11 @@ def _check(fname, log_probs, labels, axis, reduction):
                          f"got {reduction!r}")
     if log_probs.ndim == 0:
         raise ShapeError(f"symgrad.nn.{fname}: the scores need a class axis, got a rank-0 tensor")
-    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)) or not -log_probs.ndim <= axis < log_probs.ndim:
+    rank = log_probs.ndim
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)) or not -rank <= axis < rank:
         raise ValueError(f"symgrad.nn.{fname}: axis {axis!r} is not an axis of scores of shape "
                          f"{shape_str(log_probs.shape)}")
-    axis = int(axis) % log_probs.ndim
+    axis = int(axis) % rank
     if isinstance(labels, Tensor):
         if not labels.type.is_int:
             raise DTypeError(f"symgrad.nn.{fname}: labels must be integer class indices (i32 or i64), got "

@@ -21,7 +21,7 @@ from ..attrs import INT
 from ..emit import G, Tensor, _user_errors, api_call, coerce, constant, emit
 from ..registry import OpDef, Sample, register
 from ..shape_rules import broadcast_shapes, require_dtype, same_dtype
-from ..types import DTYPES, INT_DTYPES, NUMERIC_DTYPES, DTypeError, ShapeError, TensorType, shape_str
+from ..types import DTYPES, INT_DTYPES, NUMERIC_DTYPES, ShapeError, TensorType, shape_str
 
 _SEMANTICS = ("an index i < 0 counts from the end (i + n); one still outside [0, n) at run time {what} "
               "(indices known at trace time must be in range)")
