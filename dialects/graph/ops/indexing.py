@@ -9,7 +9,8 @@ wrapped once as numpy does (i < 0 becomes i + n), and if it is then outside [0, 
 and a scatter drops the update (JAX's scatter mode). Gathering zeros is the transpose of dropping,
 so each op's gradient is exactly the other op (a clamping gather would need a clamping scatter).
 Native code never reads or writes outside a tensor: it reads at a position set to 0 when invalid
-and selects 0 (or keeps the old value) instead.
+and selects 0 (or keeps the old value) instead. The lowerings and their measurements:
+docs/design/dialects-indexing.md.
 """
 from __future__ import annotations
 
