@@ -199,6 +199,12 @@ def _binary(name, reverse=False):
     return method
 
 
+#: numpy indexing by integer arrays and JAX's `.at` for `Tensor`: {"getitem": fn(x, index),
+#: "at": fn(x)}, installed by ops/indexing.py (which builds on this module, so it cannot be
+#: imported from here; the dialect package imports every op family before anything traces).
+INDEXING: dict = {}
+
+
 class Tensor:
     """A symbolic tensor: an SSA value of a `graph` function under construction."""
 
@@ -297,14 +303,12 @@ class Tensor:
     def __getitem__(self, index):
         """numpy indexing: basic (ints, slices, ..., None: graph.slice) or by one integer array
         or integer tensor (graph.take; see ops/indexing.py for out-of-range indices)."""
-        from .ops.indexing import getitem  # the indexing family builds on this module
-        return getitem(self, index)
+        return INDEXING["getitem"](self, index)
 
     @property
     def at(self):
         """JAX's functional updates: `x.at[idx].add(v)` (graph.scatter_add), `x.at[idx].get()`."""
-        from .ops.indexing import At
-        return At(self)
+        return INDEXING["at"](self)
 
 
 class _Ops:

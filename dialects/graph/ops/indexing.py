@@ -19,7 +19,7 @@ import mlir.ir as ir
 from mlir.dialects import arith, linalg, scf, tensor
 
 from ..attrs import INT
-from ..emit import G, Tensor, _user_errors, api_call, coerce, constant, emit
+from ..emit import INDEXING, G, Tensor, _user_errors, api_call, coerce, constant, emit
 from ..registry import OpDef, Sample, register
 from ..shape_rules import broadcast_shapes, require_dtype, same_dtype
 from ..types import DTYPES, INT_DTYPES, NUMERIC_DTYPES, ShapeError, TensorType, shape_str
@@ -450,7 +450,8 @@ def getitem(x: Tensor, index):
     if not arrays:
         return api_call("slice", x, index)
     with _user_errors("x[...]"):
-        if any(isinstance(raw[k], (np.ndarray, list)) and np.asarray(raw[k]).dtype == np.bool_ for k in arrays):
+        if any(raw[k].type.dtype == "i1" if isinstance(raw[k], Tensor) else np.asarray(raw[k]).dtype == np.bool_
+               for k in arrays):
             raise IndexError("boolean mask indexing is not supported: it selects a data-dependent number of "
                              "elements, which static shapes cannot express (use symgrad.where)")
         if len(arrays) > 1:
@@ -504,6 +505,9 @@ class _AtIndex:
     def get(self) -> Tensor:
         with _user_errors("x.at[...].get"):
             return take(self.x, self.indices, self.axis)
+
+
+INDEXING.update(getitem=getitem, at=At)
 
 
 # ---------------------------------------------------------------- registry

@@ -398,7 +398,8 @@ def test_index_errors_are_clear(rng):
     cases = [
         (lambda x, f: sg.take(x, f, 0), (x, f), sg.DTypeError, "operand 'indices' must have an integer element type"),
         (lambda x: sg.take(x, np.array([0.5]), 0), (x,), sg.DTypeError, "operand 'indices' must have an integer"),
-        (lambda x, f: x[f.astype(np.int64) > 0], (x, f), sg.DTypeError, "operand 'indices'"),
+        (lambda x, f: x[f], (x, f), sg.DTypeError, "operand 'indices' must have an integer"),
+        (lambda x, f: x[f > 0], (x, f), IndexError, "boolean mask indexing"),
         (lambda x: x[[0, 4]], (x,), IndexError, "index 4 is out of bounds for axis 0 with size 4"),
         (lambda x: sg.take(x, [-5], 0), (x,), IndexError, "index -5 is out of bounds for axis 0 with size 4"),
         (lambda x: x[:, [3]], (x,), IndexError, "index 3 is out of bounds for axis 1 with size 3"),
