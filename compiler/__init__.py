@@ -9,6 +9,7 @@ from symgrad.dialects.graph.emit import Tensor
 from symgrad.dialects.graph.types import DTypeError, ShapeError, TensorType
 
 from symgrad.dialects.graph.composites import COMPOSITES
+from symgrad.dialects.graph.ops.indexing import embedding
 from .frontend import FUNCTIONS
 from .api import compile, grad, jit, value_and_grad, vjp  # noqa: A004  (sg.compile)
 from .gradient import CompiledGradient, Gradient, differentiate, is_differentiable
@@ -31,5 +32,5 @@ __version__ = "0.1.0"
 __all__ = ["Tensor", "TensorSpec", "TensorType", "Module", "IRError", "ShapeError", "DTypeError",
            "InterpreterError", "Gradient", "differentiate", "is_differentiable", "trace", "parse", "parse_file", "interpret", "verify",
            "compile", "CompiledModule", "CompileError", "clear_cache", "CompiledGradient",
-           "jit", "vjp", "grad", "value_and_grad", "nn", "random",
+           "jit", "vjp", "grad", "value_and_grad", "nn", "random", "embedding",
            *sorted(FUNCTIONS), *sorted(COMPOSITES)]

@@ -84,6 +84,23 @@ def _is_neutral_fill(value: ir.Value, combiner: ir.Operation) -> bool:
     return want is not None and got is not None and got == want
 
 
+#: Body ops that see where the generic is, not just its operands' elements: a block's clone would
+#: see block-local loop indices (linalg.index) or read a whole tensor from outside (a gather's
+#: tensor.extract), so a generic holding one is not tiled.
+_POSITIONAL = {"linalg.index", "tensor.extract"}
+
+
+def _reads_by_position(generic: ir.Operation) -> bool:
+    def walk(block) -> bool:
+        for op in block.operations:
+            if op.operation.name in _POSITIONAL:
+                return True
+            if any(walk(b) for r in op.operation.regions for b in r.blocks):
+                return True
+        return False
+    return any(walk(b) for r in generic.regions for b in r.blocks)
+
+
 class RowPlan:
     """Which values are per-row ('R'), whole ('W'), reduced over rows ('P') or computed after ('A')."""
 
@@ -156,6 +173,8 @@ class RowPlan:
             self._set(result, "W")
 
     def _classify_generic(self, op: ir.Operation):
+        if _reads_by_position(op):
+            raise NotRowWise
         kinds = [self._kind(v) for v in op.operands]
         if any(k in ("P", "A") for k in kinds):  # needs a finished reduction over rows
             if "R" in kinds:

@@ -30,7 +30,8 @@ REGENERATE = "python -m symgrad.dialects.graph.docs  (or ./scripts/gen_docs.sh)"
 FAMILY_TITLES = {"elementwise": "Elementwise", "reduction": "Reductions", "matmul": "Linear algebra",
                  "shape": "Shape and constants", "activations": "Activations",
                  "scan": "Scans and reversal", "integer": "Integer results and labels",
-                 "sorting": "Sorting (several results)"}
+                 "sorting": "Sorting (several results)",
+                 "indexing": "Indexing: gather and scatter"}
 
 # Tensor operators and methods documented with the op(s) they emit, found by tracing each.
 OPERATORS = (
@@ -47,6 +48,8 @@ OPERATORS = (
     ("x[0:1, ::2]", lambda x, y: x[0:1, ::2]), ("x[0]", lambda x, y: x[0]),
     ("x + 2.0, 2.0 * x, np_array - x", lambda x, y: 2.0 * x),
     ("x.argmax(axis), x.argmin(axis)", lambda x, y: x.argmax(1)),
+    ("x[[1, 0]], x[:, idx] (integer arrays or tensors)", lambda x, y: x[[1, 0]]),
+    ("x.at[idx].add(v)", lambda x, y: x.at[[1, 1]].add(y)),
 )
 # ... and those of boolean (i1) tensors, traced on i1 operands.
 BOOL_OPERATORS = (
@@ -157,7 +160,8 @@ def _dtypes_section() -> list[str]:
         "| `f32`, `f64` | float32, float64 | every op; the only differentiable values |",
         "| `i32`, `i64` | int32, int64 | arithmetic (`add`, `sub`, `mul`, `neg`, `abs`, `maximum`, `minimum`), "
         "comparisons, `select` branches, `sum`/`max`/`min`, the shape ops, `cast`, sorting; `argmax`/`argmin` "
-        "results and the indices of `sort_with_indices`/`topk` (i64), `one_hot` labels |",
+        "results and the indices of `sort_with_indices`/`topk` (i64), `one_hot` labels and the indices of "
+        "`take`, `take_along_axis`, `scatter_add` and `scatter_add_along_axis` |",
         "| `i1` | bool (one byte once lowered) | comparison results, `select` conditions and branches, the "
         "logical ops, the shape ops, `cast` |", "",
         "Each op's result-type rule above says which it takes; any other is a located `DTypeError`. "

@@ -202,6 +202,12 @@ def _binary(name, reverse=False):
     return method
 
 
+#: numpy indexing by integer arrays and JAX's `.at` for `Tensor`: {"getitem": fn(x, index),
+#: "at": fn(x)}, installed by ops/indexing.py (which builds on this module, so it cannot be
+#: imported from here; the dialect package imports every op family before anything traces).
+INDEXING: dict = {}
+
+
 class Tensor:
     """A symbolic tensor: an SSA value of a `graph` function under construction."""
 
@@ -300,7 +306,14 @@ class Tensor:
         return api_call("argmin", self, axis, keepdims)
 
     def __getitem__(self, index):
-        return api_call("slice", self, index)
+        """numpy indexing: basic (ints, slices, ..., None: graph.slice) or by one integer array
+        or integer tensor (graph.take; see ops/indexing.py for out-of-range indices)."""
+        return INDEXING["getitem"](self, index)
+
+    @property
+    def at(self):
+        """JAX's functional updates: `x.at[idx].add(v)` (graph.scatter_add), `x.at[idx].get()`."""
+        return INDEXING["at"](self)
 
 
 class _Ops:

@@ -792,3 +792,99 @@ func.func @random_bits_negative_dim(%k: tensor<2xi32>) -> tensor<4xi32> {
   %0 = "graph.random_bits"(%k) {shape = array<i64: -1, 4>} : (tensor<2xi32>) -> tensor<4xi32>
   return %0 : tensor<4xi32>
 }
+
+// -----
+
+// take: integer indices (ops/indexing.py).
+func.func @take_float_indices(%a: tensor<4x3xf32>, %i: tensor<2xf32>) -> tensor<2x3xf32> {
+  // expected-error@+1 {{'graph.take' op operand 'indices' must have an integer element type (i32 or i64), got tensor<2xf32>; convert it explicitly with symgrad.cast(x, dtype) or x.astype(dtype) (graph.cast in IR)}}
+  %0 = "graph.take"(%a, %i) {axis = 0 : i64} : (tensor<4x3xf32>, tensor<2xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// take: an axis to index, in range.
+func.func @take_rank0(%a: tensor<f32>, %i: tensor<2xi32>) -> tensor<2xf32> {
+  // expected-error@+1 {{'graph.take' op operand 'input' has rank 0: there is no axis to index (the front-end flattens for axis=None)}}
+  %0 = "graph.take"(%a, %i) {axis = 0 : i64} : (tensor<f32>, tensor<2xi32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @take_axis(%a: tensor<4x3xf32>, %i: tensor<2xi64>) -> tensor<4x2xf32> {
+  // expected-error@+1 {{'graph.take' op axis 2 out of range for operand 'input' of shape 4x3 (use 0..1)}}
+  %0 = "graph.take"(%a, %i) {axis = 2 : i64} : (tensor<4x3xf32>, tensor<2xi64>) -> tensor<4x2xf32>
+  return %0 : tensor<4x2xf32>
+}
+
+// -----
+
+// take: nothing to read on an empty axis (native code would read out of bounds).
+func.func @take_empty_axis(%a: tensor<0x3xf32>, %i: tensor<2xi64>) -> tensor<2x3xf32> {
+  // expected-error@+1 {{'graph.take' op cannot index the empty axis 0 of operand 'input' of shape 0x3 with 2 indices}}
+  %0 = "graph.take"(%a, %i) {axis = 0 : i64} : (tensor<0x3xf32>, tensor<2xi64>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// take: the result is input.shape[:axis] + indices.shape + input.shape[axis+1:].
+func.func @take_result(%a: tensor<4x3xf32>, %i: tensor<2xi64>) -> tensor<4x2xf32> {
+  // expected-error@+1 {{'graph.take' op result type tensor<4x2xf32> does not match the type tensor<2x3xf32> inferred from tensor<4x3xf32>, tensor<2xi64>}}
+  %0 = "graph.take"(%a, %i) {axis = 0 : i64} : (tensor<4x3xf32>, tensor<2xi64>) -> tensor<4x2xf32>
+  return %0 : tensor<4x2xf32>
+}
+
+// -----
+
+// take_along_axis: indices of input's rank, and input's shape outside the axis.
+func.func @take_along_axis_rank(%a: tensor<4x3xf32>, %i: tensor<4xi64>) -> tensor<4xf32> {
+  // expected-error@+1 {{'graph.take_along_axis' op operand 'indices' of shape 4 must have the rank of operand 'input' of shape 4x3}}
+  %0 = "graph.take_along_axis"(%a, %i) {axis = 1 : i64} : (tensor<4x3xf32>, tensor<4xi64>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @take_along_axis_shape(%a: tensor<4x3xf32>, %i: tensor<2x5xi32>) -> tensor<2x5xf32> {
+  // expected-error@+1 {{'graph.take_along_axis' op operand 'indices' of shape 2x5 must match operand 'input' of shape 4x3 outside axis 1 (dim d of the result is theirs; the front-end broadcasts)}}
+  %0 = "graph.take_along_axis"(%a, %i) {axis = 1 : i64} : (tensor<4x3xf32>, tensor<2x5xi32>) -> tensor<2x5xf32>
+  return %0 : tensor<2x5xf32>
+}
+
+// -----
+
+// scatter_add: updates of input's element type and of take(input, indices, axis)'s shape.
+func.func @scatter_add_updates_shape(%a: tensor<4x3xf32>, %i: tensor<5xi64>, %u: tensor<5x4xf32>) -> tensor<4x3xf32> {
+  // expected-error@+1 {{'graph.scatter_add' op operand 'updates' of shape 5x4 must have the shape 5x3 of take(input, indices, axis=0) (the front-end broadcasts)}}
+  %0 = "graph.scatter_add"(%a, %i, %u) {axis = 0 : i64} : (tensor<4x3xf32>, tensor<5xi64>, tensor<5x4xf32>) -> tensor<4x3xf32>
+  return %0 : tensor<4x3xf32>
+}
+
+// -----
+
+func.func @scatter_add_updates_dtype(%a: tensor<4x3xf32>, %i: tensor<5xi64>, %u: tensor<5x3xf64>) -> tensor<4x3xf32> {
+  // expected-error@+1 {{'graph.scatter_add' op operand 'updates' has element type f64 but operand 'input' has f32 (tensor<5x3xf64> vs tensor<4x3xf32>); symgrad does not promote types implicitly: insert graph.cast (symgrad.cast(x, dtype) or x.astype(dtype)) to mix them}}
+  %0 = "graph.scatter_add"(%a, %i, %u) {axis = 0 : i64} : (tensor<4x3xf32>, tensor<5xi64>, tensor<5x3xf64>) -> tensor<4x3xf32>
+  return %0 : tensor<4x3xf32>
+}
+
+// -----
+
+// scatter_add: no booleans to add.
+func.func @scatter_add_bool(%a: tensor<4xi1>, %i: tensor<2xi64>, %u: tensor<2xi1>) -> tensor<4xi1> {
+  // expected-error@+1 {{'graph.scatter_add' op operand 'input' must have a numeric element type (f32, f64, i32 or i64), got tensor<4xi1>; convert it explicitly with symgrad.cast(x, dtype) or x.astype(dtype) (graph.cast in IR)}}
+  %0 = "graph.scatter_add"(%a, %i, %u) {axis = 0 : i64} : (tensor<4xi1>, tensor<2xi64>, tensor<2xi1>) -> tensor<4xi1>
+  return %0 : tensor<4xi1>
+}
+
+// -----
+
+// scatter_add_along_axis: updates of the indices' shape.
+func.func @scatter_add_along_axis_updates(%a: tensor<4x3xf32>, %i: tensor<4x5xi32>, %u: tensor<4x3xf32>) -> tensor<4x3xf32> {
+  // expected-error@+1 {{'graph.scatter_add_along_axis' op operand 'updates' of shape 4x3 must have the shape 4x5 of operand 'indices' (the front-end broadcasts)}}
+  %0 = "graph.scatter_add_along_axis"(%a, %i, %u) {axis = 1 : i64} : (tensor<4x3xf32>, tensor<4x5xi32>, tensor<4x3xf32>) -> tensor<4x3xf32>
+  return %0 : tensor<4x3xf32>
+}

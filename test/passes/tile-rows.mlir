@@ -74,6 +74,18 @@ func.func @with_matmul(%x: tensor<64x8xf32>, %w: tensor<8x8xf32>) -> tensor<64x8
   return %e : tensor<64x8xf32>
 }
 
+// A generic that reads by position (a gather: linalg.index and tensor.extract of a whole row
+// tensor in its body) would see block-local rows once cloned per block: left alone.
+// CHECK-LABEL: func.func @with_gather(
+// CHECK-NOT:   scf.forall
+// CHECK:       return
+func.func @with_gather(%x: tensor<64x8xf32>, %i: tensor<64x1xi32>) -> tensor<64x1xf32> {
+  %e = "graph.exp"(%x) : (tensor<64x8xf32>) -> tensor<64x8xf32>
+  %g = "graph.take_along_axis"(%e, %i) {axis = 1 : i64} : (tensor<64x8xf32>, tensor<64x1xi32>) -> tensor<64x1xf32>
+  %t = "graph.tanh"(%g) : (tensor<64x1xf32>) -> tensor<64x1xf32>
+  return %t : tensor<64x1xf32>
+}
+
 // Rank 1 (W1's elementwise loss): 256 elements in blocks of 16 (64 bytes), 16 chunks of one block.
 // CHECK-LABEL: func.func @elementwise_1d(
 // CHECK:       scf.forall (%{{.*}}) in (16) shared_outs(%{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) -> (tensor<256xf32>, tensor<16xf64>)

@@ -61,6 +61,8 @@ FRONTEND = {
     "sort_with_indices": lambda api, xs, a: api(xs[0], axis=a["axis"], descending=a["descending"]),
     "topk": lambda api, xs, a: api(xs[0], a["k"], axis=a["axis"]),
     "random_bits": lambda api, xs, a: api(xs[0], a["shape"]),
+    **{name: lambda api, xs, a: api(*xs, axis=a["axis"])
+       for name in ("take", "take_along_axis", "scatter_add", "scatter_add_along_axis")},
 }
 
 
@@ -182,6 +184,35 @@ def _threefry_bits(key, shape):
     return np.array(out, np.int64).reshape(tuple(shape)) - (np.array(out, np.int64).reshape(tuple(shape)) >> 31) * (1 << 32)
 
 
+def _wrapped(i, n):
+    """An index as the indexing ops read it: from the end when negative; None when still outside."""
+    i = int(i) + n if i < 0 else int(i)
+    return i if 0 <= i < n else None
+
+
+def _gathered(x, idx, axis, along):
+    """take / take_along_axis, one result element at a time (0 where the index is out of range)."""
+    k = idx.ndim
+    shape = idx.shape if along else x.shape[:axis] + idx.shape + x.shape[axis + 1:]
+    out = np.zeros(shape, x.dtype)
+    for pos in np.ndindex(*shape):
+        i = _wrapped(idx[pos] if along else idx[pos[axis:axis + k]], x.shape[axis])
+        if i is not None:
+            out[pos] = x[pos[:axis] + (i,) + pos[axis + (1 if along else k):]]
+    return out
+
+
+def _scattered(x, idx, upd, axis, along):
+    """scatter_add / scatter_add_along_axis, one update at a time in row-major order."""
+    k = 1 if along else idx.ndim
+    out = x.copy()
+    for pos in np.ndindex(*upd.shape):
+        i = _wrapped(idx[pos] if along else idx[pos[axis:axis + k]], x.shape[axis])
+        if i is not None:
+            out[pos[:axis] + (i,) + pos[axis + k:]] += upd[pos]
+    return out
+
+
 def _cast(x, to):
     if to == "i1":
         return x != 0
@@ -283,6 +314,10 @@ NUMPY = {
     "clip": lambda xs, a: np.minimum(np.maximum(xs[0], a["min"]), a["max"]),
     "cumsum": lambda xs, a: _prefix_sums(xs[0], a["axis"], a["reverse"]),
     "reverse": lambda xs, a: _flip(xs[0], a["axes"]),
+    "take": lambda xs, a: _gathered(xs[0], xs[1], a["axis"], False),
+    "take_along_axis": lambda xs, a: _gathered(xs[0], xs[1], a["axis"], True),
+    "scatter_add": lambda xs, a: _scattered(xs[0], xs[1], xs[2], a["axis"], False),
+    "scatter_add_along_axis": lambda xs, a: _scattered(xs[0], xs[1], xs[2], a["axis"], True),
     "var": lambda xs, a: _deviations(xs[0], a),
     "std": lambda xs, a: np.sqrt(_deviations(xs[0], a)),
     "norm": lambda xs, a: np.sum(np.abs(xs[0]) ** 2, axis=a["axes"], keepdims=a["keepdims"]) ** 0.5,
