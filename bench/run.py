@@ -1,4 +1,5 @@
-"""The symgrad benchmark (issue 5): forward+backward steps against numpy, PyTorch and JAX.
+"""The symgrad benchmark (issue 5): forward+backward steps against numpy, PyTorch (eager and
+torch.compile) and JAX (jax.jit).
 
     ./scripts/bench.sh               # all workloads
     ./scripts/bench.sh --quick       # small sizes, a smoke run
@@ -38,23 +39,28 @@ import symgrad as sg  # noqa: E402
 def peers_for(w, only=None):
     """name -> step(*inputs) returning (loss, grads) as numpy; a framework missing is skipped.
     `only`: build just that framework (the memory probe imports no other)."""
-    makers = {"symgrad": _symgrad_step, "numpy": lambda w: w.numpy_step, "torch": _torch_step, "jax": _jax_step}
+    makers = {"symgrad": _symgrad_step, "numpy": lambda w: w.numpy_step, "torch": _torch_step,
+              "torch.compile": _torch_compiled_step, "jax": _jax_step}
     if os.environ.get("SYMGRAD_BENCH_PEERS", "1") == "0":  # numpy only, even when torch and jax are installed
         makers = {k: v for k, v in makers.items() if k in ("symgrad", "numpy")}
     peers = {}
     for name, make in makers.items():
         if only is None or only == name:
             try:
-                peers[name] = make(w)
+                step = make(w)
             except ImportError:
-                pass
+                continue
+            if step is not None:  # a workload without a hand-written numpy step (W5) has no numpy peer
+                peers[name] = step
     return peers
 
 
-def _torch_step(w):
+def _torch_step(w, compiled: bool = False):
     import torch
     torch.set_num_threads(os.cpu_count() or 1)
     f = w.torch_fn(torch)
+    if compiled:  # TorchInductor's C++ kernels for forward and backward, compiled at the first call
+        f = torch.compile(f)
 
     def torch_step(*inputs):
         ts = [torch.from_numpy(a) for a in inputs]
@@ -64,6 +70,10 @@ def _torch_step(w):
         loss.backward()
         return loss.detach().numpy(), tuple(ts[i].grad.numpy() for i in w.argnums)
     return torch_step
+
+
+def _torch_compiled_step(w):
+    return _torch_step(w, compiled=True)
 
 
 def _jax_step(w):
@@ -233,11 +243,11 @@ def main(argv=None):
         mem = {name: probe(name, index, args.quick)[0] for name in peers}
         med = {n: statistics.median(t) for n, t in times.items()}
         print(f"\n{w.name}: {w.description}   (gradients agree with every peer to {worst:.1e})")
-        print(f"  {'framework':<9} {'median':>9} {'min-max':>19} {'symgrad/peer':>13} {'peak MB*':>9}")
+        print(f"  {'framework':<13} {'median':>9} {'min-max':>19} {'symgrad/peer':>13} {'peak MB*':>9}")
         for n, t in times.items():
             ratio = "" if n == "symgrad" else f"{med['symgrad'] / med[n]:.2f}x"
             mb = mem[n]["mb"] if mem.get(n) else float("nan")
-            print(f"  {n:<9} {med[n]:9.2f} {min(t):9.2f}-{max(t):9.2f} {ratio:>13} {mb:9.1f}")
+            print(f"  {n:<13} {med[n]:9.2f} {min(t):9.2f}-{max(t):9.2f} {ratio:>13} {mb:9.1f}")
         fastest = min((n for n in med if n != "symgrad"), key=med.get)
         print(f"  compile: cold {cold:.0f} ms, from disk cache {cached:.0f} ms (import symgrad {import_ms:.0f} ms, "
               f"not included)" if cold is not None and cached is not None
