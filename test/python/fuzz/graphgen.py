@@ -42,6 +42,19 @@ ARG_KINDS = ("float",) * 5 + ("i1", "i64")
 INT_RANGE = (-1, 5)  # int64 arguments are drawn from [-1, 5)
 # Ops in registry order; hypothesis shrinks a drawn op towards the first ones.
 OP_NAMES = tuple(OPS)
+# Ops with an integer operand in their samples (indices, labels, a random key): random integer
+# arguments rarely have the shape such an operand needs, so now and then a graph starts with one
+# of these ops on the operand types of one of its samples (no op-specific code).
+SEEDED_OPS = tuple(name for name in OP_NAMES if any(t.is_int for smp in OPS[name].samples for t in smp.operands))
+
+
+def _seeded_op(draw, op_names):
+    """(OpDef, Sample) to start the graph with, one draw in eight (shrinking to none)."""
+    names = [n for n in SEEDED_OPS if n in op_names]
+    if not names or draw(st.integers(0, 7)) != 7:
+        return None
+    opdef = OPS[draw(st.sampled_from(names))]
+    return opdef, draw(st.sampled_from(opdef.samples))
 # Where argument values are drawn: every op's test domain, the default one first.
 DOMAINS = tuple(sorted({op.domain for op in OPS.values()}, key=lambda d: (d != (-2.0, 2.0), d)))
 
@@ -172,12 +185,18 @@ class _Builder:
 @st.composite
 def random_graphs(draw, max_ops: int = MAX_OPS, op_names=OP_NAMES, hvp_every: int = 3, runner: str = "interpret"):
     """A `RandomGraph`: 1-3 arguments (float64, or float32 for the whole graph now and then;
-    after the first, now and then a boolean mask or an int64 tensor, which never require grad), up to
-    `max_ops` ops from `op_names`, 1-2 outputs."""
+    after the first, now and then a boolean mask or an int64 tensor, which never require grad; or,
+    one graph in eight, a float one and the operands of a sample of an op that takes integers, that op
+    first), up to `max_ops` ops from `op_names`, 1-2 outputs."""
     base = draw(shapes())
     dtype = draw(st.sampled_from(FLOAT_DTYPES))
     kinds = ["float"] + [draw(st.sampled_from(ARG_KINDS)) for _ in range(draw(st.integers(1, MAX_ARGS)) - 1)]
     arg_types = [TensorType(draw(related_shape(base)), dtype if kind == "float" else kind) for kind in kinds]
+    seeded = _seeded_op(draw, op_names)
+    if seeded is not None:  # the arguments of one of its samples, after a float one
+        opdef, sample = seeded
+        arg_types = arg_types[:1] + [TensorType(t.shape, dtype if t.is_float else "i1" if t.dtype == "i1" else "i64")
+                                     for t in sample.operands]
     seed = draw(st.integers(0, 2**31 - 1))
     rng = np.random.default_rng(seed)
     inputs = []
@@ -191,6 +210,8 @@ def random_graphs(draw, max_ops: int = MAX_OPS, op_names=OP_NAMES, hvp_every: in
         lo, hi = draw(st.sampled_from(DOMAINS))
         inputs.append(rng.uniform(lo, hi, t.shape).astype(t.np_dtype))
     builder = _Builder(arg_types, inputs, base, known_bugs(runner))
+    if seeded is not None:
+        builder.try_op(draw, seeded[0])
     for _ in range(draw(st.sampled_from(range(1, max_ops + 1)))):
         for _attempt in range(4):  # an op the current values cannot feed: draw another
             if builder.try_op(draw, OPS[draw(st.sampled_from(op_names))]):
