@@ -64,7 +64,7 @@ def gpt_torch(torch):
     F = torch.nn.functional
 
     class Ops:
-        embed = staticmethod(F.embedding)
+        embed = staticmethod(lambda w, ids: F.embedding(ids, w))
         layer_norm = staticmethod(lambda x: F.layer_norm(x, x.shape[-1:]))
         softmax = staticmethod(lambda x: torch.softmax(x, -1))
         gelu = staticmethod(lambda x: F.gelu(x, approximate="tanh"))
@@ -77,25 +77,25 @@ def gpt_torch(torch):
 
 
 def gpt_jax(jnp, jax):
-    def layer_norm(x, eps=1e-5):
+    def ln(x, eps=1e-5):
         m = x.mean(axis=-1, keepdims=True)
         v = ((x - m) ** 2).mean(axis=-1, keepdims=True)
         return (x - m) / jnp.sqrt(v + eps)
 
-    def cross_entropy(logits, t):
+    def ce(logits, t):
         logp = jax.nn.log_softmax(logits, axis=-1)
         return -jnp.take_along_axis(logp, t[:, None], axis=-1).mean()
 
     class Ops:
         embed = staticmethod(lambda w, ids: jnp.take(w, ids, axis=0))
-        layer_norm = staticmethod(layer_norm)
+        layer_norm = staticmethod(ln)
         softmax = staticmethod(lambda x: jax.nn.softmax(x, axis=-1))
         gelu = staticmethod(lambda x: jax.nn.gelu(x, approximate=True))
         where = staticmethod(jnp.where)
         reshape = staticmethod(jnp.reshape)
         transpose = staticmethod(jnp.transpose)
+        cross_entropy = staticmethod(ce)
 
-    Ops.cross_entropy = staticmethod(cross_entropy)
     return lambda *args: _block(Ops, *args)
 
 
