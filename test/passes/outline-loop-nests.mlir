@@ -3,6 +3,7 @@
 // heap buffers stay in the kernel (allocated before the call that writes them); a stack accumulator
 // moves into the function with the loops that fill, update and read it. @small (one nest) stays whole.
 // RUN: %symgrad-opt %s -p 'builtin.module(convert-graph-to-linalg,func.func(linalg-fuse-elementwise-ops),canonicalize,cse,untie-empty-tensors,one-shot-bufferize{bufferize-function-boundaries function-boundary-type-conversion=identity-layout-map},buffer-results-to-out-params{hoist-static-allocs modify-public-functions},func.func(promote-buffers-to-stack{max-alloc-size-in-bytes=4096}),convert-linalg-to-loops,outline-loop-nests)' | %FileCheck %s
+// RUN: %symgrad-opt %s --graph-to-llvm | %FileCheck %s --check-prefix=LLVM
 
 // CHECK-LABEL: func.func @f(
 // CHECK: memref.alloc()
@@ -32,6 +33,13 @@
 // CHECK: scf.for
 // CHECK: memref.store %{{.*}}, %arg1
 // CHECK: return
+
+// LLVM-LABEL: llvm.func internal @f(
+// LLVM: llvm.call @f.loops0(
+// LLVM: llvm.call @f.loops3(
+// LLVM-LABEL: llvm.func @f.loops0(
+// LLVM-SAME: attributes {passthrough = ["noinline"], sym_visibility = "private"}
+// LLVM-LABEL: llvm.func @f.loops3(
 
 func.func @f(%x: tensor<32x64xf32>, %w: tensor<64x64xf32>) -> (tensor<32x64xf32>, tensor<32xf32>) {
   %0 = "graph.tanh"(%x) : (tensor<32x64xf32>) -> tensor<32x64xf32>

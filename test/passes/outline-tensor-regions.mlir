@@ -2,8 +2,9 @@
 // function on tensors, with the constants, tensor.empty and linalg.fill it reads cloned in and
 // every other value passed as an argument; the three identical exps become one function (the
 // second reads a different argument, the third the first's result: the same function of its
-// arguments), the reduction with its fill another. Producers left without users are erased; an op
-// whose result is unused stays for canonicalize (a call would not be removed).
+// arguments), the reduction with its fill another. Producers left without users are erased. An op
+// whose result is unused stays for canonicalize (a call would not be removed), and so does the op
+// whose result is returned (it must write into the caller's out-parameter, not a buffer of its own).
 // RUN: %symgrad-opt %s -p 'builtin.module(outline-tensor-regions)' | %FileCheck %s
 // RUN: %symgrad-opt %s -p 'builtin.module(outline-tensor-regions{min-regions=5})' | %FileCheck %s --check-prefix=WHOLE
 
@@ -14,8 +15,10 @@
 // CHECK-NEXT: %[[B:.*]] = call @f.region0(%[[Y]]) : (tensor<4x8xf32>) -> tensor<4x8xf32>
 // CHECK-NEXT: %[[C:.*]] = call @f.region0(%[[A]]) : (tensor<4x8xf32>) -> tensor<4x8xf32>
 // CHECK-NEXT: %[[S:.*]] = call @f.region1(%[[B]], %[[C]]) : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4xf32>
-// CHECK-NEXT: linalg.generic
-// CHECK: return %[[S]]
+// CHECK-NEXT: linalg.generic {{.*}} ins(%[[X]]
+// CHECK: %[[N:.*]] = linalg.generic {{.*}} ins(%[[S]]
+// CHECK: arith.negf
+// CHECK: return %[[N]]
 // CHECK: func.func private @f.region0(%[[IN:.*]]: tensor<4x8xf32>) -> tensor<4x8xf32> attributes {passthrough = ["noinline"]}
 // CHECK-NEXT: %[[E:.*]] = tensor.empty() : tensor<4x8xf32>
 // CHECK-NEXT: %[[R:.*]] = linalg.generic {{.*}} ins(%[[IN]] : tensor<4x8xf32>) outs(%[[E]] : tensor<4x8xf32>)
@@ -61,5 +64,11 @@ func.func @f(%x: tensor<4x8xf32>, %y: tensor<4x8xf32>) -> tensor<4xf32> {
     %v = math.exp %in : f32
     linalg.yield %v : f32
   } -> tensor<4x8xf32>
-  return %s : tensor<4xf32>
+  %r2 = tensor.empty() : tensor<4xf32>
+  %n = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} ins(%s : tensor<4xf32>) outs(%r2 : tensor<4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %v = arith.negf %in : f32
+    linalg.yield %v : f32
+  } -> tensor<4xf32>
+  return %n : tensor<4xf32>
 }
