@@ -16,7 +16,8 @@ Heap allocations, stack buffers used by loops far apart, and views of them stay 
 constants are cloned into the callee, so it sees static layouts and values); their deallocations
 move after the run. A run whose values are used after it stays where it is. Each outlined
 function is private and `noinline`: LLVM would otherwise put every nest back into the kernel.
-A function with fewer than `min-nests` runs is left as it is: small kernels cost LLVM little.
+A function with fewer than `min-nests` runs and calls is left as it is: small kernels cost LLVM
+little.
 """
 from __future__ import annotations
 
@@ -241,7 +242,11 @@ class OutlineLoopNests(ModulePass):
             uses = [body.uses(i) for i in range(len(body.ops))]
             kinds, runs = _cut(body, uses)
             base = ir.StringAttr(fn.attributes["sym_name"]).value
-            if len(runs) < self.min_nests:
+            # A kernel whose other nests outline-tensor-regions already moved out is not small:
+            # its calls count, so that the few nests left (those writing its results) move too
+            # and the kernel stays one straight line of calls.
+            calls = sum(1 for op in body.ops if op.name == "func.call")
+            if not runs or len(runs) + calls < self.min_nests:
                 continue
             k = 0
             for start, end in runs:
