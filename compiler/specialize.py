@@ -176,8 +176,17 @@ class Transform:
         return Lowered(stages)
 
     def describe(self, signature) -> str:
-        """How a compile log line names this specialization: `grad(loss) for f32[32,64], f32[64,64]`."""
-        args = ", ".join(f"{dtype_from_numpy(dt)}[{','.join(map(str, shape))}]" for shape, dt in signature)
+        """How a compile log line names this specialization: `grad(loss) for f32[32,64], f32[64,64]`;
+        a run of equal arguments once with its count (`f32[32,64], 128 x f32[64,64]`), so that a
+        deep model's line stays readable."""
+        types = [f"{dtype_from_numpy(dt)}[{','.join(map(str, shape))}]" for shape, dt in signature]
+        runs = []
+        for t in types:
+            if runs and runs[-1][0] == t:
+                runs[-1][1] += 1
+            else:
+                runs.append([t, 1])
+        args = ", ".join(t if n == 1 else f"{n} x {t}" for t, n in runs)
         return f"{self.kind}({self.__name__}) for {args or 'no arguments'}"
 
     def cache_size(self) -> int:

@@ -1,4 +1,4 @@
-"""Layers of `sg.nn` that are functions of their inputs and parameters (dropout, batch norm).
+"""Layers of `sg.nn` that are functions of their inputs and parameters (dropout, batch norm, embedding).
 
 Functional, as jax/flax's: nothing is mutated. A layer with state (batch norm's running
 statistics) takes the state as arguments and returns the new state beside its output, so a
@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import prng
 from ..emit import Tensor, api_call
+from ..ops.indexing import embedding
 
 
 def _tensor_arg(fname: str, name: str, x) -> Tensor:
@@ -121,4 +122,6 @@ def batch_norm(x, weight=None, bias=None, running_mean=None, running_var=None, t
     return y, new_mean, new_var
 
 
-FUNCTIONS: dict = {"dropout": dropout, "batch_norm": batch_norm}
+# sg.nn.embedding is sg.embedding (torch.nn.functional.embedding's place, jax's weight[ids]): the
+# weight's rows at integer ids, a gather whose gradient scatters back (ops/indexing.py).
+FUNCTIONS: dict = {"dropout": dropout, "batch_norm": batch_norm, "embedding": embedding}

@@ -62,3 +62,14 @@ def test_off_by_default(monkeypatch, caplog, tmp_path):
     sg.clear_cache()
     sg.jit(lambda x: x - 1.0)(np.ones(3))
     assert [r for r in caplog.records if r.name == "symgrad.compiles"] == []
+
+
+def test_a_run_of_equal_arguments_is_named_once_with_its_count(lines):
+    x, w, b = np.ones((4, 3), np.float32), np.ones((3, 3), np.float32), np.ones(3, np.float32)
+
+    def deep(x, w1, w2, w3, b):
+        return (sg.tanh(sg.tanh(sg.tanh(x @ w1) @ w2) @ w3) + b).sum()
+
+    sg.value_and_grad(deep, argnums=(1, 2, 3))(x, w, w, w, b)
+    (line,) = lines()
+    assert line.startswith("symgrad: compiled value_and_grad(deep) for f32[4,3], 3 x f32[3,3], f32[3] (cold)"), line

@@ -171,6 +171,7 @@ def test_embedding_is_take_on_rows(rng):
     ids = rng.integers(0, 10, (3, 5)).astype(np.int32)
     got = _both(lambda w, ids: sg.embedding(w, ids), w, ids)
     np.testing.assert_array_equal(got, w[ids])
+    assert sg.nn.embedding is sg.embedding  # where torch users look for it
 
 
 # ------------------------------------------------------------------ run-time out of range
