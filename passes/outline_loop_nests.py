@@ -27,6 +27,7 @@ import mlir.ir as ir
 from mlir.dialects import func
 
 from .module_pass import ModulePass, option
+from .outlining import FreshNames, defined_functions, outlined_function, symbol_name
 from .walk import as_operation
 
 LOOPS = {"scf.for", "scf.parallel", "scf.forall", "scf.while", "affine.for", "affine.parallel"}
@@ -191,10 +192,7 @@ def _outline(body: _Body, uses: list, kinds: list[str], start: int, end: int, na
             ops[k].move_after(last)
             last = ops[k]
     loc = first.location
-    with module_ip, loc:
-        fn = func.FuncOp(name, ir.FunctionType.get([v.type for v in captured], []), visibility="private")
-        fn.attributes["passthrough"] = ir.ArrayAttr.get([ir.StringAttr.get("noinline")])
-        entry = fn.add_entry_block()
+    fn, entry = outlined_function(name, [v.type for v in captured], [], module_ip, loc)
     with ir.InsertionPoint(first), loc:
         call = func.CallOp([], ir.FlatSymbolRefAttr.get(name), captured)
     mapping = {v: a for v, a in zip(captured, entry.arguments)}
@@ -232,30 +230,20 @@ class OutlineLoopNests(ModulePass):
 
     def apply(self, module_op: ir.Operation) -> None:
         block = module_op.regions[0].blocks[0]
-        functions = [as_operation(o) for o in block.operations
-                     if o.operation.name == "func.func" and len(o.operation.regions[0].blocks)]
-        taken = {ir.StringAttr(as_operation(o).attributes["sym_name"]).value for o in block.operations
-                 if "sym_name" in as_operation(o).attributes}
+        names = FreshNames(module_op)
         outlined = []  # (function, call)
-        for fn in functions:
+        for fn in defined_functions(module_op):
             body = _Body(fn)
             uses = [body.uses(i) for i in range(len(body.ops))]
             kinds, runs = _cut(body, uses)
-            base = ir.StringAttr(fn.attributes["sym_name"]).value
             # A kernel whose other nests outline-tensor-regions already moved out is not small:
             # its calls count, so that the few nests left (those writing its results) move too
             # and the kernel stays one straight line of calls.
             calls = sum(1 for op in body.ops if op.name == "func.call")
             if not runs or len(runs) + calls < self.min_nests:
                 continue
-            k = 0
             for start, end in runs:
-                name = f"{base}.loops{k}"
-                while name in taken:
-                    k += 1
-                    name = f"{base}.loops{k}"
-                taken.add(name)
-                k += 1
+                name = names.fresh(f"{symbol_name(fn)}.loops")
                 outlined.append(_outline(body, uses, kinds, start, end, name, ir.InsertionPoint(block)))
         first_of: dict[str, str] = {}
         for fn, call in outlined:

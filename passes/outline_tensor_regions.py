@@ -26,6 +26,7 @@ import mlir.ir as ir
 from mlir.dialects import func
 
 from .module_pass import ModulePass, option
+from .outlining import FreshNames, defined_functions, outlined_function, symbol_name
 from .walk import as_operation
 
 #: Ops repeated in every function that reads them: no work, or work cheaper than a buffer.
@@ -153,11 +154,8 @@ class _Keys:
 def _build(op: ir.Operation, args: list, clones: list, name: str, module_ip: ir.InsertionPoint) -> ir.Operation:
     """A private noinline function `name` computing what `op` computes from `args`: `clones` and a
     copy of `op` in its body."""
-    with module_ip, op.location:
-        fn = func.FuncOp(name, ir.FunctionType.get([v.type for v in args], [r.type for r in op.results]),
-                         visibility="private")
-        fn.attributes["passthrough"] = ir.ArrayAttr.get([ir.StringAttr.get("noinline")])
-        entry = fn.add_entry_block()
+    fn, entry = outlined_function(name, [v.type for v in args], [r.type for r in op.results], module_ip,
+                                  op.location)
     mapping = dict(zip(args, entry.arguments))
     with ir.InsertionPoint(entry), op.location:
         for d in [*clones, op]:
@@ -205,31 +203,21 @@ class OutlineTensorRegions(ModulePass):
 
     def apply(self, module_op: ir.Operation) -> None:
         block = module_op.regions[0].blocks[0]
-        functions = [as_operation(o) for o in block.operations
-                     if o.operation.name == "func.func" and len(o.operation.regions[0].blocks)]
-        taken = {ir.StringAttr(as_operation(o).attributes["sym_name"]).value for o in block.operations
-                 if "sym_name" in as_operation(o).attributes}
+        names = FreshNames(module_op)
         keys, built = _Keys(), {}  # structural key -> function name
-        for fn in functions:
+        for fn in defined_functions(module_op):
             ops = [as_operation(o) for o in fn.regions[0].blocks[0].operations]
             # (an op whose results are unused is left for canonicalize: a call would stay)
             regions = [o for o in ops if _is_region(o) and not _returned(o)
                        and any(next(iter(r.uses), None) is not None for r in o.results)]
             if len(regions) < self.min_regions:
                 continue
-            base = ir.StringAttr(fn.attributes["sym_name"]).value
-            k = 0
             for op in regions:
                 key, outer = keys.walk(op)
                 args, clones = _plan(op, lambda o, op=op, outer=outer: outer if o is op else keys.outer(o))
                 name = built.get(key)
                 if name is None:
-                    name = f"{base}.region{k}"
-                    while name in taken:
-                        k += 1
-                        name = f"{base}.region{k}"
-                    taken.add(name)
-                    built[key] = name
+                    name = built[key] = names.fresh(f"{symbol_name(fn)}.region")
                     _build(op, args, clones, name, ir.InsertionPoint(block))
                 # the producers' keys are computed before any of them is erased
                 _replace_with_call(op, name, args, clones)

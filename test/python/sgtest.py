@@ -25,3 +25,14 @@ def assert_close(got, want):
         np.testing.assert_array_equal(got, want)
     else:
         np.testing.assert_allclose(got, want, **TOL[want.dtype])
+
+
+def central_differences(fn, x, eps=1e-6):
+    """d fn / d x (fn scalar-valued, x float64) by central differences, one element at a time."""
+    g = np.zeros_like(x)
+    for i in np.ndindex(*x.shape):
+        plus, minus = x.copy(), x.copy()
+        plus[i] += eps
+        minus[i] -= eps
+        g[i] = (float(fn(plus)) - float(fn(minus))) / (2 * eps)
+    return g

@@ -12,7 +12,7 @@ import pytest
 import symgrad as sg
 from symgrad.passes.graph_to_llvm import graph_to_llvm
 
-from sgtest import TOL
+from sgtest import TOL, central_differences
 
 
 def _both(fn, *args, threads=None, exact=True):
@@ -32,15 +32,6 @@ def _both(fn, *args, threads=None, exact=True):
     return want if len(want) > 1 else want[0]
 
 
-def _differences(fn, x, eps=1e-6):
-    """d fn / d x (fn scalar-valued, x float64) by central differences."""
-    g = np.zeros_like(x)
-    for i in np.ndindex(*x.shape):
-        plus, minus = x.copy(), x.copy()
-        plus[i] += eps
-        minus[i] -= eps
-        g[i] = (float(fn(plus)) - float(fn(minus))) / (2 * eps)
-    return g
 
 
 def _wrap_fill_take(x, idx, axis):
@@ -263,8 +254,8 @@ def test_gradients_against_finite_differences(rng):
     def at(x, u):
         return sg.interpret(m, None, x, u, idx, along)[0]
     np.testing.assert_allclose(value, at(x, u), rtol=1e-12)
-    np.testing.assert_allclose(gx, _differences(lambda x: at(x, u), x), rtol=1e-6, atol=1e-8)
-    np.testing.assert_allclose(gu, _differences(lambda u: at(x, u), u), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(gx, central_differences(lambda x: at(x, u), x), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(gu, central_differences(lambda u: at(x, u), u), rtol=1e-6, atol=1e-8)
     assert np.all(gu[3] == 0)  # the dropped update gets no gradient
 
 
@@ -345,7 +336,7 @@ def test_cross_entropy_gradient_against_finite_differences(rng):
     fn = lambda z, y: sg.nn.cross_entropy(z * 1.5, y, ignore_index=-100)  # noqa: E731
     value, g = sg.value_and_grad(fn)(logits, labels)
     m = sg.trace(fn, logits, labels)
-    num = _differences(lambda z: sg.interpret(m, None, z, labels)[0], logits)
+    num = central_differences(lambda z: sg.interpret(m, None, z, labels)[0], logits)
     np.testing.assert_allclose(g, num, rtol=1e-6, atol=1e-9)
     assert np.all(g[2] == 0)  # the ignored example
     # the closed form: (softmax - one_hot) / count, scaled by the chain rule's 1.5
@@ -379,9 +370,9 @@ def test_embedding_classifier_trains_with_int32_labels():
     assert losses[-1] < 0.5 * losses[0], losses
     m = sg.trace(loss, emb, w, ids, labels)
     value, (ge, gw) = step(emb, w, ids, labels)
-    np.testing.assert_allclose(ge, _differences(lambda e: sg.interpret(m, None, e, w, ids, labels)[0], emb),
+    np.testing.assert_allclose(ge, central_differences(lambda e: sg.interpret(m, None, e, w, ids, labels)[0], emb),
                                rtol=1e-5, atol=1e-9)
-    np.testing.assert_allclose(gw, _differences(lambda v: sg.interpret(m, None, emb, v, ids, labels)[0], w),
+    np.testing.assert_allclose(gw, central_differences(lambda v: sg.interpret(m, None, emb, v, ids, labels)[0], w),
                                rtol=1e-5, atol=1e-9)
 
 

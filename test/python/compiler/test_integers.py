@@ -12,18 +12,11 @@ import numpy as np
 import pytest
 
 import symgrad as sg
+
+from sgtest import central_differences
 from symgrad.dialects.graph.types import TensorType
 
 
-def _central_differences(fn, x, eps=1e-6):
-    """d fn / d x (fn scalar-valued) by float64 central differences."""
-    g = np.zeros_like(x)
-    for i in np.ndindex(*x.shape):
-        plus, minus = x.copy(), x.copy()
-        plus[i] += eps
-        minus[i] -= eps
-        g[i] = (float(fn(plus)) - float(fn(minus))) / (2 * eps)
-    return g
 
 
 DTYPES = [np.float32, np.float64, np.int32, np.int64, np.bool_]
@@ -152,7 +145,7 @@ def test_grad_with_integer_arguments_matches_finite_differences(rng):
     m = rng.random((3, 4)) < 0.5
     g = sg.grad(_f)(x, k, m)
     m_ = sg.trace(_f, x, k, m)
-    numeric = _central_differences(lambda v: sg.interpret(m_, None, v, k, m)[0], x)
+    numeric = central_differences(lambda v: sg.interpret(m_, None, v, k, m)[0], x)
     np.testing.assert_allclose(g, numeric, rtol=1e-6, atol=1e-8)
     value, g2 = sg.value_and_grad(_f)(x, k, m)
     np.testing.assert_allclose(g2, g, rtol=1e-12)
