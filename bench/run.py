@@ -3,6 +3,7 @@ torch.compile) and JAX (jax.jit).
 
     ./scripts/bench.sh               # all workloads
     ./scripts/bench.sh --quick       # small sizes, a smoke run
+    ./scripts/bench.sh --alone       # each framework timed in a fresh process of its own
 
 Per workload it checks symgrad's gradients against every peer first, then
 times one full step (loss and all gradients) per framework in alternating
@@ -158,6 +159,16 @@ if mode == "compile":
         t0 = time.perf_counter(); vg(*inputs); steadies.append(time.perf_counter() - t0)
     steady = sorted(steadies)[1]
     print(json.dumps({{"ms": (first - steady) * 1e3, "import_ms": import_ms}}))
+elif mode.startswith("alone:"):  # --alone: one framework's steps back to back, in a process of its own
+    from run import peers_for
+    name, rounds = mode.split(":")[1], int(mode.split(":")[2])
+    step = peers_for(w, only=name)[name]
+    for _ in range(3):
+        step(*inputs)
+    times = []
+    for _ in range(rounds):
+        t0 = time.perf_counter(); step(*inputs); times.append((time.perf_counter() - t0) * 1e3)
+    print(json.dumps({{"times": times}}))
 else:  # the peak memory of one step (MEMORY_NOTE): this process runs `mode` alone
     import ctypes, gc
     from run import peers_for
@@ -220,12 +231,17 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="small sizes and few rounds (a smoke run)")
     ap.add_argument("--rounds", type=int, default=None, help="timed rounds per framework (default 30, 3 quick)")
     ap.add_argument("--only", default="", help="run workloads whose name contains this text")
+    ap.add_argument("--alone", action="store_true",
+                    help="time each framework in a fresh process of its own, its steps back to back, instead of "
+                         "alternating them in this one (on few cores, a framework's spinning threads and the idle "
+                         "gaps between turns slow the step that runs next)")
     args = ap.parse_args(argv)
     rounds = args.rounds or (3 if args.quick else 30)
     workloads = all_workloads(args.quick)
     from symgrad.runtime.threads import num_threads
     print(f"symgrad benchmark: {os.cpu_count()} cores, symgrad kernels on {num_threads()} threads "
-          f"(SYMGRAD_NUM_THREADS), {rounds} rounds, float32, times in ms per step")
+          f"(SYMGRAD_NUM_THREADS), {rounds} rounds, float32, times in ms per step, "
+          + ("each framework alone in a process of its own" if args.alone else "frameworks alternating"))
     rows = []
     for index, w in enumerate(workloads):
         if args.only and args.only not in w.name:
@@ -238,7 +254,15 @@ def main(argv=None):
             print(f"\n{w.name}: CORRECTNESS CHECK FAILED, not timed:\n  " + "\n  ".join(str(e).strip().splitlines()))
             rows.append((w.name, float("nan"), "check failed"))
             continue
-        times = time_steps(peers, inputs, rounds)
+        if args.alone:
+            times = {}
+            for name in peers:
+                got, err = probe(f"alone:{name}:{rounds}", index, args.quick)
+                if got is None:
+                    raise RuntimeError(f"{w.name}: timing {name} alone failed: {err}")
+                times[name] = got["times"]
+        else:
+            times = time_steps(peers, inputs, rounds)
         cold, cached, import_ms, err = compile_times(index, args.quick)
         mem = {name: probe(name, index, args.quick)[0] for name in peers}
         med = {n: statistics.median(t) for n, t in times.items()}
