@@ -268,11 +268,17 @@ class Differentiator:
         temps.sort(key=self.position.__getitem__)
         return inputs, outputs, temps
 
-    def run(self) -> GradientInfo:
-        # Output positions that get a vjp: each real output that requires grad.
+    def sweep_real_outputs(self):
+        """(the real outputs' positions that take a vjp: each one that requires grad, the scratch
+        function, its sweep, the cotangents): the adjoint of the real outputs alone, its captures as
+        proxy arguments. `run` starts from it; a fused kernel needs nothing more
+        (graph_fuse_gradient.fuse_undifferentiated)."""
         vjp_positions = [i for i, v in enumerate(self.real_outputs) if v in self.required]
-
         scratch, sweep, _, _, grads = self._sweep([self.real_outputs[i] for i in vjp_positions], [])
+        return vjp_positions, scratch, sweep, grads
+
+    def run(self) -> GradientInfo:
+        vjp_positions, scratch, sweep, grads = self.sweep_real_outputs()
         captured = [v for v, p in sweep.proxies.items() if list(p.uses)]
         scratch.operation.erase()
         inputs, outputs, temps = self._classify(captured)

@@ -38,6 +38,14 @@ def _inline(block: ir.Block, source: func_d.FuncOp, mapping: dict) -> list:
     raise PassError([(source.location, f"@{source.sym_name.value} has no func.return")])
 
 
+def _fused_name(table: ir.SymbolTable, base: str) -> str:
+    """`<base>_fused`, or `<base>_fused_<k>` when that is taken."""
+    name, k = f"{base}_fused", 1
+    while name in table:
+        name, k = f"{base}_fused_{k}", k + 1
+    return name
+
+
 def build_fused(fop: func_d.FuncOp) -> str:
     """Adds `@<f>_fused` next to a differentiated `fop` (once) and returns its name."""
     if FUSED_ATTR in fop.attributes:
@@ -49,9 +57,7 @@ def build_fused(fop: func_d.FuncOp) -> str:
     adjoint = table[adjoint_name].opview
     results = list(fop.type.results)
     vjp_types = [results[i] for i in info.df_input_vjps if i < info.f_real_outputs]
-    name, k = f"{fop.sym_name.value}_fused", 1
-    while name in table:
-        name, k = f"{fop.sym_name.value}_fused_{k}", k + 1
+    name = _fused_name(table, fop.sym_name.value)
     with ir.InsertionPoint(fop), fop.location:
         fused = func_d.FuncOp(name, (list(fop.type.inputs) + vjp_types,
                                      results[:info.f_real_outputs] + list(adjoint.type.results)))
@@ -81,13 +87,10 @@ def fuse_undifferentiated(fop: func_d.FuncOp, mask, recompute: str = "none") -> 
     two of three sweeps were a third of the time before the MLIR pipeline. `fop` is left as it was;
     the sweep's scratch function is erased. Raises PassError (located) for a non-differentiable op."""
     d = Differentiator(fop, mask, recompute)
-    vjp_outputs = [i for i, v in enumerate(d.real_outputs) if v in d.required]
-    scratch, sweep, _, _, _ = d._sweep([d.real_outputs[i] for i in vjp_outputs], [])
+    vjp_outputs, scratch, sweep, _ = d.sweep_real_outputs()
     try:
         table = ir.SymbolTable(fop.operation.parent)
-        name, k = f"{d.name}_fused", 1
-        while name in table:
-            name, k = f"{d.name}_fused_{k}", k + 1
+        name = _fused_name(table, d.name)
         inputs, results = list(fop.type.inputs), list(fop.type.results)
         vjp_types = [results[i] for i in vjp_outputs]
         with ir.InsertionPoint(fop), fop.location:

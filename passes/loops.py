@@ -1,4 +1,5 @@
-"""Static facts about scf loops that several passes need: trip counts and parallel dimensions."""
+"""Static facts about loops that several passes need: scf loops' trip counts and parallel
+dimensions, the bounds of a linalg.generic's loops."""
 from __future__ import annotations
 
 from typing import Optional
@@ -45,3 +46,17 @@ def loop_trips(op: ir.Operation) -> Optional[int]:
             return None
         total *= t
     return total
+
+
+def generic_bounds(op: ir.Operation):
+    """Loop bounds of a linalg.generic from its operands' static shapes (None where unknown)."""
+    maps = [ir.AffineMapAttr(m).value for m in op.attributes["indexing_maps"]]
+    bounds = [None] * maps[0].n_dims
+    for value, amap in zip(op.operands, maps):
+        t = value.type
+        if not isinstance(t, ir.RankedTensorType) or not t.has_static_shape:
+            continue
+        for size, expr in zip(t.shape, amap.results):
+            if isinstance(expr, ir.AffineDimExpr) and bounds[expr.position] is None:
+                bounds[expr.position] = size
+    return bounds

@@ -17,7 +17,7 @@ import mlir.ir as ir
 from mlir.dialects import linalg
 
 from .module_pass import ModulePass
-from .partition_reductions import _static_bounds
+from .loops import generic_bounds
 from .walk import ops_where
 
 
@@ -27,7 +27,7 @@ def _signature(op: ir.Operation):
     return (tuple(op.operands[:n_in]), tuple(str(m) for m in maps[:n_in]), str(op.attributes["iterator_types"]),
             # the inputs alone may not fix the loops: a generic whose inputs are all broadcast scalars
             # (graph.random_bits' key words) iterates over its output's shape
-            tuple(_static_bounds(op)))
+            tuple(generic_bounds(op)))
 
 
 def _defined_before(value: ir.Value, op: ir.Operation, position: dict) -> bool:

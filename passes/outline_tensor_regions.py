@@ -61,9 +61,9 @@ def _defining_op(v: ir.Value):
     return as_operation(v.owner) if isinstance(v, ir.OpResult) else None
 
 
-def _plan(op: ir.Operation, outer_of) -> tuple[list, list]:
-    """(values passed to the function, producer ops cloned into it in program order) for `op`;
-    `outer_of(op)` gives the values an op reads from outside."""
+def _plan(outer: list, outer_of) -> tuple[list, list]:
+    """(values passed to the function, producer ops cloned into it in program order) for a region
+    that reads the values `outer` from outside; `outer_of(producer)` gives those a producer reads."""
     args, clones, seen = [], [], set()
 
     def need(v):
@@ -78,7 +78,7 @@ def _plan(op: ir.Operation, outer_of) -> tuple[list, list]:
         else:
             args.append(v)
 
-    for v in outer_of(op):
+    for v in outer:
         need(v)
     return args, clones
 
@@ -101,9 +101,6 @@ class _Keys:
         if t is None:
             t = self.text[x] = str(x)
         return t
-
-    def of(self, op: ir.Operation) -> tuple:
-        return self.walk(op)[0]
 
     def walk(self, op: ir.Operation) -> tuple:
         """(key, the values from outside in first-use order), in one walk of `op`: defining ops come
@@ -214,7 +211,7 @@ class OutlineTensorRegions(ModulePass):
                 continue
             for op in regions:
                 key, outer = keys.walk(op)
-                args, clones = _plan(op, lambda o, op=op, outer=outer: outer if o is op else keys.outer(o))
+                args, clones = _plan(outer, keys.outer)
                 name = built.get(key)
                 if name is None:
                     name = built[key] = names.fresh(f"{symbol_name(fn)}.region")

@@ -12,23 +12,10 @@ from dataclasses import dataclass
 
 import mlir.ir as ir
 
+from .loops import generic_bounds
 from .parallelism import CHUNKS, MIN_WORK
 from .module_pass import ModulePass, option
 from .walk import ops_where
-
-
-def _static_bounds(op: ir.Operation):
-    """Loop bounds of a linalg.generic from its operands' static shapes (None where unknown)."""
-    maps = [ir.AffineMapAttr(m).value for m in op.attributes["indexing_maps"]]
-    bounds = [None] * maps[0].n_dims
-    for value, amap in zip(op.operands, maps):
-        t = value.type
-        if not isinstance(t, ir.RankedTensorType) or not t.has_static_shape:
-            continue
-        for size, expr in zip(t.shape, amap.results):
-            if isinstance(expr, ir.AffineDimExpr) and bounds[expr.position] is None:
-                bounds[expr.position] = size
-    return bounds
 
 
 def _iterators(op: ir.Operation) -> list[str]:
@@ -79,7 +66,7 @@ class PartitionReductions(ModulePass):
                           and op.parent.name == "func.func")
         for op in found:
             iters = _iterators(op)
-            bounds = _static_bounds(op)
+            bounds = generic_bounds(op)
             if not iters or iters[0] != "reduction" or None in bounds:
                 continue
             work = 1

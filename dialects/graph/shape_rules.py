@@ -82,6 +82,13 @@ def normalize_axes(axes, rank: int, what: str = "axes") -> tuple[int, ...]:
     return tuple(sorted(out))
 
 
+def check_axis(name: str, t: TensorType, axis: int) -> None:
+    """`axis` (already non-negative: the front-end normalizes) names a dimension of operand `name`."""
+    if not 0 <= axis < t.rank:
+        raise ShapeError(f"axis {axis} out of range for operand '{name}' of shape {shape_str(t.shape)} "
+                         f"(use 0..{t.rank - 1})")
+
+
 def reduced_shape(shape, axes, keepdims: bool) -> tuple[int, ...]:
     if keepdims:
         return tuple(1 if i in axes else d for i, d in enumerate(shape))

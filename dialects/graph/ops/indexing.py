@@ -21,7 +21,7 @@ from mlir.dialects import arith, linalg, scf, tensor
 from ..attrs import INT
 from ..emit import INDEXING, G, Tensor, _user_errors, api_call, coerce, constant, emit
 from ..registry import OpDef, Sample, register
-from ..shape_rules import broadcast_shapes, require_dtype, same_dtype
+from ..shape_rules import broadcast_shapes, check_axis, require_dtype, same_dtype
 from ..types import DTYPES, INT_DTYPES, NUMERIC_DTYPES, ShapeError, TensorType, shape_str
 
 _SEMANTICS = ("an index i < 0 counts from the end (i + n); one still outside [0, n) at run time {what} "
@@ -37,9 +37,7 @@ def _check_axis(x: TensorType, axis: int) -> None:
     if x.rank == 0:
         raise ShapeError("operand 'input' has rank 0: there is no axis to index (the front-end flattens "
                          "for axis=None)")
-    if not 0 <= axis < x.rank:
-        raise ShapeError(f"axis {axis} out of range for operand 'input' of shape {shape_str(x.shape)} "
-                         f"(use 0..{x.rank - 1})")
+    check_axis("input", x, axis)
 
 
 def _check_indices(x: TensorType, indices: TensorType, axis: int, count: int) -> None:

@@ -10,7 +10,7 @@ from ..attrs import BOOL, DTYPE, INT
 from ..emit import G, Tensor, emit
 from ..lowering import MAX, MIN, storage_element_type
 from ..registry import OpDef, Sample, register
-from ..shape_rules import normalize_axes, reduced_shape, require_dtype
+from ..shape_rules import check_axis, normalize_axes, reduced_shape, require_dtype
 from ..types import INT_DTYPES, ShapeError, TensorType, numpy_dtype, parse_dtype, shape_str
 
 _INDEX_MAX = 2 ** 63 - 1
@@ -21,9 +21,7 @@ def _infer_arg(x, axis, keepdims):
     require_dtype("input", x)
     if x.rank == 0:
         raise ShapeError("a rank-0 operand has no axis to search (the front-end flattens for axis=None)")
-    if not 0 <= axis < x.rank:
-        raise ShapeError(f"axis {axis} out of range for operand 'input' of shape {shape_str(x.shape)} "
-                         f"(use 0..{x.rank - 1})")
+    check_axis("input", x, axis)
     if x.shape[axis] == 0:
         raise ShapeError(f"cannot search the empty axis {axis} of shape {shape_str(x.shape)}: there is no index "
                          f"to return")

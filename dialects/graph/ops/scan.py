@@ -11,8 +11,8 @@ from mlir.dialects import arith, scf, tensor
 from ..attrs import BOOL, INT, INTS
 from ..emit import G, Tensor, emit, numpy_axes
 from ..registry import OpDef, Sample, register
-from ..shape_rules import normalize_axes, require_dtype
-from ..types import ShapeError, TensorType, shape_str
+from ..shape_rules import check_axis, normalize_axes, require_dtype
+from ..types import ShapeError, TensorType
 
 
 def _t(*shape, dtype="f32"):
@@ -22,9 +22,7 @@ def _t(*shape, dtype="f32"):
 # ---------------------------------------------------------------- cumsum -----
 def _infer_cumsum(x, axis, reverse):
     require_dtype("input", x)  # f32, f64, i32, i64: integer sums wrap, as numpy's do in their dtype
-    if not 0 <= axis < x.rank:
-        raise ShapeError(f"axis {axis} out of range for operand 'input' of shape {shape_str(x.shape)} "
-                         f"(use 0..{x.rank - 1})")
+    check_axis("input", x, axis)
     return x
 
 

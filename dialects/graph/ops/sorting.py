@@ -16,7 +16,7 @@ from mlir.dialects import arith, linalg
 from ..attrs import BOOL, INT
 from ..emit import G, Tensor, api_call, emit, scalar
 from ..registry import OpDef, Sample, register
-from ..shape_rules import normalize_axes, require_dtype
+from ..shape_rules import check_axis, normalize_axes, require_dtype
 from ..types import ShapeError, TensorType, shape_str
 
 
@@ -28,9 +28,7 @@ def _check_axis(x: TensorType, axis: int) -> None:
     require_dtype("input", x)
     if x.rank == 0:
         raise ShapeError("a rank-0 operand has no axis to sort along (the front-end flattens for axis=None)")
-    if not 0 <= axis < x.rank:
-        raise ShapeError(f"axis {axis} out of range for operand 'input' of shape {shape_str(x.shape)} "
-                         f"(use 0..{x.rank - 1})")
+    check_axis("input", x, axis)
 
 
 def _with_axis(x: TensorType, axis: int, m: int):
