@@ -6,6 +6,7 @@ passes/pipeline_text.py (parse, build, run), passes/graph_to_llvm.py (the loweri
 passes/translate.py (LLVM IR text).
 """
 from .add_packed_entry_points import AddPackedEntryPoints
+from .bare_pointer_calls import BarePointerCalls
 from .check_lowered_to_llvm import CheckLoweredToLLVM
 from .convert_graph_to_linalg import ConvertGraphToLinalg
 from .convert_math_to_libm_precise import ConvertMathToLibmPrecise
@@ -35,7 +36,7 @@ ALL_PASSES: tuple[type[ModulePass], ...] = (
     ConvertGraphToLinalg, TileRows, DuplicateCheapProducers, MergeSiblingGenerics,
     PartitionReductions, OutlineTensorRegions, UntieEmptyTensors, DistinctReturnedBuffers, SplitDistinctDeallocs, ConvertMemrefCopyToLinalg, RecordTemporaries,
     SerializeSmallParallelLoops, OutlineLoopNests, KeepParallelBodiesOutlined, ScopeLoopAllocas,
-    ConvertMathToLibmPrecise, AddPackedEntryPoints, CheckLoweredToLLVM,
+    ConvertMathToLibmPrecise, BarePointerCalls, AddPackedEntryPoints, CheckLoweredToLLVM,
     GraphToLLVM,
 )
 #: name -> pass class, for pipelines and symgrad-opt.

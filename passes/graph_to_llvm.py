@@ -83,6 +83,7 @@ STAGES = (
     "convert-math-to-llvm",
     "convert-arith-to-llvm",
     "convert-index-to-llvm",
+    "bare-pointer-calls",  # private functions of static identity-layout memrefs take one pointer per memref
     "convert-func-to-llvm",
     "add-packed-entry-points",  # symgrad_packed_<f>(table): every kernel callable with one argument
     "convert-cf-to-llvm",

@@ -170,6 +170,10 @@ def mark_straight_line(mod) -> list[str]:
 
 #: LLVM IR at least this long (a deep model's kernel) is compiled as two objects (`_split`).
 SPLIT_MIN_CHARS = 512 * 1024
+#: The optimization level of a split module's entry points: one straight line of calls each, for
+#: which -O1's simplifications are all that pays (128 MLP layers: optimize 128 -> 56 ms, the same
+#: 3,224 instructions as at -O3).
+ENTRY_OPT_LEVEL = 1
 #: The names of the functions a kernel is entered by (passes/add_packed_entry_points.py, MLIR's C
 #: interface): one long straight line of calls each, in a deep model.
 _ENTRY_PREFIXES = (PACKED_PREFIX, "_mlir_ciface_")
@@ -217,22 +221,22 @@ def _split(mod):
 def optimize_and_emit(llvm_ir: str, opt_level: int, *, loop_unrolling: bool) -> tuple[bytes, dict]:
     """LLVM IR text -> optimized object code for this CPU (vectorized from O2 on), and the seconds
     each step took (llvm_parse, llvm_opt, codegen). A long module becomes two objects (`_split`):
-    its entry points generated as at -O0, everything else at `opt_level`. Raises LLVMIRError when
-    llvmlite rejects the IR."""
+    its entry points optimized at ENTRY_OPT_LEVEL and generated as at -O0, everything else at
+    `opt_level`. Raises LLVMIRError when llvmlite rejects the IR."""
     t0 = time.perf_counter()
     tm = host_target_machine(opt_level)
     mod = parse(llvm_ir, tm)
     t1 = time.perf_counter()
-    parts = [(mod, tm)]
+    parts = [(mod, tm, opt_level)]
     if len(llvm_ir) >= SPLIT_MIN_CHARS and opt_level > 0:
         entries, rest = _split(mod)
-        parts = [(rest, tm), (entries, host_target_machine(0))]
-    for m, _ in parts:
-        optimize(m, tm, opt_level, loop_vectorization=opt_level >= 2, slp_vectorization=opt_level >= 2,
+        parts = [(rest, tm, opt_level), (entries, host_target_machine(0), min(opt_level, ENTRY_OPT_LEVEL))]
+    for m, _, level in parts:
+        optimize(m, tm, level, loop_vectorization=level >= 2, slp_vectorization=level >= 2,
                  loop_unrolling=loop_unrolling)
         mark_straight_line(m)
     t2 = time.perf_counter()
-    obj = pack_objects([machine.emit_object(m) for m, machine in parts])
+    obj = pack_objects([machine.emit_object(m) for m, machine, _ in parts])
     t3 = time.perf_counter()
     return obj, {"llvm_parse": t1 - t0, "llvm_opt": t2 - t1, "codegen": t3 - t2}
 
