@@ -42,7 +42,7 @@
 // LLVM-LABEL: llvm.func internal @small(
 // LLVM-NOT: llvm.call @mlirAsync
 // LLVM: llvm.return
-// LLVM: llvm.func @async_execute_fn({{.*}} attributes {passthrough = ["presplitcoroutine"]
+// LLVM: llvm.func @async_execute_fn({{.*}} attributes {llvm.bareptr, passthrough = ["presplitcoroutine"]
 // LLVM: llvm.intr.coro.begin
 // LLVM: llvm.call @mlirAsyncRuntimeExecute(
 

@@ -38,7 +38,7 @@
 // LLVM: llvm.call @f.loops0(
 // LLVM: llvm.call @f.loops3(
 // LLVM-LABEL: llvm.func @f.loops0(
-// LLVM-SAME: attributes {passthrough = ["noinline"], sym_visibility = "private"}
+// LLVM-SAME: attributes {llvm.bareptr, passthrough = ["noinline"], sym_visibility = "private"}
 // LLVM-LABEL: llvm.func @f.loops3(
 
 func.func @f(%x: tensor<32x64xf32>, %w: tensor<64x64xf32>) -> (tensor<32x64xf32>, tensor<32xf32>) {
