@@ -45,6 +45,7 @@ from symgrad.passes.translate import LoweringError, translate
 from symgrad.runtime.abi import PACKED_PREFIX
 from symgrad.runtime import forksafe as _forksafe
 from symgrad.runtime import llvm as _llvm
+from symgrad.runtime import llvm_parts as _llvm_parts
 from symgrad.runtime import pool as _pool
 from symgrad.runtime.binding import bind_support_symbols
 from symgrad.runtime.kernel import Kernel, read_temporaries
@@ -119,11 +120,13 @@ def signatures(module: Module) -> list[FunctionSignature]:
 
 
 # ------------------------------------------------------------------- llvmlite --
-def optimize_and_emit(llvm_ir: str, opt_level: int = OPT_LEVEL) -> tuple[bytes, dict]:
-    """LLVM IR text -> optimized object code for the host (symgrad.runtime.llvm), and the seconds
-    each step took. Raises CompileError('llvm')."""
+def optimize_and_emit(llvm_ir: str, opt_level: int = OPT_LEVEL, cache: bool = True) -> tuple[bytes, dict]:
+    """LLVM IR text -> optimized object code for the host, in parts (symgrad.runtime.llvm_parts:
+    region objects cached on disk unless `cache` is False), and the seconds each step took.
+    Raises CompileError('llvm')."""
     try:
-        return _llvm.optimize_and_emit(llvm_ir, opt_level, loop_unrolling=LOOP_UNROLLING)
+        return _llvm_parts.optimize_and_emit(llvm_ir, opt_level, loop_unrolling=LOOP_UNROLLING, cache=cache,
+                                             key_prefix=f"{_cache.toolchain_fingerprint()};{opt_level};{LOOP_UNROLLING}")
     except _llvm.LLVMIRError as e:
         raise CompileError("llvm", f"llvmlite rejected the LLVM IR: {e}") from None
 
@@ -322,20 +325,24 @@ def compile_module(module: Union[Module, str], *, opt_level: int = OPT_LEVEL, ca
         obj = _cache.load_object(key) if cache else None
         timings = {"key": time.perf_counter() - t0}
         origin = "disk" if obj is not None else None
+        regions = {}  # regions compiled and taken from the cache (runtime/llvm_parts.py)
         if obj is None:
             llvm_ir, t = lower_to_llvm_ir(module, key, pipeline)
             timings.update(t)
-            obj, t = optimize_and_emit(llvm_ir, opt_level)
+            obj, t = optimize_and_emit(llvm_ir, opt_level, cache)
+            regions = {k: t.pop(k) for k in _llvm_parts.COUNTS if k in t}
             timings.update(t)
             if cache:
                 _cache.store_object(key, obj)
         cm = CompiledModule(sigs, obj, key, source, timings, origin, opt_level)
+        cm.regions = regions
         cm.timings["total"] = time.perf_counter() - t0
         if cache:
             _cache.memory_put(mem_key, cm)
         if compile_log.enabled():
             stages = dict(before or {}, **cm.timings)
             stages["total"] = cm.timings["total"] + sum((before or {}).values())
+            stages.update(cm.regions)
             compile_log.log(what or ", ".join(f"@{s.name}" for s in sigs), "disk cache" if origin else "cold", stages)
         return cm
 

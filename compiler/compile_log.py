@@ -14,8 +14,10 @@ ENV = "SYMGRAD_LOG_COMPILES"
 LOGGER = logging.getLogger("symgrad.compiles")
 #: Stage names as the line shows them, in pipeline order (others follow in the order given).
 _LABELS = {"trace": "trace", "differentiate": "differentiate", "key": "key", "lower": "mlir pipeline",
-           "translate": "translate", "llvm_parse": "llvm parse", "llvm_opt": "llvm optimize",
-           "codegen": "codegen", "load": "load", "total": "total"}
+           "translate": "translate", "llvm_split": "llvm split", "llvm_parse": "llvm parse",
+           "llvm_opt": "llvm optimize", "codegen": "codegen", "llvm": "llvm wall", "load": "load", "total": "total"}
+#: Counts the line shows after the times: (compiled, cached) region objects.
+_COUNTS = ("regions_compiled", "regions_cached")
 
 
 def enabled() -> bool:
@@ -24,8 +26,10 @@ def enabled() -> bool:
 
 def line(what: str, origin: str, timings: dict) -> str:
     """`what` (e.g. 'value_and_grad(loss) for f32[32,64], ...'), where the code came from, stage times."""
-    order = [k for k in _LABELS if k in timings] + [k for k in timings if k not in _LABELS]
+    order = [k for k in _LABELS if k in timings] + [k for k in timings if k not in _LABELS and k not in _COUNTS]
     stages = ", ".join(f"{_LABELS.get(k, k)} {1e3 * timings[k]:.1f} ms" for k in order)
+    if _COUNTS[0] in timings:
+        stages += f"; regions {timings[_COUNTS[0]]} compiled, {timings[_COUNTS[1]]} from the cache"
     return f"symgrad: compiled {what} ({origin}): {stages}"
 
 

@@ -75,8 +75,10 @@ class EntryKind:
 OBJECT = EntryKind("objects", OBJECT_SUFFIX, MAGIC, "object_hits", "object_misses")
 TRANSFORM = EntryKind("transforms", TRANSFORM_SUFFIX, TRANSFORM_MAGIC)
 SUPPORT = EntryKind("support", OBJECT_SUFFIX, MAGIC, "support_hits", "support_misses")
+#: The object code of one region of a kernel module, keyed by its content (runtime/llvm_parts.py).
+REGION = EntryKind("regions", OBJECT_SUFFIX, MAGIC, "region_hits", "region_misses")
 #: Every kind of entry, which `prune` bounds and `clear` removes.
-KINDS = (OBJECT, TRANSFORM, SUPPORT)
+KINDS = (OBJECT, TRANSFORM, SUPPORT, REGION)
 
 
 def failures_dir() -> Path:
@@ -86,7 +88,7 @@ def failures_dir() -> Path:
 # --------------------------------------------------------------------- stats --
 _lock = _forksafe.Lock()
 _stats = {"object_hits": 0, "object_misses": 0, "transform_hits": 0, "transform_misses": 0, "support_hits": 0,
-          "support_misses": 0, "corrupt": 0}
+          "support_misses": 0, "region_hits": 0, "region_misses": 0, "corrupt": 0}
 
 
 def count(name: str) -> None:
@@ -98,7 +100,8 @@ def count(name: str) -> None:
 def stats() -> dict:
     """This process's disk-cache lookups: hits and misses per level (`object_*`: sg.compile's object
     code, `transform_*`: the records of sg.grad/sg.value_and_grad, `support_*`: the object code of
-    symgrad's support code) and corrupt entries found."""
+    symgrad's support code, `region_*`: the object code of a kernel module's regions, looked up
+    when the module itself was not cached) and corrupt entries found."""
     with _lock:
         return dict(_stats)
 

@@ -27,9 +27,25 @@ def test_a_cold_value_and_grad_logs_every_stage_once(lines):
     sg.value_and_grad(loss, argnums=1)(x, w)
     (line,) = lines()
     assert line.startswith("symgrad: compiled value_and_grad(loss) for f32[4,3], f32[3,2] (cold): trace ")
-    stages = [part.rsplit(" ", 2)[0] for part in line.split(": ", 2)[2].split(", ")]
-    assert stages == ["trace", "differentiate", "key", "mlir pipeline", "translate", "llvm parse",
-                      "llvm optimize", "codegen", "load", "total"]
+    stages = [part.rsplit(" ", 2)[0] for part in line.split(": ", 2)[2].split("; ")[0].split(", ")]
+    assert stages == ["trace", "differentiate", "key", "mlir pipeline", "translate", "llvm split", "llvm parse",
+                      "llvm optimize", "codegen", "llvm wall", "load", "total"]
+
+
+def test_the_line_counts_the_region_objects(lines):
+    def deep(x, *ws):
+        h = x
+        for w in ws:
+            h = sg.tanh(h @ w)
+        return (h * h).sum()
+    x, ws = np.ones((4, 8), np.float32), [np.full((8, 8), 0.1, np.float32)] * 6
+    sg.value_and_grad(deep, argnums=tuple(range(1, 7)))(x, *ws)
+    sg.clear_cache(memory=True, disk=False)
+    sg.value_and_grad(deep, argnums=tuple(range(1, 5)))(x, *ws[:4])  # the same layers, fewer
+    first, second = lines()
+    compiled = int(first.split("; regions ")[1].split(" ")[0])
+    assert compiled > 0 and first.endswith(f"; regions {compiled} compiled, 0 from the cache")
+    assert second.endswith(f"; regions 0 compiled, {compiled} from the cache")
 
 
 def test_caches_say_where_the_code_came_from(lines):

@@ -1,6 +1,7 @@
 """A long module is compiled as two objects (runtime/llvm.py: the kernels' entry points at -O0,
 the rest at -O3), which the loader links in one engine: the same results as one object, bit for
-bit, from memory and from the disk cache."""
+bit, from memory and from the disk cache. (That is the path of a module that is not cut into
+region objects, runtime/llvm_parts.py, which is turned off here.)"""
 from __future__ import annotations
 
 import numpy as np
@@ -8,6 +9,7 @@ import pytest
 
 import symgrad as sg
 from symgrad.runtime import llvm as rt_llvm
+from symgrad.runtime import llvm_parts
 
 PACK = rt_llvm.pack_objects
 
@@ -26,6 +28,7 @@ def args():
 
 
 def _value_and_grad(args, split: bool, monkeypatch, tmp_path):
+    monkeypatch.setenv(llvm_parts.ENV, "0")
     monkeypatch.setattr(rt_llvm, "SPLIT_MIN_CHARS", 0 if split else 1 << 62)
     monkeypatch.setenv("SYMGRAD_CACHE_DIR", str(tmp_path / ("split" if split else "whole")))
     sg.clear_cache(memory=True, disk=False)
