@@ -46,6 +46,10 @@ ROOT_PREFIX = "symgrad_region_"
 COUNTS = ("regions_compiled", "regions_cached")
 #: At most this many threads generate code (the machines this is measured on have 2 cores).
 MAX_THREADS = 2
+#: A region part shorter than this (a GEMM wrapper: one call) stays in the entries part: a part
+#: costs ~3 ms of its own (a context, parse, pass pipeline and code generator), more than compiling
+#: such a function in another part (8 MLP layers: 8 parts took 85 ms on one thread, one piece 55).
+MIN_REGION_CHARS = 2048
 
 _NAME = r'[-\w.$]+'
 _REF = re.compile(r'@(' + _NAME + r')')
@@ -249,6 +253,8 @@ def _region(root, members, funcs, roots, renamed, globals_, groups, declare_line
     canonical = _rename(text, names)
     key = _disk.digest("region", key_prefix, header, canonical)
     name = f"{ROOT_PREFIX}{key[:24]}"
+    if len(canonical) < MIN_REGION_CHARS:
+        return None
     return Part(header + _rename(canonical, {"__root": name}), key, name)
 
 

@@ -90,6 +90,11 @@ def cache_dir(monkeypatch, tmp_path):
     return tmp_path
 
 
+@pytest.fixture(autouse=True)
+def small_regions(monkeypatch):
+    monkeypatch.setattr(llvm_parts, "MIN_REGION_CHARS", 0)  # MODULE's regions are a few lines
+
+
 def _run_packed_k(object_code: bytes, x: float) -> float:
     tm = rt_llvm.host_target_machine(3)
     engine = rt_llvm.load_object(tm, object_code)
