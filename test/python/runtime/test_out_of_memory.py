@@ -57,8 +57,15 @@ RLIMIT_SCRIPT = textwrap.dedent(r"""
 """)
 
 
+
+def _env(tmp_path):
+    """One malloc arena: these scripts cap the address space just above what is mapped, and the
+    compiler's code-generation threads leave arenas whose reserved heap glibc would grow into when
+    mmap fails (the kernel then gets its memory inside the cap, and nothing fails)."""
+    return dict(os.environ, SYMGRAD_CACHE_DIR=str(tmp_path), MALLOC_ARENA_MAX="1")
+
 def test_temporaries_that_do_not_fit_raise_memory_error_before_the_kernel_runs(tmp_path):
-    env = dict(os.environ, SYMGRAD_CACHE_DIR=str(tmp_path))
+    env = _env(tmp_path)
     # Room for the two 16 MiB gradients, not for the 16 MiB tanh(x * w) the kernel keeps as well (x * w
     # itself is recomputed by each of its users: duplicate-cheap-producers).
     for headroom in ("36", "44"):
@@ -97,7 +104,7 @@ ABORT_SCRIPT = textwrap.dedent("""
 
 
 def test_a_null_inside_a_kernel_aborts_with_a_message(tmp_path):
-    env = dict(os.environ, SYMGRAD_CACHE_DIR=str(tmp_path))
+    env = _env(tmp_path)
     expected = {"kernel": "symgrad: out of memory allocating 16777216 bytes in a compiled kernel",
                 "huge": f"symgrad: out of memory allocating {1 << 50} bytes in a compiled kernel",
                 "align": "symgrad: alignment 24 (not a power of two) asked for 1048576 bytes in a compiled kernel"}
