@@ -30,6 +30,7 @@ import ctypes
 import os
 import re
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Optional
@@ -328,40 +329,14 @@ def _compile(text: str, opt_level: int, loop_unrolling: bool, straight: bool) ->
     return obj, {"llvm_parse": t1 - t0, "llvm_opt": t2 - t1, "codegen": time.perf_counter() - t2}
 
 
-def optimize_and_emit(llvm_ir: str, opt_level: int, *, loop_unrolling: bool, cache: bool = True,
-                      key_prefix: str = "") -> tuple[bytes, dict]:
-    """LLVM IR text -> the object code of its parts (pack_objects), and what it cost: seconds
-    (llvm_split, llvm: the wall time of parse + optimize + emit over every part, and their sum
-    per step: llvm_parse, llvm_opt, codegen, summed over threads) and counts (regions_compiled,
-    regions_cached). `key_prefix` (what besides the IR decides object code: the toolchain) and
-    `cache` govern the region objects on disk. Raises LLVMIRError."""
-    t0 = time.perf_counter()
-    parts = plan(llvm_ir, key_prefix) if enabled() and opt_level > 0 else None
-    straight = len(llvm_ir) >= _llvm.SPLIT_MIN_CHARS and opt_level > 0
-    t1 = time.perf_counter()
-    info = {"llvm_split": t1 - t0}
-    if parts is None:
-        if straight:  # one piece, too long for one object: entries and the rest (llvm._split)
-            obj, t = _llvm.optimize_and_emit(llvm_ir, opt_level, loop_unrolling=loop_unrolling)
-            info.update(t)
-            return obj, info
-        jobs = [(llvm_ir, False)]
-        cached = {}
-    else:
-        cached = {}
-        if cache:
-            for p in parts.regions:
-                obj = _disk.load(_disk.REGION, p.key)
-                if obj is not None:
-                    cached[p.key] = obj
-        jobs = [(parts.entries.text, straight)] + [(p.text, False) for p in parts.regions if p.key not in cached]
-    order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][0]))  # longest first on the threads
+def _run(jobs: list, opt_level: int, loop_unrolling: bool) -> tuple[list, dict]:
+    """The object code of each (text, straight) job, on up to `threads()` threads, longest first,
+    and the seconds of each step summed over the jobs."""
+    order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i][0]))
     objects = [None] * len(jobs)
-    totals = {"llvm_parse": 0.0, "llvm_opt": 0.0, "codegen": 0.0}
 
     def run(i):
-        obj, t = _compile(jobs[i][0], opt_level, loop_unrolling, jobs[i][1])
-        objects[i] = obj
+        objects[i], t = _compile(jobs[i][0], opt_level, loop_unrolling, jobs[i][1])
         return t
 
     n = min(threads(), len(jobs))
@@ -370,22 +345,53 @@ def optimize_and_emit(llvm_ir: str, opt_level: int, *, loop_unrolling: bool, cac
             results = list(pool.map(run, order))
     else:
         results = [run(i) for i in order]
-    for t in results:
-        for k in totals:
-            totals[k] += t[k]
-    info.update(totals)
-    info["llvm"] = time.perf_counter() - t1
-    if parts is None:
-        return _llvm.pack_objects(objects), info
-    fresh = iter(objects[1:])
-    region_objects = []
-    for p in parts.regions:
-        obj = cached.get(p.key)
-        if obj is None:
-            obj = next(fresh)
+    return objects, {k: sum(t[k] for t in results) for k in ("llvm_parse", "llvm_opt", "codegen")}
+
+
+def _one_piece(llvm_ir: str, opt_level: int, loop_unrolling: bool) -> tuple[bytes, dict]:
+    if len(llvm_ir) >= _llvm.SPLIT_MIN_CHARS and opt_level > 0:  # entries and the rest (llvm._split)
+        return _llvm.optimize_and_emit(llvm_ir, opt_level, loop_unrolling=loop_unrolling)
+    objects, times = _run([(llvm_ir, False)], opt_level, loop_unrolling)
+    return _llvm.pack_objects(objects), times
+
+
+def optimize_and_emit(llvm_ir: str, opt_level: int, *, loop_unrolling: bool, cache: bool = True,
+                      key_prefix: str = "") -> tuple[bytes, dict]:
+    """LLVM IR text -> the object code of its parts (pack_objects), and what it cost: seconds
+    (llvm_split; llvm: the wall time of parse + optimize + emit over every part; llvm_parse,
+    llvm_opt, codegen: each step summed over the parts) and, when it was cut, counts
+    (regions_compiled, regions_cached). `key_prefix` (what besides the IR decides object code: the
+    toolchain) and `cache` govern the region objects on disk. A part LLVM rejects (a bug here:
+    the module itself is sound) is reported with a RuntimeWarning and the module compiled as one
+    piece. Raises LLVMIRError when that fails too."""
+    t0 = time.perf_counter()
+    parts = plan(llvm_ir, key_prefix) if enabled() and opt_level > 0 else None
+    t1 = time.perf_counter()
+    info = {"llvm_split": t1 - t0}
+    if parts is not None:
+        cached = {}
+        if cache:
+            for p in parts.regions:
+                obj = _disk.load(_disk.REGION, p.key)
+                if obj is not None:
+                    cached[p.key] = obj
+        fresh = [p for p in parts.regions if p.key not in cached]
+        straight = len(llvm_ir) >= _llvm.SPLIT_MIN_CHARS
+        try:
+            objects, times = _run([(parts.entries.text, straight)] + [(p.text, False) for p in fresh], opt_level,
+                                  loop_unrolling)
+        except _llvm.LLVMIRError as e:
+            warnings.warn(f"symgrad: a region part of the kernel's LLVM IR was rejected ({str(e)[:300]}); "
+                          "compiling the module as one piece", RuntimeWarning, stacklevel=_disk.user_stacklevel())
+        else:
+            made = dict(zip((p.key for p in fresh), objects[1:]))
             if cache:
-                _disk.store(_disk.REGION, p.key, obj)
-        region_objects.append(obj)
-    info["regions_compiled"] = len(parts.regions) - len(cached)
-    info["regions_cached"] = len(cached)
-    return _llvm.pack_objects([objects[0], *region_objects]), info
+                for key, obj in made.items():
+                    _disk.store(_disk.REGION, key, obj)
+            info.update(times, llvm=time.perf_counter() - t1, regions_compiled=len(fresh),
+                        regions_cached=len(cached))
+            regions = [cached.get(p.key) or made[p.key] for p in parts.regions]
+            return _llvm.pack_objects([objects[0], *regions]), info
+    obj, times = _one_piece(llvm_ir, opt_level, loop_unrolling)
+    info.update(times, llvm=time.perf_counter() - t1)
+    return obj, info

@@ -237,3 +237,19 @@ def test_a_corrupt_region_object_is_rebuilt(cache_dir):
     np.testing.assert_array_equal(v1, v2)
     for a, b in zip(g1, g2):
         np.testing.assert_array_equal(a, b)
+
+
+def test_a_part_llvm_rejects_is_reported_and_the_module_compiled_whole(cache_dir, monkeypatch):
+    real = llvm_parts.plan
+
+    def broken(text, key_prefix=""):
+        p = real(text, key_prefix)
+        p.regions[0].text += "\nthis is not LLVM IR\n"
+        return p
+
+    monkeypatch.setattr(llvm_parts, "plan", broken)
+    with pytest.warns(RuntimeWarning, match="compiling the module as one piece"):
+        obj, info = llvm_parts.optimize_and_emit(MODULE, 3, loop_unrolling=False, key_prefix="t")
+    assert "regions_compiled" not in info and len(rt_llvm.unpack_objects(obj)) == 1
+    assert _run_packed_k(obj, -3.0) == 18.0
+    assert not list(object_cache.REGION.dir().glob("*.o"))  # nothing half-made was cached
