@@ -44,6 +44,20 @@ def _swap_last(x: Tensor) -> Tensor:
     return G.transpose(x, perm=perm)
 
 
+def _matmul_vjp(g, y, a, b):
+    """(g @ b^T, a^T @ g), each summed back over the batch dims its operand was broadcast along.
+    When rhs is one matrix for all of lhs's batch (x @ W with x [..., M, K], W [K, N]: every linear
+    layer), its gradient sum_i a[i]^T @ g[i] is one product over the folded batch,
+    (a as [batch*M, K])^T @ (g as [batch*M, N]): a single GEMM with a long contraction that the
+    lowering splits across threads, instead of a batch of short products (one thread) and a sum."""
+    da = unbroadcast(G.matmul(g, _swap_last(b)), a.shape)
+    K, N = b.shape[-2:]
+    if a.ndim > 2 and b.ndim <= a.ndim and all(d == 1 for d in b.shape[:-2]) and a.size and K and N:
+        db = G.matmul(_swap_last(G.reshape(a, shape=(a.size // K, K))), G.reshape(g, shape=(g.size // N, N)))
+        return da, (db if b.ndim == 2 else G.reshape(db, shape=b.shape))
+    return da, unbroadcast(G.matmul(_swap_last(a), g), b.shape)
+
+
 def _matmul_api(a, b):
     if not isinstance(a, Tensor):
         a = coerce(a, b)
@@ -265,9 +279,11 @@ register(OpDef(
     name="matmul", summary="Matrix product with numpy.matmul semantics for rank >= 2 (batch dims broadcast).",
     operands=("lhs", "rhs"), infer=_infer_matmul, ref=np.matmul,
     shape_rule="[..., M, K] x [..., K, N] -> [broadcast(...), M, N]",
-    vjp=lambda g, y, a, b: (unbroadcast(G.matmul(g, _swap_last(b)), a.shape),
-                            unbroadcast(G.matmul(_swap_last(a), g), b.shape)),
-    vjp_doc="(g @ b^T, a^T @ g), batch dims summed back to each operand's shape",
+    vjp=_matmul_vjp,
+    vjp_doc="(g @ b^T, a^T @ g), batch dims summed back to each operand's shape (a matrix rhs's over lhs's "
+            "folded batch: one product)",
+
     api_name="matmul", api=_matmul_api,
     samples=(Sample((_t(3, 4), _t(4, 5))), Sample((_t(2, 3, 4, dtype="f64"), _t(4, 2, dtype="f64"))),
-             Sample((_t(2, 1, 3, 4), _t(5, 4, 2)))), lower=_lower_matmul, lowering_reads_producers=True))
+             Sample((_t(2, 1, 3, 4), _t(5, 4, 2))),
+             Sample((_t(2, 3, 4), _t(4, 5))), Sample((_t(2, 2, 3, 4, dtype="f64"), _t(1, 4, 2, dtype="f64")))), lower=_lower_matmul, lowering_reads_producers=True))

@@ -321,3 +321,29 @@ def test_a_mid_size_last_block_is_cut_into_pieces(n_threads, rng):
     result, text = _big_product(n_threads, ((1100, 64), (64, 64), False, False), a, b)
     assert "symgrad_cblas_sgemm(" in text and "symgrad_cblas_sgemm_batch_strided(" in text
     assert_matmul_close(result, a, b, False, False)
+
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("rhs", [(24, 20), (1, 24, 20), (1, 1, 24, 20)])
+def test_weight_gradient_is_one_product_over_the_folded_batch(rhs, dtype, rng):
+    """d(x @ W)/dW for x [2, 3, 50, 24] and one matrix W: sum_b x[b]^T @ g[b], written by the vjp as
+    (x as [300, 24])^T @ (g as [300, 20]): one 2-D product with the transpose as a BLAS flag, no
+    batch of products and no sum over it; against numpy in float64."""
+    x, w = rng.standard_normal((2, 3, 50, 24)).astype(dtype), rng.standard_normal(rhs).astype(dtype)
+    c = rng.standard_normal((2, 3, 50, 20)).astype(dtype)
+
+    def loss(x, w):
+        return ((x @ w) * c).sum()
+
+    vg = sg.value_and_grad(loss, argnums=(0, 1))
+    linalg = vg.lower(x, w).as_text("linalg")
+    name = "f32" if dtype == np.float32 else "f64"
+    assert f"symgrad_matmul_{name}_300x24t_300x20_24x20" in linalg
+    _, (dx, dw) = vg(x, w)
+    x64, w64, c64 = x.astype(np.float64), w.astype(np.float64), c.astype(np.float64)
+    want = np.einsum("abmk,abmn->kn", x64, c64).reshape(rhs)
+    tol = 1e-4 if dtype == np.float32 else 1e-11
+    assert dw.shape == rhs and dw.dtype == dtype
+    np.testing.assert_allclose(dw, want, rtol=tol, atol=tol)
+    np.testing.assert_allclose(dx, c64 @ np.swapaxes(w64.reshape(24, 20), 0, 1), rtol=tol, atol=tol)
