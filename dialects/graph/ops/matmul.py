@@ -214,48 +214,52 @@ def _lower_matmul_blas(lw, a, b):
                 args = [p[0], lds[0], p[1], lds[1], arith.constant(ftype, 0.0), p[2], lds[2]]
             lw.call_external(symbol, flags + args)
 
-        def call(offsets):
-            part = _row_part(rows, N, K) if not loops else None
-            if part is None:
+        idx = ir.IndexType.get()
+
+        def index(v):
+            return arith.constant(idx, int(v))
+
+        def rows_of(block_index, part, parts, offsets):
+            """The GEMM of row block `block_index` (an index value) of `part` rows; the last of the
+            `parts` blocks may be smaller: it gets its own branch, since its size may call for the
+            other interface or for pieces."""
+            row0 = arith.muli(arith.index_cast(i64, block_index), int_(part, i64))
+            n_rows = arith.minsi(int_(part, i64), arith.subi(int_(rows, i64), row0))
+            if ity != i64:
+                n_rows = arith.trunci(ity, n_rows)
+            part_offsets = shifted(offsets, row0)
+            part_flags = flags[:3] + [n_rows] + flags[4:]
+            last = rows - (parts - 1) * part
+            if last == part:
+                gemm(part_offsets, part_flags, part)
+                return
+            is_last = arith.cmpi(arith.CmpIPredicate.eq, block_index, index(parts - 1))
+            branch = scf.IfOp(is_last, [], has_else=True)
+            for region, m in ((branch.then_block, last), (branch.else_block, part)):
+                with ir.InsertionPoint(region):
+                    gemm(part_offsets, part_flags, m)
+                    scf.YieldOp([])
+
+        def at_batch(flat, offsets):
+            """`offsets` moved to the matrices of batch iteration `flat` (an index value over the
+            batch loops, row-major)."""
+            for level in reversed(range(len(loops))):
+                d = loops[level]
+                i = flat if level == 0 else arith.remui(flat, index(out.shape[d]))
+                if level:
+                    flat = arith.divui(flat, index(out.shape[d]))
+                iv = arith.index_cast(i64, i)
+                step = [arith.muli(iv, int_(st, i64)) if st else None for st in (bsa[d], bsb[d], bsc[d])]
+                offsets = [o if st is None else st if o is None else arith.addi(o, st)
+                           for o, st in zip(offsets, step)]
+            return offsets
+
+        def nest(level, offsets):  # small products: the batch loops in order, one thread
+            if level == len(loops):
                 gemm(offsets, flags, rows)
                 return
-            # Big product: blocks of `part` rows, one single-threaded GEMM each, in an scf.parallel
-            # that the multi-core pipeline spreads over symgrad's threads (marked with its work,
-            # which serialize-small-parallel-loops reads: its body has no loops to count).
-            idx = ir.IndexType.get()
-            parts = -(-rows // part)
-            loop = scf.ParallelOp([], [arith.constant(idx, 0)], [arith.constant(idx, parts)],
-                                  [arith.constant(idx, 1)], [])
-            loop.operation.attributes[WORK_ATTR] = ir.IntegerAttr.get(i64, rows * N * K)
-            block = loop.regions[0].blocks.append(idx)
-            with ir.InsertionPoint(block):
-                reduce_op = scf.ReduceOp([], 0)
-            with ir.InsertionPoint(reduce_op):
-                row0 = arith.muli(arith.index_cast(i64, block.arguments[0]), int_(part, i64))
-                n_rows = arith.minsi(int_(part, i64), arith.subi(int_(rows, i64), row0))
-                if ity != i64:
-                    n_rows = arith.trunci(ity, n_rows)
-                part_offsets = shifted(offsets, row0)
-                part_flags = flags[:3] + [n_rows] + flags[4:]
-                last = rows - (parts - 1) * part
-                if last == part:
-                    gemm(part_offsets, part_flags, part)
-                else:  # the last block is smaller: it may take another interface or pieces
-                    is_last = arith.cmpi(arith.CmpIPredicate.eq, block.arguments[0],
-                                         arith.constant(idx, parts - 1))
-                    branch = scf.IfOp(is_last, [], has_else=True)
-                    for region, m in ((branch.then_block, last), (branch.else_block, part)):
-                        with ir.InsertionPoint(region):
-                            gemm(part_offsets, part_flags, m)
-                            scf.YieldOp([])
-
-        def nest(level, offsets):
-            if level == len(loops):
-                call(offsets)
-                return
             d = loops[level]
-            idx = ir.IndexType.get()
-            loop = scf.ForOp(arith.constant(idx, 0), arith.constant(idx, out.shape[d]), arith.constant(idx, 1))
+            loop = scf.ForOp(index(0), index(out.shape[d]), index(1))
             with ir.InsertionPoint(loop.body):
                 iv = arith.index_cast(i64, loop.induction_variable)
                 step = [arith.muli(iv, int_(st, i64)) if st else None for st in (bsa[d], bsb[d], bsc[d])]
@@ -263,7 +267,31 @@ def _lower_matmul_blas(lw, a, b):
                                  for o, st in zip(offsets, step)])
                 scf.YieldOp([])
 
-        nest(0, [None, None, None])
+        # Big products use symgrad's threads: one scf.parallel over every (batch matrix, row block)
+        # pair, each one single-threaded GEMM, that the multi-core pipeline spreads over its
+        # threads (marked with its work, which serialize-small-parallel-loops reads: its body has no
+        # loops to count). Rows are split only when there are fewer batch matrices than
+        # ROW_PARTS; the plan is fixed here, so the bits do not depend on the thread count.
+        count = int(np.prod([out.shape[d] for d in loops], dtype=np.int64))
+        part = _row_part(rows, N, K) if count < ROW_PARTS else None
+        parts = 1 if part is None else -(-rows // part)
+        if count * parts == 1 or count * rows * N * K < SPLIT_MNK:
+            nest(0, [None, None, None])
+            return []
+        loop = scf.ParallelOp([], [index(0)], [index(count * parts)], [index(1)], [])
+        loop.operation.attributes[WORK_ATTR] = ir.IntegerAttr.get(i64, count * rows * N * K)
+        block = loop.regions[0].blocks.append(idx)
+        with ir.InsertionPoint(block):
+            reduce_op = scf.ReduceOp([], 0)
+        with ir.InsertionPoint(reduce_op):
+            i = block.arguments[0]
+            offsets = [None, None, None]
+            if count > 1:
+                offsets = at_batch(i if parts == 1 else arith.divui(i, index(parts)), offsets)
+            if parts == 1:
+                gemm(offsets, flags, rows)
+            else:
+                rows_of(i if count == 1 else arith.remui(i, index(parts)), part, parts, offsets)
         return []
 
     # The result buffer is allocated here, not in the callee: a returned result that is an
@@ -282,7 +310,6 @@ register(OpDef(
     vjp=_matmul_vjp,
     vjp_doc="(g @ b^T, a^T @ g), batch dims summed back to each operand's shape (a matrix rhs's over lhs's "
             "folded batch: one product)",
-
     api_name="matmul", api=_matmul_api,
     samples=(Sample((_t(3, 4), _t(4, 5))), Sample((_t(2, 3, 4, dtype="f64"), _t(4, 2, dtype="f64"))),
              Sample((_t(2, 1, 3, 4), _t(5, 4, 2))),

@@ -323,6 +323,68 @@ def test_a_mid_size_last_block_is_cut_into_pieces(n_threads, rng):
     assert_matmul_close(result, a, b, False, False)
 
 
+def _swap_last(x):
+    r = len(x.shape)
+    return sg.transpose(x, tuple(range(r - 2)) + (r - 1, r - 2))
+
+
+# Big batched products: one scf.parallel over (batch matrix, row block) pairs, each a single-threaded
+# GEMM; rows are split too when there are fewer matrices than ROW_PARTS. (stored lhs, stored rhs,
+# lhs transposed, rhs transposed.)
+BIG_BATCHED = [
+    ((8, 4, 128, 64), (8, 4, 128, 64), False, True),   # W5's q @ k^T: 32 matrices
+    ((8, 4, 128, 128), (8, 4, 128, 64), True, False),  # W5's p^T @ g
+    ((2, 300, 200), (2, 200, 300), False, False),      # 2 matrices of 300 rows: blocks of 80, the last 60
+    ((3, 1, 160, 96), (1, 2, 96, 400), False, False),  # broadcast batch dims on both sides: 6 matrices
+    ((2, 96, 520), (2, 300, 96), True, True),          # 2 matrices, both transposed, blocks of 144, last 88
+]
+
+
+def _batched(n_threads, case, a, b):
+    from symgrad.runtime import threads
+    ta, tb = case[2:]
+    threads.set_num_threads(n_threads)
+    try:
+        fn = sg.jit(lambda a, b: (_swap_last(a) if ta else a) @ (_swap_last(b) if tb else b))
+        return fn(a, b), fn.lower(a, b).as_text("llvm")
+    finally:
+        threads.set_num_threads(None)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("case", BIG_BATCHED,
+                         ids=[f"{a}{'T' if ta else ''}@{b}{'T' if tb else ''}" for a, b, ta, tb in BIG_BATCHED])
+def test_big_batched_matmul_uses_threads_with_the_same_bits(case, dtype, rng):
+    """A big batched product (once a loop of GEMMs on the calling thread) is spread over symgrad's
+    threads: the same bits on 1, 2 and 3 threads, and each matrix of the batch the same bits as
+    the 2-D product of that matrix alone (every row by the same kernel path)."""
+    a, b = (rng.standard_normal(s).astype(dtype) for s in case[:2])
+    results = {}
+    for n in (1, 2, 3):
+        results[n], text = _batched(n, case, a, b)
+        assert ("mlirAsyncRuntime" in text) == (n > 1), n
+    assert_matmul_close(results[1], a, b, *case[2:])
+    assert np.array_equal(results[1], results[2]) and np.array_equal(results[1], results[3])
+    ta, tb = case[2:]
+    one = sg.jit(lambda a, b: (sg.transpose(a, (1, 0)) if ta else a) @ (sg.transpose(b, (1, 0)) if tb else b))
+    out_batch = results[1].shape[:-2]
+    for index in [(0,) * len(out_batch), tuple(d - 1 for d in out_batch)]:
+        ai = a[tuple(min(i, d - 1) for i, d in zip(index[len(out_batch) - (a.ndim - 2):], a.shape[:-2]))]
+        bi = b[tuple(min(i, d - 1) for i, d in zip(index[len(out_batch) - (b.ndim - 2):], b.shape[:-2]))]
+        assert np.array_equal(results[2][index], one(np.ascontiguousarray(ai), np.ascontiguousarray(bi))), index
+
+
+@pytest.mark.parametrize("k, threaded", [(256, True), (255, False)])
+def test_batched_split_boundary(k, threaded, rng):
+    """4 matrices of 64 x k x 64: at 2^22 multiply-adds in all (SPLIT_MNK) the batch runs on
+    threads, one multiply-add less and it stays a loop on the calling thread; both exact."""
+    from symgrad.dialects.graph.ops.matmul import SPLIT_MNK
+    assert (4 * 64 * k * 64 >= SPLIT_MNK) == threaded
+    a, b = rng.standard_normal((4, 64, k)), rng.standard_normal((4, k, 64))
+    got, text = _batched(2, (a.shape, b.shape, False, False), a, b)
+    assert ("mlirAsyncRuntime" in text) == threaded
+    assert_matmul_close(got, a, b, False, False)
+
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("rhs", [(24, 20), (1, 24, 20), (1, 1, 24, 20)])
