@@ -133,6 +133,20 @@ def _row_part(rows, n, k):
     return None if part >= rows else part
 
 
+def _column_part(rows, n, k):
+    """Columns per block when a big `rows` x `n` x `k` product with fewer rows than columns is
+    split by columns instead of rows, else None. Each block packs (copies into OpenBLAS's layout)
+    its whole lhs and its own columns of rhs, so the blocks together pack lhs ROW_PARTS times and
+    rhs once: less than row blocks do (rhs ROW_PARTS times) when lhs is the smaller, rows < n, as
+    in a weight gradient x^T @ g (docs/design/dialects-matmul.md). Whole multiples of 64 columns
+    (OpenBLAS's register blocking of our N, its M after the row-major swap, divides 64)."""
+    if rows >= n or rows * n * k < SPLIT_MNK:
+        return None
+    part = -(-n // ROW_PARTS)
+    part = -(-part // 64) * 64
+    return None if part >= n else part
+
+
 def _lower_matmul_blas(lw, a, b):
     """out[batch] = lhs[batch] @ rhs[batch] as single-threaded cblas GEMM calls (row-major) in a
     private function per shape; transposed operands become BLAS flags, batch dims loops (the
@@ -162,10 +176,8 @@ def _lower_matmul_blas(lw, a, b):
     i32, i64 = ir.IntegerType.get_signless(32), ir.IntegerType.get_signless(64)
     ptr = ir.Type.parse("!llvm.ptr")
     # Single-threaded GEMMs only (runtime/blas.py): which interface an m-row call uses.
-    def uses_batch(m):
-        return lib.has("gemm_batch_strided") and m * N * K > blas.SMALL_MNK
-
-    piece = max(1, blas.THREAD_MNK // max(1, N * K))  # rows per plain call that OpenBLAS keeps on one thread
+    def uses_batch(m, n):
+        return lib.has("gemm_batch_strided") and m * n * K > blas.SMALL_MNK
     esize = 4 if dtype == "f32" else 8
 
     def body(x, y, out_address):
@@ -189,9 +201,10 @@ def _lower_matmul_blas(lw, a, b):
             add = [a_off, None, arith.muli(row0, int_(N, i64))]
             return [d if o is None else o if d is None else arith.addi(o, d) for o, d in zip(offsets, add)]
 
-        def gemm(offsets, flags, m):  # an m-row call; i64 element offsets into lhs, rhs, out (None: 0)
-            if uses_batch(m) or m <= piece:
-                interface(offsets, flags, uses_batch(m))
+        def gemm(offsets, flags, m, n=N):  # an m x n call; i64 element offsets into lhs, rhs, out (None: 0)
+            piece = max(1, blas.THREAD_MNK // max(1, n * K))  # rows per plain call that OpenBLAS keeps on one thread
+            if uses_batch(m, n) or m <= piece:
+                interface(offsets, flags, uses_batch(m, n))
                 return
             idx = ir.IndexType.get()
             loop = scf.ForOp(arith.constant(idx, 0), arith.constant(idx, -(-m // piece)), arith.constant(idx, 1))
@@ -219,25 +232,35 @@ def _lower_matmul_blas(lw, a, b):
         def index(v):
             return arith.constant(idx, int(v))
 
-        def rows_of(block_index, part, parts, offsets):
-            """The GEMM of row block `block_index` (an index value) of `part` rows; the last of the
-            `parts` blocks may be smaller: it gets its own branch, since its size may call for the
-            other interface or for pieces."""
-            row0 = arith.muli(arith.index_cast(i64, block_index), int_(part, i64))
-            n_rows = arith.minsi(int_(part, i64), arith.subi(int_(rows, i64), row0))
+        def block_of(block_index, part, parts, offsets, by_columns):
+            """The GEMM of row (or column) block `block_index` (an index value) of `part` rows (or
+            columns); the last of the `parts` blocks may be smaller: it gets its own branch, since
+            its size may call for the other interface or for pieces."""
+            start = arith.muli(arith.index_cast(i64, block_index), int_(part, i64))
+            size = arith.minsi(int_(part, i64), arith.subi(int_(N if by_columns else rows, i64), start))
             if ity != i64:
-                n_rows = arith.trunci(ity, n_rows)
-            part_offsets = shifted(offsets, row0)
-            part_flags = flags[:3] + [n_rows] + flags[4:]
-            last = rows - (parts - 1) * part
+                size = arith.trunci(ity, size)
+            if by_columns:  # op(rhs) column c starts at row c of the stored [N, K] matrix when transposed
+                b_off = arith.muli(start, int_(max(1, tb.shape[-1]), i64)) if trans_b else start
+                add = [None, b_off, start]
+                part_offsets = [d if o is None else o if d is None else arith.addi(o, d)
+                                for o, d in zip(offsets, add)]
+                part_flags = flags[:4] + [size] + flags[5:]
+            else:
+                part_offsets = shifted(offsets, start)
+                part_flags = flags[:3] + [size] + flags[4:]
+            last = (N if by_columns else rows) - (parts - 1) * part
+
+            def call(extent):
+                gemm(part_offsets, part_flags, *((rows, extent) if by_columns else (extent, N)))
             if last == part:
-                gemm(part_offsets, part_flags, part)
+                call(part)
                 return
             is_last = arith.cmpi(arith.CmpIPredicate.eq, block_index, index(parts - 1))
             branch = scf.IfOp(is_last, [], has_else=True)
-            for region, m in ((branch.then_block, last), (branch.else_block, part)):
+            for region, extent in ((branch.then_block, last), (branch.else_block, part)):
                 with ir.InsertionPoint(region):
-                    gemm(part_offsets, part_flags, m)
+                    call(extent)
                     scf.YieldOp([])
 
         def at_batch(flat, offsets):
@@ -270,11 +293,13 @@ def _lower_matmul_blas(lw, a, b):
         # Big products use symgrad's threads: one scf.parallel over every (batch matrix, row block)
         # pair, each one single-threaded GEMM, that the multi-core pipeline spreads over its
         # threads (marked with its work, which serialize-small-parallel-loops reads: its body has no
-        # loops to count). Rows are split only when there are fewer batch matrices than
-        # ROW_PARTS; the plan is fixed here, so the bits do not depend on the thread count.
+        # loops to count). Rows (or columns, `_column_part`) are split only when there are fewer
+        # batch matrices than ROW_PARTS; the plan is fixed here, so the bits do not depend on the
+        # thread count.
         count = int(np.prod([out.shape[d] for d in loops], dtype=np.int64))
-        part = _row_part(rows, N, K) if count < ROW_PARTS else None
-        parts = 1 if part is None else -(-rows // part)
+        col_part = _column_part(rows, N, K) if count < ROW_PARTS else None
+        part = col_part or (_row_part(rows, N, K) if count < ROW_PARTS else None)
+        parts = 1 if part is None else -(-(N if col_part else rows) // part)
         if count * parts == 1 or count * rows * N * K < SPLIT_MNK:
             nest(0, [None, None, None])
             return []
@@ -291,7 +316,7 @@ def _lower_matmul_blas(lw, a, b):
             if parts == 1:
                 gemm(offsets, flags, rows)
             else:
-                rows_of(i if count == 1 else arith.remui(i, index(parts)), part, parts, offsets)
+                block_of(i if count == 1 else arith.remui(i, index(parts)), part, parts, offsets, col_part is not None)
         return []
 
     # The result buffer is allocated here, not in the callee: a returned result that is an

@@ -409,3 +409,41 @@ def test_weight_gradient_is_one_product_over_the_folded_batch(rhs, dtype, rng):
     assert dw.shape == rhs and dw.dtype == dtype
     np.testing.assert_allclose(dw, want, rtol=tol, atol=tol)
     np.testing.assert_allclose(dx, c64 @ np.swapaxes(w64.reshape(24, 20), 0, 1), rtol=tol, atol=tol)
+
+
+# Big products with fewer rows than columns are split by columns (each block packs its own columns of
+# rhs): (stored lhs, stored rhs, lhs transposed, rhs transposed); column counts that are and are not
+# whole blocks of 64.
+BY_COLUMNS = [
+    ((1024, 256), (1024, 1024), True, False),  # W5's weight gradient x^T @ g: 4 blocks of 256 columns
+    ((100, 300), (1000, 300), False, True),    # blocks of 256, the last 232
+    ((300, 100), (1000, 300), True, True),
+    ((2, 100, 300), (2, 300, 1000), False, False),  # 2 matrices, each in column blocks
+    ((40, 64), (64, 1700), False, False),      # blocks of 448 take the batch interface, the last (356) pieces
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("case", BY_COLUMNS,
+                         ids=[f"{a}{'T' if ta else ''}@{b}{'T' if tb else ''}" for a, b, ta, tb in BY_COLUMNS])
+def test_wide_products_split_by_columns_with_the_same_bits(case, dtype, rng):
+    from symgrad.dialects.graph.ops.matmul import _column_part
+    a, b = (rng.standard_normal(s).astype(dtype) for s in case[:2])
+    ta, tb = case[2:]
+    m, k = (a.shape[-1], a.shape[-2]) if ta else a.shape[-2:]
+    n = b.shape[-2] if tb else b.shape[-1]
+    assert _column_part(m, n, k) is not None
+    results = {}
+    for threads in (1, 2, 3):
+        results[threads], text = _batched(threads, case, a, b)
+        assert ("mlirAsyncRuntime" in text) == (threads > 1)
+    assert_matmul_close(results[1], a, b, ta, tb)
+    assert np.array_equal(results[1], results[2]) and np.array_equal(results[1], results[3])
+
+
+def test_split_direction():
+    """Columns only when there are fewer rows than columns, rows otherwise (ties too)."""
+    from symgrad.dialects.graph.ops.matmul import _column_part, _row_part
+    assert _column_part(256, 1024, 1024) == 256 and _column_part(1000, 1000, 300) is None
+    assert _row_part(1000, 1000, 300) == 256 and _column_part(1024, 256, 256) is None
+    assert _column_part(40, 1700, 64) == 448 and _column_part(40, 1700, 60) is None  # below SPLIT_MNK
