@@ -44,6 +44,20 @@ def _swap_last(x: Tensor) -> Tensor:
     return G.transpose(x, perm=perm)
 
 
+def _matmul_vjp(g, y, a, b):
+    """(g @ b^T, a^T @ g), each summed back over the batch dims its operand was broadcast along.
+    When rhs is one matrix for all of lhs's batch (x @ W with x [..., M, K], W [K, N]: every linear
+    layer), its gradient sum_i a[i]^T @ g[i] is one product over the folded batch,
+    (a as [batch*M, K])^T @ (g as [batch*M, N]): a single GEMM with a long contraction that the
+    lowering splits across threads, instead of a batch of short products (one thread) and a sum."""
+    da = unbroadcast(G.matmul(g, _swap_last(b)), a.shape)
+    K, N = b.shape[-2:]
+    if a.ndim > 2 and b.ndim <= a.ndim and all(d == 1 for d in b.shape[:-2]) and a.size and K and N:
+        db = G.matmul(_swap_last(G.reshape(a, shape=(a.size // K, K))), G.reshape(g, shape=(g.size // N, N)))
+        return da, (db if b.ndim == 2 else G.reshape(db, shape=b.shape))
+    return da, unbroadcast(G.matmul(_swap_last(a), g), b.shape)
+
+
 def _matmul_api(a, b):
     if not isinstance(a, Tensor):
         a = coerce(a, b)
@@ -119,6 +133,20 @@ def _row_part(rows, n, k):
     return None if part >= rows else part
 
 
+def _column_part(rows, n, k):
+    """Columns per block when a big `rows` x `n` x `k` product with fewer rows than columns is
+    split by columns instead of rows, else None. Each block packs (copies into OpenBLAS's layout)
+    its whole lhs and its own columns of rhs, so the blocks together pack lhs ROW_PARTS times and
+    rhs once: less than row blocks do (rhs ROW_PARTS times) when lhs is the smaller, rows < n, as
+    in a weight gradient x^T @ g (docs/design/dialects-matmul.md). Whole multiples of 64 columns
+    (OpenBLAS's register blocking of our N, its M after the row-major swap, divides 64)."""
+    if rows >= n or rows * n * k < SPLIT_MNK:
+        return None
+    part = -(-n // ROW_PARTS)
+    part = -(-part // 64) * 64
+    return None if part >= n else part
+
+
 def _lower_matmul_blas(lw, a, b):
     """out[batch] = lhs[batch] @ rhs[batch] as single-threaded cblas GEMM calls (row-major) in a
     private function per shape; transposed operands become BLAS flags, batch dims loops (the
@@ -148,10 +176,8 @@ def _lower_matmul_blas(lw, a, b):
     i32, i64 = ir.IntegerType.get_signless(32), ir.IntegerType.get_signless(64)
     ptr = ir.Type.parse("!llvm.ptr")
     # Single-threaded GEMMs only (runtime/blas.py): which interface an m-row call uses.
-    def uses_batch(m):
-        return lib.has("gemm_batch_strided") and m * N * K > blas.SMALL_MNK
-
-    piece = max(1, blas.THREAD_MNK // max(1, N * K))  # rows per plain call that OpenBLAS keeps on one thread
+    def uses_batch(m, n):
+        return lib.has("gemm_batch_strided") and m * n * K > blas.SMALL_MNK
     esize = 4 if dtype == "f32" else 8
 
     def body(x, y, out_address):
@@ -175,9 +201,10 @@ def _lower_matmul_blas(lw, a, b):
             add = [a_off, None, arith.muli(row0, int_(N, i64))]
             return [d if o is None else o if d is None else arith.addi(o, d) for o, d in zip(offsets, add)]
 
-        def gemm(offsets, flags, m):  # an m-row call; i64 element offsets into lhs, rhs, out (None: 0)
-            if uses_batch(m) or m <= piece:
-                interface(offsets, flags, uses_batch(m))
+        def gemm(offsets, flags, m, n=N):  # an m x n call; i64 element offsets into lhs, rhs, out (None: 0)
+            piece = max(1, blas.THREAD_MNK // max(1, n * K))  # rows per plain call that OpenBLAS keeps on one thread
+            if uses_batch(m, n) or m <= piece:
+                interface(offsets, flags, uses_batch(m, n))
                 return
             idx = ir.IndexType.get()
             loop = scf.ForOp(arith.constant(idx, 0), arith.constant(idx, -(-m // piece)), arith.constant(idx, 1))
@@ -200,48 +227,62 @@ def _lower_matmul_blas(lw, a, b):
                 args = [p[0], lds[0], p[1], lds[1], arith.constant(ftype, 0.0), p[2], lds[2]]
             lw.call_external(symbol, flags + args)
 
-        def call(offsets):
-            part = _row_part(rows, N, K) if not loops else None
-            if part is None:
+        idx = ir.IndexType.get()
+
+        def index(v):
+            return arith.constant(idx, int(v))
+
+        def block_of(block_index, part, parts, offsets, by_columns):
+            """The GEMM of row (or column) block `block_index` (an index value) of `part` rows (or
+            columns); the last of the `parts` blocks may be smaller: it gets its own branch, since
+            its size may call for the other interface or for pieces."""
+            start = arith.muli(arith.index_cast(i64, block_index), int_(part, i64))
+            size = arith.minsi(int_(part, i64), arith.subi(int_(N if by_columns else rows, i64), start))
+            if ity != i64:
+                size = arith.trunci(ity, size)
+            if by_columns:  # op(rhs) column c starts at row c of the stored [N, K] matrix when transposed
+                b_off = arith.muli(start, int_(max(1, tb.shape[-1]), i64)) if trans_b else start
+                add = [None, b_off, start]
+                part_offsets = [d if o is None else o if d is None else arith.addi(o, d)
+                                for o, d in zip(offsets, add)]
+                part_flags = flags[:4] + [size] + flags[5:]
+            else:
+                part_offsets = shifted(offsets, start)
+                part_flags = flags[:3] + [size] + flags[4:]
+            last = (N if by_columns else rows) - (parts - 1) * part
+
+            def call(extent):
+                gemm(part_offsets, part_flags, *((rows, extent) if by_columns else (extent, N)))
+            if last == part:
+                call(part)
+                return
+            is_last = arith.cmpi(arith.CmpIPredicate.eq, block_index, index(parts - 1))
+            branch = scf.IfOp(is_last, [], has_else=True)
+            for region, extent in ((branch.then_block, last), (branch.else_block, part)):
+                with ir.InsertionPoint(region):
+                    call(extent)
+                    scf.YieldOp([])
+
+        def at_batch(flat, offsets):
+            """`offsets` moved to the matrices of batch iteration `flat` (an index value over the
+            batch loops, row-major)."""
+            for level in reversed(range(len(loops))):
+                d = loops[level]
+                i = flat if level == 0 else arith.remui(flat, index(out.shape[d]))
+                if level:
+                    flat = arith.divui(flat, index(out.shape[d]))
+                iv = arith.index_cast(i64, i)
+                step = [arith.muli(iv, int_(st, i64)) if st else None for st in (bsa[d], bsb[d], bsc[d])]
+                offsets = [o if st is None else st if o is None else arith.addi(o, st)
+                           for o, st in zip(offsets, step)]
+            return offsets
+
+        def nest(level, offsets):  # small products: the batch loops in order, one thread
+            if level == len(loops):
                 gemm(offsets, flags, rows)
                 return
-            # Big product: blocks of `part` rows, one single-threaded GEMM each, in an scf.parallel
-            # that the multi-core pipeline spreads over symgrad's threads (marked with its work,
-            # which serialize-small-parallel-loops reads: its body has no loops to count).
-            idx = ir.IndexType.get()
-            parts = -(-rows // part)
-            loop = scf.ParallelOp([], [arith.constant(idx, 0)], [arith.constant(idx, parts)],
-                                  [arith.constant(idx, 1)], [])
-            loop.operation.attributes[WORK_ATTR] = ir.IntegerAttr.get(i64, rows * N * K)
-            block = loop.regions[0].blocks.append(idx)
-            with ir.InsertionPoint(block):
-                reduce_op = scf.ReduceOp([], 0)
-            with ir.InsertionPoint(reduce_op):
-                row0 = arith.muli(arith.index_cast(i64, block.arguments[0]), int_(part, i64))
-                n_rows = arith.minsi(int_(part, i64), arith.subi(int_(rows, i64), row0))
-                if ity != i64:
-                    n_rows = arith.trunci(ity, n_rows)
-                part_offsets = shifted(offsets, row0)
-                part_flags = flags[:3] + [n_rows] + flags[4:]
-                last = rows - (parts - 1) * part
-                if last == part:
-                    gemm(part_offsets, part_flags, part)
-                else:  # the last block is smaller: it may take another interface or pieces
-                    is_last = arith.cmpi(arith.CmpIPredicate.eq, block.arguments[0],
-                                         arith.constant(idx, parts - 1))
-                    branch = scf.IfOp(is_last, [], has_else=True)
-                    for region, m in ((branch.then_block, last), (branch.else_block, part)):
-                        with ir.InsertionPoint(region):
-                            gemm(part_offsets, part_flags, m)
-                            scf.YieldOp([])
-
-        def nest(level, offsets):
-            if level == len(loops):
-                call(offsets)
-                return
             d = loops[level]
-            idx = ir.IndexType.get()
-            loop = scf.ForOp(arith.constant(idx, 0), arith.constant(idx, out.shape[d]), arith.constant(idx, 1))
+            loop = scf.ForOp(index(0), index(out.shape[d]), index(1))
             with ir.InsertionPoint(loop.body):
                 iv = arith.index_cast(i64, loop.induction_variable)
                 step = [arith.muli(iv, int_(st, i64)) if st else None for st in (bsa[d], bsb[d], bsc[d])]
@@ -249,7 +290,33 @@ def _lower_matmul_blas(lw, a, b):
                                  for o, st in zip(offsets, step)])
                 scf.YieldOp([])
 
-        nest(0, [None, None, None])
+        # Big products use symgrad's threads: one scf.parallel over every (batch matrix, row block)
+        # pair, each one single-threaded GEMM, that the multi-core pipeline spreads over its
+        # threads (marked with its work, which serialize-small-parallel-loops reads: its body has no
+        # loops to count). Rows (or columns, `_column_part`) are split only when there are fewer
+        # batch matrices than ROW_PARTS; the plan is fixed here, so the bits do not depend on the
+        # thread count.
+        count = int(np.prod([out.shape[d] for d in loops], dtype=np.int64))
+        col_part = _column_part(rows, N, K) if count < ROW_PARTS else None
+        part = col_part or (_row_part(rows, N, K) if count < ROW_PARTS else None)
+        parts = 1 if part is None else -(-(N if col_part else rows) // part)
+        if count * parts == 1 or count * rows * N * K < SPLIT_MNK:
+            nest(0, [None, None, None])
+            return []
+        loop = scf.ParallelOp([], [index(0)], [index(count * parts)], [index(1)], [])
+        loop.operation.attributes[WORK_ATTR] = ir.IntegerAttr.get(i64, count * rows * N * K)
+        block = loop.regions[0].blocks.append(idx)
+        with ir.InsertionPoint(block):
+            reduce_op = scf.ReduceOp([], 0)
+        with ir.InsertionPoint(reduce_op):
+            i = block.arguments[0]
+            offsets = [None, None, None]
+            if count > 1:
+                offsets = at_batch(i if parts == 1 else arith.divui(i, index(parts)), offsets)
+            if parts == 1:
+                gemm(offsets, flags, rows)
+            else:
+                block_of(i if count == 1 else arith.remui(i, index(parts)), part, parts, offsets, col_part is not None)
         return []
 
     # The result buffer is allocated here, not in the callee: a returned result that is an
@@ -265,9 +332,10 @@ register(OpDef(
     name="matmul", summary="Matrix product with numpy.matmul semantics for rank >= 2 (batch dims broadcast).",
     operands=("lhs", "rhs"), infer=_infer_matmul, ref=np.matmul,
     shape_rule="[..., M, K] x [..., K, N] -> [broadcast(...), M, N]",
-    vjp=lambda g, y, a, b: (unbroadcast(G.matmul(g, _swap_last(b)), a.shape),
-                            unbroadcast(G.matmul(_swap_last(a), g), b.shape)),
-    vjp_doc="(g @ b^T, a^T @ g), batch dims summed back to each operand's shape",
+    vjp=_matmul_vjp,
+    vjp_doc="(g @ b^T, a^T @ g), batch dims summed back to each operand's shape (a matrix rhs's over lhs's "
+            "folded batch: one product)",
     api_name="matmul", api=_matmul_api,
     samples=(Sample((_t(3, 4), _t(4, 5))), Sample((_t(2, 3, 4, dtype="f64"), _t(4, 2, dtype="f64"))),
-             Sample((_t(2, 1, 3, 4), _t(5, 4, 2)))), lower=_lower_matmul, lowering_reads_producers=True))
+             Sample((_t(2, 1, 3, 4), _t(5, 4, 2))),
+             Sample((_t(2, 3, 4), _t(4, 5))), Sample((_t(2, 2, 3, 4, dtype="f64"), _t(1, 4, 2, dtype="f64")))), lower=_lower_matmul, lowering_reads_producers=True))

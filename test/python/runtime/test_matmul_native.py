@@ -321,3 +321,129 @@ def test_a_mid_size_last_block_is_cut_into_pieces(n_threads, rng):
     result, text = _big_product(n_threads, ((1100, 64), (64, 64), False, False), a, b)
     assert "symgrad_cblas_sgemm(" in text and "symgrad_cblas_sgemm_batch_strided(" in text
     assert_matmul_close(result, a, b, False, False)
+
+
+def _swap_last(x):
+    r = len(x.shape)
+    return sg.transpose(x, tuple(range(r - 2)) + (r - 1, r - 2))
+
+
+# Big batched products: one scf.parallel over (batch matrix, row block) pairs, each a single-threaded
+# GEMM; rows are split too when there are fewer matrices than ROW_PARTS. (stored lhs, stored rhs,
+# lhs transposed, rhs transposed.)
+BIG_BATCHED = [
+    ((8, 4, 128, 64), (8, 4, 128, 64), False, True),   # W5's q @ k^T: 32 matrices
+    ((8, 4, 128, 128), (8, 4, 128, 64), True, False),  # W5's p^T @ g
+    ((2, 300, 200), (2, 200, 300), False, False),      # 2 matrices of 300 rows: blocks of 80, the last 60
+    ((3, 1, 160, 96), (1, 2, 96, 400), False, False),  # broadcast batch dims on both sides: 6 matrices
+    ((2, 96, 520), (2, 300, 96), True, True),          # 2 matrices, both transposed, blocks of 144, last 88
+]
+
+
+def _batched(n_threads, case, a, b):
+    from symgrad.runtime import threads
+    ta, tb = case[2:]
+    threads.set_num_threads(n_threads)
+    try:
+        fn = sg.jit(lambda a, b: (_swap_last(a) if ta else a) @ (_swap_last(b) if tb else b))
+        return fn(a, b), fn.lower(a, b).as_text("llvm")
+    finally:
+        threads.set_num_threads(None)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("case", BIG_BATCHED,
+                         ids=[f"{a}{'T' if ta else ''}@{b}{'T' if tb else ''}" for a, b, ta, tb in BIG_BATCHED])
+def test_big_batched_matmul_uses_threads_with_the_same_bits(case, dtype, rng):
+    """A big batched product (once a loop of GEMMs on the calling thread) is spread over symgrad's
+    threads: the same bits on 1, 2 and 3 threads, and each matrix of the batch the same bits as
+    the 2-D product of that matrix alone (every row by the same kernel path)."""
+    a, b = (rng.standard_normal(s).astype(dtype) for s in case[:2])
+    results = {}
+    for n in (1, 2, 3):
+        results[n], text = _batched(n, case, a, b)
+        assert ("mlirAsyncRuntime" in text) == (n > 1), n
+    assert_matmul_close(results[1], a, b, *case[2:])
+    assert np.array_equal(results[1], results[2]) and np.array_equal(results[1], results[3])
+    ta, tb = case[2:]
+    one = sg.jit(lambda a, b: (sg.transpose(a, (1, 0)) if ta else a) @ (sg.transpose(b, (1, 0)) if tb else b))
+    out_batch = results[1].shape[:-2]
+    for index in [(0,) * len(out_batch), tuple(d - 1 for d in out_batch)]:
+        ai = a[tuple(min(i, d - 1) for i, d in zip(index[len(out_batch) - (a.ndim - 2):], a.shape[:-2]))]
+        bi = b[tuple(min(i, d - 1) for i, d in zip(index[len(out_batch) - (b.ndim - 2):], b.shape[:-2]))]
+        assert np.array_equal(results[2][index], one(np.ascontiguousarray(ai), np.ascontiguousarray(bi))), index
+
+
+@pytest.mark.parametrize("k, threaded", [(256, True), (255, False)])
+def test_batched_split_boundary(k, threaded, rng):
+    """4 matrices of 64 x k x 64: at 2^22 multiply-adds in all (SPLIT_MNK) the batch runs on
+    threads, one multiply-add less and it stays a loop on the calling thread; both exact."""
+    from symgrad.dialects.graph.ops.matmul import SPLIT_MNK
+    assert (4 * 64 * k * 64 >= SPLIT_MNK) == threaded
+    a, b = rng.standard_normal((4, 64, k)), rng.standard_normal((4, k, 64))
+    got, text = _batched(2, (a.shape, b.shape, False, False), a, b)
+    assert ("mlirAsyncRuntime" in text) == threaded
+    assert_matmul_close(got, a, b, False, False)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("rhs", [(24, 20), (1, 24, 20), (1, 1, 24, 20)])
+def test_weight_gradient_is_one_product_over_the_folded_batch(rhs, dtype, rng):
+    """d(x @ W)/dW for x [2, 3, 50, 24] and one matrix W: sum_b x[b]^T @ g[b], written by the vjp as
+    (x as [300, 24])^T @ (g as [300, 20]): one 2-D product with the transpose as a BLAS flag, no
+    batch of products and no sum over it; against numpy in float64."""
+    x, w = rng.standard_normal((2, 3, 50, 24)).astype(dtype), rng.standard_normal(rhs).astype(dtype)
+    c = rng.standard_normal((2, 3, 50, 20)).astype(dtype)
+
+    def loss(x, w):
+        return ((x @ w) * c).sum()
+
+    vg = sg.value_and_grad(loss, argnums=(0, 1))
+    linalg = vg.lower(x, w).as_text("linalg")
+    name = "f32" if dtype == np.float32 else "f64"
+    assert f"symgrad_matmul_{name}_300x24t_300x20_24x20" in linalg
+    _, (dx, dw) = vg(x, w)
+    x64, w64, c64 = x.astype(np.float64), w.astype(np.float64), c.astype(np.float64)
+    want = np.einsum("abmk,abmn->kn", x64, c64).reshape(rhs)
+    tol = 1e-4 if dtype == np.float32 else 1e-11
+    assert dw.shape == rhs and dw.dtype == dtype
+    np.testing.assert_allclose(dw, want, rtol=tol, atol=tol)
+    np.testing.assert_allclose(dx, c64 @ np.swapaxes(w64.reshape(24, 20), 0, 1), rtol=tol, atol=tol)
+
+
+# Big products with fewer rows than columns are split by columns (each block packs its own columns of
+# rhs): (stored lhs, stored rhs, lhs transposed, rhs transposed); column counts that are and are not
+# whole blocks of 64.
+BY_COLUMNS = [
+    ((1024, 256), (1024, 1024), True, False),  # W5's weight gradient x^T @ g: 4 blocks of 256 columns
+    ((100, 300), (1000, 300), False, True),    # blocks of 256, the last 232
+    ((300, 100), (1000, 300), True, True),
+    ((2, 100, 300), (2, 300, 1000), False, False),  # 2 matrices, each in column blocks
+    ((40, 64), (64, 1700), False, False),      # blocks of 448 take the batch interface, the last (356) pieces
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("case", BY_COLUMNS,
+                         ids=[f"{a}{'T' if ta else ''}@{b}{'T' if tb else ''}" for a, b, ta, tb in BY_COLUMNS])
+def test_wide_products_split_by_columns_with_the_same_bits(case, dtype, rng):
+    from symgrad.dialects.graph.ops.matmul import _column_part
+    a, b = (rng.standard_normal(s).astype(dtype) for s in case[:2])
+    ta, tb = case[2:]
+    m, k = (a.shape[-1], a.shape[-2]) if ta else a.shape[-2:]
+    n = b.shape[-2] if tb else b.shape[-1]
+    assert _column_part(m, n, k) is not None
+    results = {}
+    for threads in (1, 2, 3):
+        results[threads], text = _batched(threads, case, a, b)
+        assert ("mlirAsyncRuntime" in text) == (threads > 1)
+    assert_matmul_close(results[1], a, b, ta, tb)
+    assert np.array_equal(results[1], results[2]) and np.array_equal(results[1], results[3])
+
+
+def test_split_direction():
+    """Columns only when there are fewer rows than columns, rows otherwise (ties too)."""
+    from symgrad.dialects.graph.ops.matmul import _column_part, _row_part
+    assert _column_part(256, 1024, 1024) == 256 and _column_part(1000, 1000, 300) is None
+    assert _row_part(1000, 1000, 300) == 256 and _column_part(1024, 256, 256) is None
+    assert _column_part(40, 1700, 64) == 448 and _column_part(40, 1700, 60) is None  # below SPLIT_MNK
