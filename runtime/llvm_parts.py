@@ -57,8 +57,8 @@ _REF = re.compile(r'@(' + _NAME + r')')
 _GROUP_REF = re.compile(r' #(\d+)(?= \{$|$)', re.M)
 _GROUP_DEF = re.compile(r'^attributes #(\d+) = \{ (.*) \}$', re.M)
 _GLOBAL_DEF = re.compile(r'^@(' + _NAME + r') = ([^\n]*)$', re.M)
-_DECLARE = re.compile(r'^declare [^\n]*?@(' + _NAME + r')\(', re.M)
-_DEFINE_HEAD = re.compile(r'define ()([^@\n]*)@(' + _NAME + r')\(')
+_DECLARE = re.compile(r'^declare [^\n]*?@(' + _NAME + r')\([^\n]*$', re.M)  # a whole line
+_DEFINE_HEAD = re.compile(r'define ([^@\n]*)@(' + _NAME + r')\(')  # (linkage and result type, name)
 _LOCAL_LINKAGE = ("internal ", "private ")
 
 
@@ -109,7 +109,7 @@ def _functions(text: str) -> tuple[dict, str]:
         head = _DEFINE_HEAD.match(body)
         if head is None:
             raise ValueError("unrecognized function header: " + body[:120])
-        funcs[head.group(3)] = _Function(head.group(3), body, body[len("define "):].startswith(_LOCAL_LINKAGE))
+        funcs[head.group(2)] = _Function(head.group(2), body, head.group(1).startswith(_LOCAL_LINKAGE))
         at = end + 3
     return funcs, "".join(rest)
 
@@ -127,9 +127,11 @@ def _reachable(start: str, funcs: dict, stop: set) -> list:
 
 
 def plan(text: str, key_prefix: str = "") -> Optional[Plan]:
-    """The parts of a module's LLVM IR text (module layout as MLIR's translation prints it), or
-    None when it is one piece: no entry points, no root, or a form this does not cut (quoted
-    names, a root reaching a global that is not a private constant)."""
+    """The parts of a module's LLVM IR text (laid out as MLIR's translation prints it), or None
+    when it has no entry point or a form this does not read (quoted names). A root that cannot be
+    cut off (it reaches a global that is not a private constant, an attribute group this does not
+    inline, roots calling each other in a cycle) or whose part would be small stays in the
+    entries part; with no region left, the entries part is the whole module."""
     if '@"' in text:
         return None
     try:
@@ -156,8 +158,7 @@ def plan(text: str, key_prefix: str = "") -> Optional[Plan]:
                 roots.add(r)
     globals_ = {m.group(1): m.group(2) for m in _GLOBAL_DEF.finditer(rest)}
     groups = {m.group(1): m.group(2) for m in _GROUP_DEF.finditer(rest)}
-    declares = {m.group(1): m.group(0) for m in _DECLARE.finditer(rest)}
-    declare_lines = {n: rest[rest.find(line):rest.find("\n", rest.find(line))] for n, line in declares.items()}
+    declare_lines = {m.group(1): m.group(0) for m in _DECLARE.finditer(rest)}
     header = "".join(line + "\n" for line in rest.splitlines() if line.startswith(("target ", "source_filename")))
     regions, renamed, members_of = {}, {}, {}
 
@@ -207,7 +208,7 @@ def _declaration(define_text: str, name: str) -> str:
     head = define_text[:define_text.find("\n")]
     m = _DEFINE_HEAD.match(head)
     params = _params(head, m.end() - 1)
-    return f"declare {m.group(2)}@{name}{params}"
+    return f"declare {m.group(1)}@{name}{params}"
 
 
 def _params(line: str, open_at: int) -> str:
