@@ -284,16 +284,33 @@ def verify_lowerable(op: ir.Operation) -> str | None:
     return None
 
 
+#: MLIR's LLVM dialect keeps a getelementptr's constant indices in 29 bits when it folds them
+#: (GEPIndicesAdaptor's PointerEmbeddedInt<int, 29>): canonicalize aborts on a larger one, e.g.
+#: `llvm.getelementptr %p[268435456]`, which parses and verifies.
+GEP_INDEX_BOUND = 1 << 28
+_GEP_DYNAMIC = -(1 << 31)  # GEPOp::kDynamicIndex: this position takes an SSA operand
+
+
+def verify_gep_indices(op: ir.Operation) -> str | None:
+    if op.name != "llvm.getelementptr" or "rawConstantIndices" not in op.attributes:
+        return None
+    for v in ir.DenseI32ArrayAttr(op.attributes["rawConstantIndices"]):
+        if v != _GEP_DYNAMIC and not -GEP_INDEX_BOUND <= v < GEP_INDEX_BOUND:
+            return f"'llvm.getelementptr' op constant index {v} is outside [-2^28, 2^28), which MLIR's LLVM " \
+                   f"dialect cannot fold (its passes would abort); pass a larger index as an SSA value"
+    return None
+
+
 def verify(root: ir.Operation, lowering: bool = False, rules: bool = True) -> list[Diagnostic]:
     """Every problem found in `graph` ops under `root` (and, in ops of every dialect, types too
     large to exist and misplaced {graph.requires_grad}), in walk order. With `lowering`, also
     what would crash the lowering to LLVM (verify_lowerable) and reserved function names
-    (verify_symbol_name). Without `rules`, only what would
-    crash MLIR (sizes, and with `lowering` lowerability): the guards that `--no-verify` keeps."""
+    (verify_symbol_name). Without `rules`, only what would crash MLIR (sizes, getelementptr
+    indices, and with `lowering` lowerability): the guards that `--no-verify` keeps."""
     found: list[Diagnostic] = []
 
     def visit(op):
-        msg = verify_sizes(op) or (lowering and (verify_lowerable(op) or verify_symbol_name(op))) or \
+        msg = verify_sizes(op) or verify_gep_indices(op) or (lowering and (verify_lowerable(op) or verify_symbol_name(op))) or \
             (rules and (verify_requires_grad(op) or verify_gradient_contract(op) or verify_op(op)))
         if msg:
             found.append(Diagnostic(op.location, msg))
