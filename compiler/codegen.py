@@ -146,6 +146,7 @@ class CompiledModule:
         self.source = source  # the graph IR this was compiled from
         self.signatures = {s.name: s for s in sigs}
         self.cache = cache
+        self.regions: dict = {}  # region objects compiled and from the cache (compile_module sets it)
         self.object_code = object_code
         self._target_machine = _llvm.host_target_machine(opt_level)
         # numpy's BLAS (symgrad_cblas_*), the caching pool (_mlir_memref_to_llvm_*), the async runtime

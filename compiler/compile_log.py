@@ -10,14 +10,14 @@ from __future__ import annotations
 import logging
 import os
 
+from symgrad.runtime.llvm_parts import COUNTS as _COUNTS  # (compiled, cached) region objects, shown last
+
 ENV = "SYMGRAD_LOG_COMPILES"
 LOGGER = logging.getLogger("symgrad.compiles")
 #: Stage names as the line shows them, in pipeline order (others follow in the order given).
 _LABELS = {"trace": "trace", "differentiate": "differentiate", "key": "key", "lower": "mlir pipeline",
            "translate": "translate", "llvm_split": "llvm split", "llvm_parse": "llvm parse",
            "llvm_opt": "llvm optimize", "codegen": "codegen", "llvm": "llvm wall", "load": "load", "total": "total"}
-#: Counts the line shows after the times: (compiled, cached) region objects.
-_COUNTS = ("regions_compiled", "regions_cached")
 
 
 def enabled() -> bool:

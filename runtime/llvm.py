@@ -127,10 +127,12 @@ def parse(llvm_ir: str, tm):
     return mod
 
 
-def optimize(mod, tm, opt_level: int, **tuning) -> None:
+def optimize(mod, tm, opt_level: int, run=None, **tuning) -> None:
     """Runs LLVM's module pipeline at `opt_level` on `mod`; `tuning` sets pipeline tuning options
-    (loop_vectorization=, slp_vectorization=, loop_unrolling=, ...)."""
+    (loop_vectorization=, slp_vectorization=, loop_unrolling=, ...). `run(pass_manager, mod,
+    pass_builder)` runs each pass manager (default: llvmlite's, under its lock)."""
     llvm = binding()
+    run = run or (lambda pm, m, pb: pm.run(m, pb))
     pto = llvm.create_pipeline_tuning_options(speed_level=opt_level)
     for name, value in tuning.items():
         setattr(pto, name, value)
@@ -140,8 +142,8 @@ def optimize(mod, tm, opt_level: int, **tuning) -> None:
     # which runs ahead of the inliner, took 0.4 s on that call at 128 MLP layers (total 0.73 -> 0.31 s).
     early = llvm.create_new_module_pass_manager()
     early.add_always_inliner_pass()
-    early.run(mod, pb)
-    pb.getModulePassManager().run(mod, pb)
+    run(early, mod, pb)
+    run(pb.getModulePassManager(), mod, pb)
 
 
 #: A function of one basic block with at least this many instructions (after optimization) is

@@ -21,8 +21,8 @@ optimize and emit, are made here on the library's functions directly, which is s
 distinct contexts, modules and target machines). The objects are packed into one
 (llvm.pack_objects) and linked by the engine that loads them.
 
-`SPLIT` (or SYMGRAD_REGION_OBJECTS=0) compiles a module as one piece: the same object code
-but for symbol names and layout, and the same results bit for bit (tested).
+SYMGRAD_REGION_OBJECTS=0 compiles a module as one piece (llvm.optimize_and_emit): the same
+results bit for bit (tested).
 """
 from __future__ import annotations
 
@@ -31,7 +31,6 @@ import os
 import re
 import time
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -253,10 +252,10 @@ def _region(root, members, funcs, roots, renamed, globals_, groups, declare_line
     if re.search(r" #\d+\b", text):
         return None  # an attribute group used where this does not inline it
     canonical = _rename(text, names)
-    key = _disk.digest("region", key_prefix, header, canonical)
-    name = f"{ROOT_PREFIX}{key[:24]}"
     if len(canonical) < MIN_REGION_CHARS:
         return None
+    key = _disk.digest("region", key_prefix, header, canonical)
+    name = f"{ROOT_PREFIX}{key[:24]}"
     return Part(header + _rename(canonical, {"__root": name}), key, name)
 
 
@@ -289,19 +288,6 @@ def _parse(text: str, tm):
     return mod
 
 
-def _optimize(mod, tm, level: int, loop_unrolling: bool) -> None:
-    llvm = _llvm.binding()
-    pto = llvm.create_pipeline_tuning_options(speed_level=level)
-    pto.loop_vectorization = pto.slp_vectorization = level >= 2
-    pto.loop_unrolling = loop_unrolling
-    pb = llvm.create_pass_builder(tm, pto)
-    run = _unlocked("LLVMPY_RunNewModulePassManager")
-    early = llvm.create_new_module_pass_manager()
-    early.add_always_inliner_pass()  # see llvm.optimize
-    run(early, mod, pb)
-    run(pb.getModulePassManager(), mod, pb)
-
-
 def _emit(mod, tm) -> bytes:
     from llvmlite.binding import ffi
     with ffi.OutputString() as err:
@@ -322,7 +308,8 @@ def _compile(text: str, opt_level: int, loop_unrolling: bool, straight: bool) ->
     mod = _parse(text, tm)
     t1 = time.perf_counter()
     level = min(opt_level, _llvm.ENTRY_OPT_LEVEL) if straight else opt_level
-    _optimize(mod, tm, level, loop_unrolling)
+    _llvm.optimize(mod, tm, level, run=_unlocked("LLVMPY_RunNewModulePassManager"),
+                   loop_vectorization=level >= 2, slp_vectorization=level >= 2, loop_unrolling=loop_unrolling)
     _llvm.mark_straight_line(mod)
     t2 = time.perf_counter()
     obj = _emit(mod, _llvm.host_target_machine(0) if straight else tm)
@@ -342,18 +329,12 @@ def _run(jobs: list, opt_level: int, loop_unrolling: bool) -> tuple[list, dict]:
 
     n = min(threads(), len(jobs))
     if n > 1:
+        from concurrent.futures import ThreadPoolExecutor  # here: importing it costs ~5 ms at `import symgrad`
         with ThreadPoolExecutor(n, thread_name_prefix="symgrad-llvm") as pool:
             results = list(pool.map(run, order))
     else:
         results = [run(i) for i in order]
     return objects, {k: sum(t[k] for t in results) for k in ("llvm_parse", "llvm_opt", "codegen")}
-
-
-def _one_piece(llvm_ir: str, opt_level: int, loop_unrolling: bool) -> tuple[bytes, dict]:
-    if len(llvm_ir) >= _llvm.SPLIT_MIN_CHARS and opt_level > 0:  # entries and the rest (llvm._split)
-        return _llvm.optimize_and_emit(llvm_ir, opt_level, loop_unrolling=loop_unrolling)
-    objects, times = _run([(llvm_ir, False)], opt_level, loop_unrolling)
-    return _llvm.pack_objects(objects), times
 
 
 def optimize_and_emit(llvm_ir: str, opt_level: int, *, loop_unrolling: bool, cache: bool = True,
@@ -393,6 +374,6 @@ def optimize_and_emit(llvm_ir: str, opt_level: int, *, loop_unrolling: bool, cac
                         regions_cached=len(cached))
             regions = [cached.get(p.key) or made[p.key] for p in parts.regions]
             return _llvm.pack_objects([objects[0], *regions]), info
-    obj, times = _one_piece(llvm_ir, opt_level, loop_unrolling)
+    obj, times = _llvm.optimize_and_emit(llvm_ir, opt_level, loop_unrolling=loop_unrolling)
     info.update(times, llvm=time.perf_counter() - t1)
     return obj, info
